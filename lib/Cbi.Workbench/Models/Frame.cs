@@ -1,0 +1,42 @@
+namespace Cbi.Workbench.Models;
+
+/// <summary>The point-in-time design matrix every model sees: one row per ZL trading day (ascending), the
+/// quoted ZL close, the feature columns (NaN = missing, never filled) and optional sample weights.
+/// Targets are derived here, from <see cref="Close"/>, so that no feature column can carry one.</summary>
+public sealed class Frame
+{
+    public Frame(DateOnly[] dates, double[] close, string[] featureNames, double[][] features, double[]? weights = null)
+    {
+        if (close.Length != dates.Length) throw new ArgumentException($"close has {close.Length} rows, dates {dates.Length}.");
+        if (features.Length != featureNames.Length)
+            throw new ArgumentException($"{features.Length} feature columns but {featureNames.Length} names.");
+        for (var j = 0; j < features.Length; j++)
+            if (features[j].Length != dates.Length)
+                throw new ArgumentException($"feature '{featureNames[j]}' has {features[j].Length} rows, dates {dates.Length}.");
+        for (var i = 1; i < dates.Length; i++)
+            if (dates[i] <= dates[i - 1])
+                throw new ArgumentException($"dates must be strictly ascending: row {i} ({dates[i]:yyyy-MM-dd}) follows {dates[i - 1]:yyyy-MM-dd}.");
+        if (weights != null && weights.Length != dates.Length) throw new ArgumentException("weights length differs from dates.");
+        Dates = dates; Close = close; FeatureNames = featureNames; Features = features; Weights = weights;
+    }
+
+    public DateOnly[] Dates { get; }
+    /// <summary>Quoted (not back-adjusted) ZL close in US cents per pound.</summary>
+    public double[] Close { get; }
+    public string[] FeatureNames { get; }
+    /// <summary>Column-major: <c>Features[j][row]</c>.</summary>
+    public double[][] Features { get; }
+    public double[]? Weights { get; }
+    public int Rows => Dates.Length;
+
+    /// <summary>Row index of the n-th next ZL trading day, or -1 when beyond the data.</summary>
+    public int TargetRow(int row, int horizon) => row + horizon < Rows ? row + horizon : -1;
+
+    /// <summary>Forward log return ln(close[t+h]/close[t]); NaN when t+h is beyond the data.</summary>
+    public double Target(int row, int horizon)
+    {
+        if (horizon <= 0) throw new ArgumentOutOfRangeException(nameof(horizon), horizon, "horizon must be ≥ 1 trading day.");
+        var t = TargetRow(row, horizon);
+        return t < 0 ? double.NaN : Math.Log(Close[t] / Close[row]);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Cbi.Workbench.Reporting;
+
+/// <summary>Timings for artifacts/bench/. The machines are shared and noisy, so a benchmark repeats its
+/// work and reports the median (and all samples); unit tests never assert on time.</summary>
+public static class Benchmark
+{
+    public sealed record Result(string Name, string Unit, double Median, double Min, double Max, double[] Samples,
+        string Machine, string Commit, DateTime MeasuredUtc, IReadOnlyDictionary<string, string> Notes);
+
+    /// <summary>Runs <paramref name="work"/> <paramref name="repeats"/> times after <paramref name="warmups"/>
+    /// untimed runs and writes artifacts/bench/&lt;name&gt;.json atomically.</summary>
+    public static Result Measure(string name, Action work, int repeats = 5, int warmups = 1,
+        IReadOnlyDictionary<string, string>? notes = null)
+    {
+        for (var i = 0; i < warmups; i++) work();
+        var samples = new double[repeats];
+        for (var i = 0; i < repeats; i++)
+        {
+            Console.Error.WriteLine($"[bench {name}] run {i + 1}/{repeats}");
+            var sw = Stopwatch.StartNew();
+            work();
+            samples[i] = sw.Elapsed.TotalMilliseconds;
+        }
+        return Record(name, "ms", samples, notes);
+    }
+
+    /// <summary>Records samples measured elsewhere (e.g. ms per 100 boosting iterations).</summary>
+    public static Result Record(string name, string unit, double[] samples, IReadOnlyDictionary<string, string>? notes = null)
+    {
+        var sorted = samples.OrderBy(x => x).ToArray();
+        var median = sorted.Length % 2 == 1
+            ? sorted[sorted.Length / 2]
+            : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        var r = new Result(name, unit, median, sorted[0], sorted[^1], samples, MachineDescription(), GitCommit(),
+            DateTime.UtcNow, notes ?? new Dictionary<string, string>());
+        AtomicFile.WriteAllText(Path.Combine(Workbench.BenchDir, name + ".json"),
+            JsonSerializer.Serialize(r, new JsonSerializerOptions { WriteIndented = true }));
+        Console.Error.WriteLine($"[bench {name}] median {median:F1} {unit} over {samples.Length} runs");
+        return r;
+    }
+
+    public static string MachineDescription() =>
+        $"{Environment.ProcessorCount} cores, {Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0)} GiB, " +
+        $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+
+    public static string GitCommit()
+    {
+        try
+        {
+            var psi = new ProcessStartInfo("git", "rev-parse --short HEAD")
+            { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Workbench.Root };
+            using var p = Process.Start(psi)!;
+            var s = p.StandardOutput.ReadToEnd().Trim();
+            p.WaitForExit();
+            return p.ExitCode == 0 ? s : "unknown";
+        }
+        catch (Exception) { return "unknown"; }
+    }
+}
