@@ -32,7 +32,18 @@ public sealed class Snapshot
         }
         foreach (var (k, v) in f.Series) series[k] = v.Where(o => o.AvailableDate <= cutoff).ToArray();
         foreach (var (k, v) in f.Cot) cot[k] = v.Where(c => c.AvailableDate <= cutoff).ToArray();
+        foreach (var (k, v) in f.Monthly) monthly[k] = v.Where(o => o.AvailableDate <= cutoff).ToArray();
     }
+
+    readonly Dictionary<string, IReadOnlyList<Observation>> monthly = new(StringComparer.Ordinal);
+
+    /// <summary>World Bank Pink Sheet codes (SOYBEAN_OIL, PALM_OIL, CRUDE_BRENT, …).</summary>
+    public IReadOnlyList<string> MonthlyNames => full.Monthly.Keys.Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>A World Bank Pink Sheet monthly series (nominal USD; Date = first day of the month), only values
+    /// with AvailableDate ≤ as-of (rule: the 10th of the following month, see <see cref="Availability.PinkSheet"/>).</summary>
+    public IReadOnlyList<Observation> Monthly(string code) =>
+        monthly.TryGetValue(code, out var m) ? m : throw new KeyNotFoundException($"no Pink Sheet code '{code}'; known: {string.Join(", ", MonthlyNames)}.");
 
     /// <summary>Loads the warehouse (default data/warehouse.duckdb) as of a date (null = everything).</summary>
     public static Snapshot Load(string? warehousePath = null, DateOnly? asOf = null) =>
@@ -89,6 +100,7 @@ public sealed class Snapshot
         public Dictionary<string, Bar[]> Bars = new(StringComparer.Ordinal);
         public Dictionary<string, Observation[]> Series = new(StringComparer.Ordinal);
         public Dictionary<string, CotRow[]> Cot = new(StringComparer.Ordinal);
+        public Dictionary<string, Observation[]> Monthly = new(StringComparer.Ordinal);
         public DateOnly[] Wasde = [];
         public ZlContract[] Contracts = [];
         public DateOnly[] RollDays = [];
@@ -128,6 +140,9 @@ public sealed class Snapshot
                          """, r => new CotRow(r.GetString(0), D(r, 1), D(r, 2), D(r, 3), X(r, 4), X(r, 5), X(r, 6), X(r, 7), X(r, 8), X(r, 9),
                          X(r, 10), X(r, 11), r.GetString(12))).GroupBy(x => x.Market))
                 f.Cot[g.Key] = g.ToArray();
+            foreach (var g in Query(db, "SELECT code, month, available_date, value FROM pinksheet_monthly ORDER BY code, month",
+                         r => (S: r.GetString(0), O: new Observation(D(r, 1), D(r, 2), X(r, 3)))).GroupBy(x => x.S))
+                f.Monthly[g.Key] = g.Select(x => x.O).ToArray();
             f.Wasde = Query(db, "SELECT DISTINCT release_date FROM wasde_calendar ORDER BY 1", r => D(r, 0)).ToArray();
             f.Contracts = Query(db, "SELECT contract, contract_month, last_trading_day FROM zl_contracts ORDER BY last_trading_day",
                 r => new ZlContract(r.GetString(0), D(r, 1), D(r, 2))).ToArray();

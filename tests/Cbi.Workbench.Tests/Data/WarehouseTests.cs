@@ -140,3 +140,46 @@ public class WarehouseTests(WarehouseFixture wh)
         Assert.Equal(8 * 28, c.Count); // 8 months × 2000–2027
     }
 }
+
+[Collection("warehouse")]
+public class AvailabilityTests(WarehouseFixture wh)
+{
+    [Fact]
+    public void pink_sheet_month_is_usable_from_the_10th_of_the_next_month()
+    {
+        // 2025M10 → 2025-11-10 (a Monday); the vendored file itself was updated 2025-11-04.
+        Assert.Equal(new DateOnly(2025, 11, 10), Availability.PinkSheet(new DateOnly(2025, 10, 1)));
+        // 2022M04 → 10 May 2022 is a Tuesday
+        Assert.Equal(new DateOnly(2022, 5, 10), Availability.PinkSheet(new DateOnly(2022, 4, 1)));
+        var s = Snapshot.Load(wh.Path, new DateOnly(2022, 6, 9));
+        Assert.Equal(new DateOnly(2022, 4, 1), s.Monthly("SOYBEAN_OIL")[^1].Date); // May's value comes on 2022-06-10
+    }
+
+    [Fact]
+    public void eia_spot_is_usable_the_wednesday_after_its_week()
+    {
+        Assert.Equal(new DateOnly(2020, 4, 29), Availability.EiaWeekly(new DateOnly(2020, 4, 20))); // Mon → Wed next week
+        Assert.Equal(new DateOnly(2020, 4, 29), Availability.EiaWeekly(new DateOnly(2020, 4, 24))); // Fri → +5
+        var wti = Snapshot.Load(wh.Path, new DateOnly(2020, 4, 28)).Series("WTI_SPOT");
+        Assert.True(wti[^1].Date < new DateOnly(2020, 4, 20)); // the negative print is not yet known on 2020-04-28
+    }
+
+    [Fact]
+    public void dexbzus_is_one_series_from_two_fred_files()
+    {
+        var brl = Snapshot.Load(wh.Path).Series("DEXBZUS");
+        Assert.Equal(new DateOnly(1999, 1, 4), brl[0].Date);
+        Assert.Equal(new DateOnly(2026, 5, 15), brl[^1].Date);
+        Assert.True(brl.Zip(brl.Skip(1)).All(p => p.First.Date < p.Second.Date));
+        Assert.Equal(5.0739, brl[^1].Value, 1e-9); // fred_dexbzus_wygong/DEXBZUS.csv last line: 2026-05-15,5.0739
+    }
+
+    [Fact]
+    public void cot_reports_delayed_by_a_shutdown_get_a_late_release()
+    {
+        Assert.Equal(new DateOnly(2026, 1, 30), Availability.CotRelease(new DateOnly(2025, 10, 7)));
+        Assert.Equal(new DateOnly(2025, 9, 26), Availability.CotRelease(new DateOnly(2025, 9, 23)));
+        Assert.Equal(new DateOnly(2026, 1, 30), Availability.CotRelease(new DateOnly(2025, 11, 10))); // the Monday as-of in PROVENANCE §8, in the backlog
+        Assert.Equal(new DateOnly(2025, 1, 3), Availability.CotRelease(new DateOnly(2024, 12, 30)));  // holiday-shifted Monday as-of → that Friday
+    }
+}
