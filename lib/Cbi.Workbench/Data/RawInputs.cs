@@ -4,6 +4,7 @@ namespace Cbi.Workbench.Data;
 internal sealed class RawInputs
 {
     public List<PriceFile> Files { get; } = [];
+    public List<SeriesFile> SeriesFiles { get; } = [];
     public Dictionary<string, (List<Bar> Bars, List<string> Sources)> Market { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, List<(Observation Obs, string Units, string Source)>> Series { get; } = new(StringComparer.Ordinal);
     public List<CotRow> Cot { get; } = [];
@@ -117,6 +118,7 @@ internal sealed class RawInputs
 
     void AddSeries(SeriesFile sf, Func<DateOnly, DateOnly> available, DateOnly? switchDate = null, string? sourceBefore = null, string? sourceAfter = null)
     {
+        SeriesFiles.Add(sf);
         if (Series.ContainsKey(sf.Name)) throw new InvalidOperationException($"series {sf.Name} loaded twice");
         Series[sf.Name] = sf.Values.OrderBy(v => v.Date)
             .Select(v => (new Observation(v.Date, available(v.Date), v.Value), sf.Units,

@@ -37,6 +37,10 @@ public static class Warehouse
         foreach (var pf in inputs.Files)
             findings.AddRange(QualityGate.Check(pf.Symbol, pf.File, pf.Bars)
                 .Where(q => q.Check is "duplicate_date" or "non_monotonic_date"));
+        // Series: order and duplicates only (levels such as yields, premiums or negative spot prices are not bars).
+        foreach (var sf in inputs.SeriesFiles)
+            findings.AddRange(QualityGate.Check(sf.Name, sf.File, sf.Values.Select(v => new Bar(v.Date, v.Value, v.Value, v.Value, v.Value, double.NaN)).ToList())
+                .Where(q => q.Check is "duplicate_date" or "non_monotonic_date"));
         foreach (var (symbol, (bars, sources)) in inputs.Market)
             findings.AddRange(QualityGate.Check(symbol, string.Join("+", sources.Distinct()), bars)
                 .Where(q => q.Check is not ("duplicate_date" or "non_monotonic_date")));

@@ -84,3 +84,24 @@ public class TrainingExportTests(WarehouseFixture wh)
         Assert.False(File.Exists(Out("refused.parquet")));
     }
 }
+
+public class DeterminismTests
+{
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void two_builds_from_the_same_raw_files_export_identical_bytes()
+    {
+        var dir = Directory.CreateTempSubdirectory("cbi-det-").FullName;
+        try
+        {
+            string ExportSha(string name)
+            {
+                var wh = Path.Combine(dir, name + ".duckdb");
+                Warehouse.Build(warehousePath: wh, log: TextWriter.Null);
+                return TrainingExport.Write(Path.Combine(dir, name + ".parquet"), warehousePath: wh, log: TextWriter.Null).Sha256;
+            }
+            Assert.Equal(ExportSha("a"), ExportSha("b"));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}
