@@ -16,6 +16,7 @@ public static class FeatureCatalogue
     const string NextDay = "available date = next business day after the observation (data layer rule)";
     const string Cot = "CFTC COT legacy futures-only, soybean oil (SBO); as-of Tuesday, released Friday, usable from the next ZL trading day";
     const string Calendar = "known in advance (calendar rule)";
+    const string AfterZl = "next ZL trading day (its close is struck after the ZL settlement)";
 
     public static IReadOnlyList<FeatureSpec> All { get; } =
     [
@@ -48,17 +49,17 @@ public static class FeatureCatalogue
         new("palm_soy_spread", "substitution", "palm_usd, ZL", "as palm_usd", 3, "USD/t", "palm_usd − ZL in USD/t (ZL c/lb × 22.0462)"),
         new("crush_margin", "substitution", "ZL, ZM, ZS (Yahoo)", SameDay, 3, "USD/bu", "board crush: ZL c/lb × 11 lb /100 + ZM $/short ton × 0.022 − ZS c/bu /100"),
         new("oil_share", "substitution", "ZL, ZM (Yahoo)", SameDay, 3, "fraction", "oil value / (oil + meal value) per bushel crushed"),
-        new("wti", "substitution", "CL (Yahoo CL=F)", SameDay, 3, "USD/bbl", "WTI front-month close (negative on 2020-04-20, kept)"),
-        new("wti_ret_21d", "substitution", "CL", SameDay, 3, "log return", "21-day log change of WTI; NaN when either price ≤ 0"),
-        new("zl_wti_log_ratio", "substitution", "ZL, CL", SameDay, 3, "log", "ln(ZL c/lb ÷ WTI USD/bbl); NaN when WTI ≤ 0"),
-        new("heating_oil", "substitution", "HO (Yahoo HO=F)", SameDay, 3, "USD/gal", "heating oil / ULSD front-month close"),
-        new("zl_ho_log_ratio", "substitution", "ZL, HO", SameDay, 3, "log", "ln(ZL c/lb ÷ HO USD/gal); NaN when HO ≤ 0"),
-        new("boho_spread", "substitution", "ZL, HO", SameDay, 3, "USD/gal", "ZL c/lb × 7.5 lb/gal /100 − HO (biodiesel feedstock spread)"),
+        new("wti", "substitution", "CL (Yahoo CL=F)", AfterZl, 3, "USD/bbl", "WTI front-month close (negative on 2020-04-20, kept)"),
+        new("wti_ret_21d", "substitution", "CL", AfterZl, 3, "log return", "21-day log change of WTI; NaN when either price ≤ 0"),
+        new("zl_wti_log_ratio", "substitution", "ZL, CL", AfterZl, 3, "log", "ln(ZL c/lb ÷ WTI USD/bbl); NaN when WTI ≤ 0"),
+        new("heating_oil", "substitution", "HO (Yahoo HO=F)", AfterZl, 3, "USD/gal", "heating oil / ULSD front-month close"),
+        new("zl_ho_log_ratio", "substitution", "ZL, HO", AfterZl, 3, "log", "ln(ZL c/lb ÷ HO USD/gal); NaN when HO ≤ 0"),
+        new("boho_spread", "substitution", "ZL, HO", AfterZl, 3, "USD/gal", "ZL c/lb × 7.5 lb/gal /100 − HO (biodiesel feedstock spread)"),
         new("usdbrl", "macro", "FRED DEXBZUS", NextDay, 5, "BRL per USD", "US dollar in Brazilian real"),
         new("usdbrl_ret_21d", "macro", "FRED DEXBZUS", NextDay, 5, "log return", "21-trading-day log change of usdbrl on the ZL grid"),
-        new("dollar_index", "macro", "DX (ICE dollar index futures, Yahoo DX=F)", SameDay, 3, "index points", "dollar index futures close"),
-        new("dollar_index_ret_21d", "macro", "DX", SameDay, 3, "log return", "21-trading-day log change of the dollar index"),
-        new("vix", "macro", "CBOE VIX close", "available date per data layer (same day)", 5, "index points", "VIX close"),
+        new("dollar_index", "macro", "DX (ICE dollar index futures, Yahoo DX=F)", AfterZl, 3, "index points", "dollar index futures close"),
+        new("dollar_index_ret_21d", "macro", "DX", AfterZl, 3, "log return", "21-trading-day log change of the dollar index"),
+        new("vix", "macro", "CBOE VIX close", AfterZl, 5, "index points", "VIX close"),
         new("vix_z_252", "macro", "CBOE VIX close", "as vix", 5, "z-score", "VIX against its trailing 252-ZL-day mean and σ"),
         new("yield_10y", "macro", "FRED DGS10", NextDay, 5, "percent", "10-year Treasury constant-maturity yield"),
         new("yield_10y_chg_21d", "macro", "FRED DGS10", NextDay, 5, "percentage points", "21-trading-day change of yield_10y"),
