@@ -2,6 +2,7 @@ using Cbi.Workbench.Data;
 using Cbi.Workbench.Features;
 using Cbi.Workbench.Models;
 using Cbi.Workbench.Tests.Data;
+using Cbi.Workbench.Validation;
 
 namespace Cbi.Workbench.Tests.Features;
 
@@ -158,5 +159,22 @@ public class FeatureBuilderTests(WarehouseFixture wh)
         Assert.All(r.Mismatches, m => Assert.Equal("leaky_next_close", m.Feature));
         Assert.Equal(dates.Length, r.Mismatches.Count); // caught on every date, and named with it
         Assert.Contains("leaky_next_close at " + dates[0].ToString("yyyy-MM-dd"), r.Mismatches[0].ToString());
+    }
+
+    [Fact]
+    public void validation_folds_on_the_real_grid_purge_every_horizon_and_stop_before_the_holdout()
+    {
+        foreach (var h in new[] { 1, 5, 20, 21, 63, 126, 252 })
+        {
+            var folds = Splits.Validation(Full, h);
+            foreach (var f in folds)
+            {
+                var firstScored = Full.Dates[f.ScoreRows[0]];
+                Assert.All(f.TrainRows, r => Assert.True(Full.Dates[Full.TargetRow(r, h)] < firstScored));
+                Assert.All(f.ScoreRows, r => Assert.True(Full.Dates[Full.TargetRow(r, h)] < Holdout.Start));
+            }
+            var dev = Splits.Development(Full);
+            Assert.Equal(new DateOnly(2023, 6, 30), dev.Dates[^1]);
+        }
     }
 }
