@@ -43,12 +43,22 @@ internal static class CellDisplay
         }
     }
 
+    /// <summary>Plotly.NET honours PlotlyJSReference.Full only in its full-page HTML, so the page is built that
+    /// way and its head (the inline plotly.js) and body (the chart div and script) become one HTML fragment.</summary>
     internal static string ChartHtml(GenericChart chart)
     {
         // F# optional parameters: null means "not given".
         var options = DisplayOptions.init(null, null, null, null, null, null,
             Microsoft.FSharp.Core.FSharpOption<PlotlyJSReference>.Some(PlotlyJSReference.Full));
-        return GenericChart.toChartHTML(GenericChart.addDisplayOptions(options, chart));
+        var page = GenericChart.toEmbeddedHTML(GenericChart.addDisplayOptions(options, chart));
+        var headStart = page.IndexOf("<head>", StringComparison.Ordinal);
+        var headEnd = page.LastIndexOf("</head>", StringComparison.Ordinal);
+        var bodyOpen = headEnd < 0 ? -1 : page.IndexOf("<body", headEnd, StringComparison.Ordinal);
+        var bodyStart = bodyOpen < 0 ? -1 : page.IndexOf('>', bodyOpen) + 1;
+        var bodyEnd = page.LastIndexOf("</body>", StringComparison.Ordinal);
+        if (headStart < 0 || headEnd < headStart || bodyStart <= 0 || bodyEnd < bodyStart)
+            throw new InvalidOperationException("Plotly.NET's page HTML no longer has the expected <head>/<body> shape.");
+        return page[(headStart + 6)..headEnd] + page[bodyStart..bodyEnd];
     }
 
     internal static string DataFrameHtml(DataFrame df)

@@ -250,7 +250,7 @@ public static class NotebookRunner
         var where = line is > 0 ? $"cell {cell}, line {line}" : $"cell {cell}";
         var trace = new List<string> { $"{e.GetType().FullName}: {e.Message}", $"   at {where}" };
         trace.AddRange((e.StackTrace ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(s => s.TrimEnd())
-            .Where(s => !s.Contains("Microsoft.CodeAnalysis.Scripting", StringComparison.Ordinal)));
+            .Where(s => !s.Contains("Microsoft.CodeAnalysis.Scripting", StringComparison.Ordinal) && !s.StartsWith("--- End of stack trace", StringComparison.Ordinal)));
         for (var inner = e.InnerException; inner != null; inner = inner.InnerException)
             trace.Add($" ---> {inner.GetType().FullName}: {inner.Message}");
         return CellOutput.Error(e.GetType().Name, $"{where}: {e.Message}", trace);
