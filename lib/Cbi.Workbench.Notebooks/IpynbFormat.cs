@@ -15,7 +15,7 @@ internal static class IpynbFormat
         catch (JsonException e)
         {
             throw new NotebookFormatException(path, null, (int)(e.LineNumber ?? 0) + 1,
-                $"malformed .ipynb JSON (column {(e.BytePositionInLine ?? 0) + 1}): {e.Message.Split(" Path:")[0]}");
+                $"malformed .ipynb JSON (column {(e.BytePositionInLine ?? 0) + 1}): {ProblemOnly(e.Message)}");
         }
         if (root is not JsonObject o) throw new NotebookFormatException(path, null, null, "an .ipynb must hold a JSON object");
         if (o["nbformat"]?.GetValueKind() != JsonValueKind.Number || o["nbformat"]!.GetValue<int>() != 4)
@@ -47,6 +47,17 @@ internal static class IpynbFormat
             }
         }
         return nb;
+    }
+
+    /// <summary>System.Text.Json appends its own zero-based position; ours (one-based) is already in the message.</summary>
+    static string ProblemOnly(string message)
+    {
+        foreach (var marker in new[] { " Path:", " LineNumber:" })
+        {
+            var at = message.IndexOf(marker, StringComparison.Ordinal);
+            if (at > 0) message = message[..at];
+        }
+        return message.TrimEnd();
     }
 
     static NotebookCell ParseCell(Notebook nb, JsonObject c)

@@ -158,4 +158,20 @@ public class RunnerTests
         var v = TestNotebooks.Python("import nbformat,sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))", output);
         Assert.True(v.ExitCode == 0, v.Stderr);
     }
+
+    [Fact]
+    public void committed_executed_notebooks_validate_with_nbformat()
+    {
+        // CI check of the reviewed outputs: every executed notebook committed under artifacts/<profile>/notebooks.
+        var files = Directory.Exists(Workbench.ArtifactsDir)
+            ? Directory.GetFiles(Workbench.ArtifactsDir, "*.ipynb", SearchOption.AllDirectories)
+                .Where(f => Path.GetFileName(Path.GetDirectoryName(f)) == "notebooks").ToArray()
+            : [];
+        Assert.NotEmpty(files);
+        foreach (var f in files)
+        {
+            var v = TestNotebooks.Python("import nbformat,sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))", f);
+            Assert.True(v.ExitCode == 0, f + ": " + v.Stderr);
+        }
+    }
 }
