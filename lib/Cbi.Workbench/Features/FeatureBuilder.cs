@@ -233,9 +233,15 @@ public static partial class FeatureBuilder
                 var v = value(rows[k]);
                 if (weeklyChange)
                 {
-                    // Only a genuinely weekly change: the previous report must be at most 14 days older
-                    // (pre-1992 reports were twice-monthly; shutdown gaps are longer).
-                    v = k > 0 && rows[k].AsOfDate.DayNumber - rows[k - 1].AsOfDate.DayNumber <= 14 ? v - value(rows[k - 1]) : double.NaN;
+                    // The change against the previous report *as published by the time this one was*: after a
+                    // shutdown the CFTC released backlog weeks late, so an older report can become available after
+                    // a newer one; using it would reach into the future (the leakage guard caught exactly that on
+                    // 2013-10-28 and 2026-01-15). Only a genuinely weekly change counts: at most 14 days apart
+                    // (pre-1992 reports were twice-monthly).
+                    var prev = -1;
+                    for (var j = k - 1; j >= 0; j--)
+                        if (rows[j].AvailableDate <= rows[k].AvailableDate) { prev = j; break; }
+                    v = prev >= 0 && rows[k].AsOfDate.DayNumber - rows[prev].AsOfDate.DayNumber <= 14 ? v - value(rows[prev]) : double.NaN;
                 }
                 obs.Add((rows[k].AvailableDate, rows[k].AsOfDate, v));
             }
@@ -315,10 +321,11 @@ public static partial class FeatureBuilder
         }
     }
 
-    /// <summary>As-of join onto the ZL grid: row t gets the latest observation whose available date ≤ t
-    /// (ties on available date: the latest observation date), if it became available at most
-    /// <paramref name="staleness"/> grid rows ago; otherwise NaN. Observations must carry real values unless
-    /// <paramref name="keepMissing"/>, in which case a NaN observation replaces the carried value.</summary>
+    /// <summary>As-of join onto the ZL grid: row t gets, among the observations whose available date ≤ t, the one
+    /// with the latest observation date (a backlog of older observations published late never displaces a newer
+    /// one), if it became available at most <paramref name="staleness"/> grid rows ago; otherwise NaN.
+    /// Observations must carry real values unless <paramref name="keepMissing"/>, in which case a NaN observation
+    /// replaces the carried value.</summary>
     internal static double[] AsOfJoin(DateOnly[] grid, IEnumerable<(DateOnly Available, DateOnly Date, double Value)> observations,
         int staleness, bool keepMissing = false)
     {
@@ -327,11 +334,16 @@ public static partial class FeatureBuilder
         var r = Indicators.Nan(grid.Length);
         var k = 0;
         var current = double.NaN;
+        var currentDate = DateOnly.MinValue;
         var since = -1; // grid row at which the current value became available
         for (var i = 0; i < grid.Length; i++)
         {
             var took = false;
-            while (k < obs.Length && obs[k].Available <= grid[i]) { current = obs[k].Value; took = true; k++; }
+            for (; k < obs.Length && obs[k].Available <= grid[i]; k++)
+            {
+                if (since >= 0 && obs[k].Date < currentDate) continue; // late backlog: older than what we hold
+                current = obs[k].Value; currentDate = obs[k].Date; took = true;
+            }
             if (took) since = i;
             if (since >= 0 && i - since <= staleness) r[i] = current;
         }

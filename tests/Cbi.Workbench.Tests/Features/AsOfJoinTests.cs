@@ -46,4 +46,15 @@ public class AsOfJoinTests
         Assert.True(double.IsNaN(z[1]));
         Assert.Equal(1.0, z[2], 1e-12);
     }
+
+    [Fact]
+    public void a_late_backlog_of_older_observations_never_displaces_a_newer_one()
+    {
+        // Observation dated 01-03 available 01-04 (value 3); a backlog dated 01-01 published 01-05 (value 1):
+        // the join keeps 3 and keeps ageing it from 01-04.
+        var r = FeatureBuilder.AsOfJoin(Grid, [(new DateOnly(2024, 1, 4), new DateOnly(2024, 1, 3), 3.0), (new DateOnly(2024, 1, 5), new DateOnly(2024, 1, 1), 1.0)], 1);
+        Assert.Equal(3.0, r[3]);
+        Assert.Equal(3.0, r[4]);
+        Assert.True(double.IsNaN(r[5])); // 2 rows after 01-04 > staleness 1
+    }
 }

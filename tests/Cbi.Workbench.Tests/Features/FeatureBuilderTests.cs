@@ -177,4 +177,19 @@ public class FeatureBuilderTests(WarehouseFixture wh)
             Assert.Equal(new DateOnly(2023, 6, 30), dev.Dates[^1]);
         }
     }
+
+    [Fact]
+    public void cot_backlog_after_a_shutdown_does_not_leak_into_weekly_changes()
+    {
+        // cot_weekly SBO: the 2013-10-01/08/15 reports were released late (available 2013-11-18) while the
+        // 2013-10-22 report was usable from 2013-10-28. A weekly change on 10-28 computed against the 10-15 report
+        // would use a report not yet published; the full-history build once did exactly that. Same for the
+        // 2025 shutdown around 2026-01-15. These dates were found by running the guard on every trading day.
+        IFeatureSource Load(DateOnly? asOf) => new FeatureBuilder.SnapshotSource(Snapshot.Load(wh.Path, asOf));
+        DateOnly[] dates = [new(2013, 10, 28), new(2013, 11, 4), new(2013, 11, 18), new(2013, 11, 19), new(2026, 1, 15), new(2026, 2, 2)];
+        var r = LeakageGuard.Run(Load, src => FeatureBuilder.Build(src), dates);
+        Assert.True(r.Passed, string.Join("\n", r.Mismatches));
+        // On 2013-10-28 the previous report as published then (as-of 09-24) is 28 days older: no weekly change.
+        Assert.True(double.IsNaN(At("cot_comm_net_chg_1w", 2013, 10, 28)));
+    }
 }
