@@ -191,5 +191,9 @@ public class FeatureBuilderTests(WarehouseFixture wh)
         Assert.True(r.Passed, string.Join("\n", r.Mismatches));
         // On 2013-10-28 the previous report as published then (as-of 09-24) is 28 days older: no weekly change.
         Assert.True(double.IsNaN(At("cot_comm_net_chg_1w", 2013, 10, 28)));
+        // On 2013-11-18 the backlog and the 11-12 report are all usable; the newest wins: net 9022 (comm long −
+        // short of 11-12 in cot_weekly SBO), changed by 9022 − 6202 = 2820 against the 11-05 report.
+        Assert.Equal(9022, At("cot_comm_net", 2013, 11, 18));
+        Assert.Equal(9022 - 6202, At("cot_comm_net_chg_1w", 2013, 11, 18));
     }
 }
