@@ -138,6 +138,13 @@ public class MetricsTests
     }
 
     [Fact]
+    public void qlike_is_zero_for_a_perfect_variance_forecast_and_matches_hand_calculation()
+    {
+        // Patton (2011) QLIKE: x − ln x − 1 with x = realised/forecast. (2,1) → 2 − ln 2 − 1 = 0.306853; (1,1) → 0.
+        Assert.Equal((1 - Math.Log(2)) / 2, Metrics.QLike([2, 1], [1, 1]), 12);
+    }
+
+    [Fact]
     public void nan_and_length_mismatch_are_clear_errors()
     {
         Assert.Contains("row 1", Assert.Throws<ArgumentException>(() => Metrics.Mae([1, double.NaN], [1, 2])).Message);
