@@ -40,7 +40,9 @@ public static class PredictionStore
         warehousePath = Path.GetFullPath(warehousePath ?? Workbench.WarehousePath);
         Validate(rows);
         var models = rows.Select(r => r.Model).Distinct().ToArray();
-        Directory.CreateDirectory(Path.GetDirectoryName(warehousePath)!);
+        // Creating a warehouse here would leave a file without the data tables; it is built by `cbi warehouse`.
+        if (!File.Exists(warehousePath))
+            throw new FileNotFoundException($"no warehouse at {warehousePath}; build it with `cbi warehouse` first.", warehousePath);
         using var con = Open($"DataSource={warehousePath}");
         Exec(con, $"CREATE TABLE IF NOT EXISTS predictions ({Columns})");
         using var tx = con.BeginTransaction();

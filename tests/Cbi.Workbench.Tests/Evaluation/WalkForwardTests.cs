@@ -100,6 +100,8 @@ public class WalkForwardTests
             var db = Path.Combine(dir.FullName, "w.duckdb");
             var f = Cycle(500);
             var rw = WalkForward.Run(Baseline.Factory("rw"), f, Expanding(300, 50, 2, 1), [1], progress: false).Rows.ToList();
+            Assert.Throws<FileNotFoundException>(() => PredictionStore.WriteWarehouse(rw, db));
+            using (var create = new DuckDBConnection($"DataSource={db}")) create.Open();
             PredictionStore.WriteWarehouse(rw, db);
             PredictionStore.WriteWarehouse(rw, db);
             using var con = new DuckDBConnection($"DataSource={db}");
