@@ -14,6 +14,14 @@ internal static class CellDisplay
     internal const int DataFrameRowsShown = 20;
     static readonly object gate = new();
     static bool registered;
+    // plotly.js is ~3.5 MB: a notebook page ships it once, with its first chart; later charts in the same page
+    // find window.Plotly. Runs never overlap (NotebookRunner serialises them), so a static per run is enough.
+    static bool plotlyShippedInThisRun;
+    static bool inRun;
+
+    /// <summary>Called by the runner at the start and end of each notebook run.</summary>
+    internal static void BeginNotebook() { inRun = true; plotlyShippedInThisRun = false; }
+    internal static void EndNotebook() { inRun = false; plotlyShippedInThisRun = false; }
 
     public static List<KeyValuePair<string, string>> Format(object? value, string[]? mimeTypes = null)
     {
@@ -39,6 +47,9 @@ internal static class CellDisplay
             Formatter.Register<GenericChart>((chart, writer) => writer.Write("Plotly.NET chart (open the text/html output)"), PlainTextFormatter.MimeType);
             Formatter.Register<DataFrame>((df, writer) => writer.Write(DataFrameHtml(df)), HtmlFormatter.MimeType);
             Formatter.Register<DataFrame>((df, writer) => writer.Write(DataFrameText(df)), PlainTextFormatter.MimeType);
+            // Dates are shown as researchers write them, not as a DateOnly's property bag.
+            Formatter.Register<DateOnly>((d, writer) => writer.Write(d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), PlainTextFormatter.MimeType);
+            Formatter.Register<DateOnly>((d, writer) => writer.Write(d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), HtmlFormatter.MimeType);
             registered = true;
         }
     }
@@ -58,7 +69,10 @@ internal static class CellDisplay
         var bodyEnd = page.LastIndexOf("</body>", StringComparison.Ordinal);
         if (headStart < 0 || headEnd < headStart || bodyStart <= 0 || bodyEnd < bodyStart)
             throw new InvalidOperationException("Plotly.NET's page HTML no longer has the expected <head>/<body> shape.");
-        return page[(headStart + 6)..headEnd] + page[bodyStart..bodyEnd];
+        var body = page[bodyStart..bodyEnd];
+        if (inRun && plotlyShippedInThisRun) return body;
+        if (inRun) plotlyShippedInThisRun = true;
+        return page[(headStart + 6)..headEnd] + body;
     }
 
     internal static string DataFrameHtml(DataFrame df)

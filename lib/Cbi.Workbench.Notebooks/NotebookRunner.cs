@@ -78,6 +78,7 @@ public static class NotebookRunner
                 Environment.SetEnvironmentVariable(variable, v);
             }
             Directory.SetCurrentDirectory(folder);
+            CellDisplay.BeginNotebook();
 
             var globals = new NotebookGlobals();
             var baseOptions = ScriptOptions.Default
@@ -160,6 +161,7 @@ public static class NotebookRunner
             Console.SetOut(savedOut);
             Console.SetError(savedErr);
             Directory.SetCurrentDirectory(savedCwd);
+            CellDisplay.EndNotebook();
             foreach (var (k, v) in savedEnv) Environment.SetEnvironmentVariable(k, v);
             oneRunAtATime.Release();
         }

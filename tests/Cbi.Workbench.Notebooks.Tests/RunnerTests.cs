@@ -134,6 +134,24 @@ public class RunnerTests
     }
 
     [Fact]
+    public void a_notebook_ships_plotly_js_once_with_its_first_chart()
+    {
+        var dir = TestNotebooks.NewFolder();
+        const string chart = "Plotly.NET.CSharp.Chart.Line<double, double, string>(x: new[] { 1.0, 2.0, 3.0 }, y: new[] { 2.0, 1.0, 3.0 })";
+        var r = TestNotebooks.Run(TestNotebooks.Dib(dir, "plots",
+            string.Join("\n", TestNotebooks.Reference("Plotly.NET.dll"), TestNotebooks.Reference("Plotly.NET.CSharp.dll"), TestNotebooks.Reference("FSharp.Core.dll")),
+            chart, chart));
+        Assert.Equal(0, r.ExitCode);
+        var first = Assert.Single(Outputs(r, 2)).DataText("text/html")!;
+        var second = Assert.Single(Outputs(r, 3)).DataText("text/html")!;
+        Assert.Contains("plotly.js v", first);
+        // The page already defines window.Plotly, so the second chart is only its div and newPlot call.
+        Assert.DoesNotContain("plotly.js v", second);
+        Assert.Contains("Plotly.newPlot", second);
+        Assert.True(second.Length < 100_000, $"second chart carries {second.Length} chars");
+    }
+
+    [Fact]
     public void dataframe_renders_as_an_html_table()
     {
         var dir = TestNotebooks.NewFolder();

@@ -31,20 +31,47 @@ internal sealed class RunAllCommand : ICliCommand
         if (notebooks.Count == 0) throw new FileNotFoundException($"no numbered .dib notebooks in {folder}");
 
         var wall = Stopwatch.StartNew();
+        var started = DateTime.UtcNow;
+        var done = new List<object>();
         Console.Error.WriteLine($"run-all: {notebooks.Count} notebooks, profile {inputs["profile"]}");
         foreach (var nb in notebooks)
         {
             var output = RunCommand.DefaultOutput(nb, inputs);
             var result = NotebookRunner.Run(nb, output, new NotebookRunOptions { Inputs = inputs });
+            done.Add(new { notebook = Path.GetFileName(nb), output = Path.GetRelativePath(Workbench.Root, output),
+                cells_ok = result.CellsRun - result.CellsFailed, cells_failed = result.CellsFailed,
+                seconds = Math.Round(result.Wall.TotalSeconds, 2) });
             if (result.ExitCode != 0)
             {
+                WriteManifest(inputs, started, wall.Elapsed, done, ok: false);
                 Console.Error.WriteLine($"run-all: stopped at {Path.GetFileName(nb)} ({result.CellsFailed} failed cells, see {output}); " +
                                         $"later notebooks not run. Wall {wall.Elapsed.TotalSeconds:F1} s");
                 return result.ExitCode;
             }
         }
+        WriteManifest(inputs, started, wall.Elapsed, done, ok: true);
         Console.Error.WriteLine($"run-all: all {notebooks.Count} notebooks ok, wall {wall.Elapsed.TotalSeconds:F1} s; " +
                                 $"outputs in {Path.Combine(Workbench.ArtifactsDir, inputs["profile"], "notebooks")}");
         return 0;
+    }
+
+    /// <summary>artifacts/&lt;profile&gt;/run-manifest.json: what produced the artifacts beside it (commit, data
+    /// version, inputs, machine, per-notebook timings), so a reader can tell whether they are current.</summary>
+    static void WriteManifest(Dictionary<string, string> inputs, DateTime started, TimeSpan wall, List<object> notebooks, bool ok)
+    {
+        var manifest = new
+        {
+            ok,
+            started_utc = started.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+            wall_seconds = Math.Round(wall.TotalSeconds, 1),
+            git_commit = Cbi.Workbench.Reporting.Benchmark.GitCommit(),
+            data_version = Cbi.Workbench.Data.RawManifest.DataVersion(),
+            inputs,
+            machine = Cbi.Workbench.Reporting.Benchmark.MachineDescription(),
+            notebooks,
+        };
+        var path = Path.Combine(Workbench.ArtifactsDir, inputs["profile"], "run-manifest.json");
+        Cbi.Workbench.Reporting.AtomicFile.WriteAllText(path,
+            System.Text.Json.JsonSerializer.Serialize(manifest, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 }
