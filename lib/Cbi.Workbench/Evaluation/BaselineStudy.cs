@@ -44,6 +44,16 @@ public static class BaselineStudy
         return Metrics.Mape(actual, forecast);
     }
 
+    /// <summary>Walk-forward of the named baselines on the validation folds (2020-01 → 2023-06, the split generator's
+    /// default scheme) at each horizon, on the development frame (rows before the holdout), so that not even a
+    /// close of the holdout is within reach.</summary>
+    public static BacktestResult RunValidation(Frame frame, IEnumerable<string> models, IEnumerable<int>? horizons = null, int folds = 7)
+    {
+        var hs = (horizons ?? Horizons).ToArray();
+        var dev = Splits.Development(frame);
+        return Run(dev, models, hs.SelectMany(h => Splits.Validation(dev, h, folds)), hs);
+    }
+
     /// <summary>Walk-forward of the named baselines over the given folds and horizons.</summary>
     public static BacktestResult Run(Frame frame, IEnumerable<string> models, IEnumerable<Fold> folds, IEnumerable<int> horizons)
     {

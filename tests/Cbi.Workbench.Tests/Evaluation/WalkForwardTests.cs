@@ -21,7 +21,7 @@ public class WalkForwardTests
     public void rows_carry_origin_target_dates_and_realised_log_returns()
     {
         var f = Cycle(500, drift: 0.001);
-        var folds = Expanding(300, 50, 3, 5).Concat(Expanding(300, 50, 3, 21));
+        var folds = Expanding(f, 300, 50, 3, 5).Concat(Expanding(f, 300, 50, 3, 21));
         var r = WalkForward.Run(Baseline.Factory("rw"), f, folds, [5, 21], progress: false);
         // 3 folds × 50 origins at h = 5 (all have targets: last origin 449 + 5 < 500), and at h = 21 the same.
         Assert.Equal(300, r.Rows.Count);
@@ -38,8 +38,10 @@ public class WalkForwardTests
     [Fact]
     public void origins_without_a_target_are_counted_not_emitted()
     {
+        // The split generator never scores such origins; a hand-made fold (scoring rows 380..419) can.
         var f = Cycle(420);
-        var r = WalkForward.Run(Baseline.Factory("rw"), f, Expanding(380, 40, 1, 5), [5], progress: false);
+        var fold = new Cbi.Workbench.Validation.Fold(0, 5, Range(0, 374), Range(380, 420), "validation");
+        var r = WalkForward.Run(Baseline.Factory("rw"), f, [fold], [5], progress: false);
         // Origins 380..419; those ≥ 415 have no row 5 days later → 35 rows, 5 counted.
         Assert.Equal(35, r.Rows.Count);
         Assert.Equal(5, r.OriginsWithoutTarget);
@@ -49,7 +51,7 @@ public class WalkForwardTests
     public void crossing_quantiles_are_counted_and_repaired_by_sorting()
     {
         var f = Cycle(400);
-        var r = WalkForward.Run(_ => new CrossingForecaster(), f, Expanding(300, 10, 2, 1), [1], progress: false);
+        var r = WalkForward.Run(_ => new CrossingForecaster(), f, Expanding(f, 300, 10, 2, 1), [1], progress: false);
         Assert.Equal(20, r.QuantileCrossings);
         Assert.All(r.Rows, x => Assert.Equal((0.1, 0.2, 0.3), (x.Q10, x.Q50, x.Q90)));
     }
@@ -57,7 +59,8 @@ public class WalkForwardTests
     [Fact]
     public void a_horizon_without_folds_is_a_clear_error()
     {
-        var e = Assert.Throws<ArgumentException>(() => WalkForward.Run(Baseline.Factory("rw"), Cycle(400), Expanding(300, 10, 1, 1), [5], progress: false));
+        var f = Cycle(400);
+        var e = Assert.Throws<ArgumentException>(() => WalkForward.Run(Baseline.Factory("rw"), f, Expanding(f, 300, 10, 1, 1), [5], progress: false));
         Assert.Contains("horizon 5", e.Message);
     }
 
@@ -69,8 +72,8 @@ public class WalkForwardTests
         {
             var path = Path.Combine(dir.FullName, "predictions.parquet");
             var f = Cycle(500);
-            var rw = WalkForward.Run(Baseline.Factory("rw"), f, Expanding(300, 50, 2, 5), [5], progress: false).Rows;
-            var mean = WalkForward.Run(Baseline.Factory("mean"), f, Expanding(300, 50, 2, 5), [5], progress: false).Rows;
+            var rw = WalkForward.Run(Baseline.Factory("rw"), f, Expanding(f, 300, 50, 2, 5), [5], progress: false).Rows;
+            var mean = WalkForward.Run(Baseline.Factory("mean"), f, Expanding(f, 300, 50, 2, 5), [5], progress: false).Rows;
             PredictionStore.WriteParquet(rw.ToList(), path);
             PredictionStore.WriteParquet(mean.ToList(), path);
             PredictionStore.WriteParquet(rw.Take(10).ToList(), path); // rw replaced, mean kept
@@ -99,7 +102,7 @@ public class WalkForwardTests
         {
             var db = Path.Combine(dir.FullName, "w.duckdb");
             var f = Cycle(500);
-            var rw = WalkForward.Run(Baseline.Factory("rw"), f, Expanding(300, 50, 2, 1), [1], progress: false).Rows.ToList();
+            var rw = WalkForward.Run(Baseline.Factory("rw"), f, Expanding(f, 300, 50, 2, 1), [1], progress: false).Rows.ToList();
             Assert.Throws<FileNotFoundException>(() => PredictionStore.WriteWarehouse(rw, db));
             using (var create = new DuckDBConnection($"DataSource={db}")) create.Open();
             PredictionStore.WriteWarehouse(rw, db);
@@ -117,7 +120,7 @@ public class WalkForwardTests
     public void summary_scores_skill_against_the_random_walk_on_shared_origins()
     {
         var f = Cycle(600, drift: 0.001);
-        var folds = Expanding(300, 100, 3, 5).ToList();
+        var folds = Expanding(f, 300, 100, 3, 5).ToList();
         var rows = WalkForward.Run(Baseline.Factory("rw"), f, folds, [5], progress: false).Rows
             .Concat(WalkForward.Run(Baseline.Factory("rw_drift"), f, folds, [5], progress: false).Rows).ToList();
         var s = MetricsSummary.Compute(rows, f);

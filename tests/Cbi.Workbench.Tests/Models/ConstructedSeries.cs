@@ -4,7 +4,7 @@ using Cbi.Workbench.Validation;
 namespace Cbi.Workbench.Tests.Models;
 
 /// <summary>Constructed (not market) series with known answers for the pure-math tests of the baselines, and
-/// a minimal expanding-window fold list for backtester tests (the real split generator lives in Validation).</summary>
+/// expanding-window folds for backtester tests.</summary>
 internal static class ConstructedSeries
 {
     /// <summary>Business-day dates from 2000-01-03.</summary>
@@ -35,14 +35,9 @@ internal static class ConstructedSeries
 
     internal static int[] Range(int from, int toExclusive) => Enumerable.Range(from, toExclusive - from).ToArray();
 
-    /// <summary>Expanding-window folds: fold k trains on [0, start + k·step − h) (purged by h) and scores
-    /// [start + k·step, start + (k+1)·step).</summary>
-    internal static IEnumerable<Fold> Expanding(int start, int step, int folds, int horizon, string split = "validation")
-    {
-        for (var k = 0; k < folds; k++)
-        {
-            var s = start + k * step;
-            yield return new Fold(k, horizon, Range(0, s - horizon), Range(s, s + step), split);
-        }
-    }
+    /// <summary>Expanding-window folds from the workbench's split generator: <paramref name="folds"/> blocks of
+    /// <paramref name="step"/> scored rows starting at row <paramref name="start"/>, training purged by the horizon.</summary>
+    internal static IReadOnlyList<Fold> Expanding(Frame frame, int start, int step, int folds, int horizon) =>
+        WalkForwardSplit.Create(frame, new WalkForwardOptions
+        { Horizon = horizon, Folds = folds, Step = step, ScoreStart = frame.Dates[start], ScoreEnd = frame.Dates[^1] });
 }

@@ -3,6 +3,7 @@ using Cbi.Workbench.Evaluation;
 using Cbi.Workbench.Models;
 using Cbi.Workbench.Models.Baselines;
 using Cbi.Workbench.Tests.Data;
+using Cbi.Workbench.Validation;
 
 namespace Cbi.Workbench.Tests.Models;
 
@@ -19,16 +20,20 @@ public class RealZlBaselineTests(WarehouseFixture wh)
     {
         // Reference: /work/shared/NOTES-stack.md, "ZL facts": no-change MAPE on dates ≥ 2023-07-01 is
         // 1.37 (1d), 3.04 (5d), 6.36 (21d), 10.8 (63d), 16.0 (126d), 22.6 (252d) %. Tolerance 0.1 point.
-        var rows = Enumerable.Range(0, Zl.Rows).Where(i => Zl.Dates[i] >= HoldoutStart).ToArray();
-        (int H, double Mape)[] expected = [(1, 1.37), (5, 3.04), (21, 6.36), (63, 10.8), (126, 16.0), (252, 22.6)];
-        foreach (var (hz, mape) in expected)
-            Assert.Equal(mape, BaselineStudy.NoChangeMape(Zl, rows, hz), 0.1);
+        // The holdout rows come through the recorded holdout API (logged to a temporary file, not the run's log):
+        // the no-change forecast has no parameters, so this reads prices only.
+        var log = Path.Combine(Path.GetTempPath(), $"cbi-holdout-test-{Guid.NewGuid():N}.jsonl");
+        try
+        {
+            var h = Holdout.Read(Zl, "test: random-walk MAPE reference figures", logPath: log);
+            (int H, double Mape)[] expected = [(1, 1.37), (5, 3.04), (21, 6.36), (63, 10.8), (126, 16.0), (252, 22.6)];
+            foreach (var (hz, mape) in expected)
+                Assert.Equal(mape, BaselineStudy.NoChangeMape(Zl, h.Rows, hz), 0.1);
+        }
+        finally { File.Delete(log); }
     }
 
-    static readonly DateOnly HoldoutStart = new(2023, 7, 1);
-    static readonly DateOnly ValidationStart = new(2020, 1, 1);
-
-    int[] TrainRows() => Enumerable.Range(0, Zl.Rows - 1).Where(i => Zl.Dates[i + 1] < ValidationStart).ToArray();
+    int[] TrainRows() => Splits.TrainRows(Zl, 1);
 
     [Fact]
     public void garch_on_daily_zl_returns_has_literature_persistence_and_fat_tails()
@@ -56,7 +61,7 @@ public class RealZlBaselineTests(WarehouseFixture wh)
         // validation origins 2020-01 → 2023-06 (every 5th row, targets before the holdout).
         var f = Zl;
         var train = TrainRows();
-        var origins = Enumerable.Range(train[^1] + 2, 800).Where(o => o % 5 == 0 && f.Dates[o + 21] < HoldoutStart).ToArray();
+        var origins = Enumerable.Range(train[^1] + 2, 800).Where(o => o % 5 == 0 && f.Dates[o + 21] < Splits.HoldoutStart).ToArray();
         var vol = Baseline.GarchVolatility(f, train, origins, 21);
         var rets = train.Skip(1).Select(i => Math.Log(f.Close[i] / f.Close[i - 1])).ToArray();
         var m = rets.Average();
@@ -92,5 +97,27 @@ public class RealZlBaselineTests(WarehouseFixture wh)
         var mw = w.Average();
         var v = w.Sum(x => (x - mw) * (x - mw)) / w.Length;
         Assert.InRange(f.Sigma2 / v, 0.97, 1.0001);
+    }
+
+    [Fact]
+    public void fast_baselines_walk_forward_on_validation_folds_gives_sane_coverage()
+    {
+        var run = BaselineStudy.RunValidation(Zl, Baseline.Fast, [5, 63], folds: 4);
+        Assert.All(run.Rows, r => Assert.Equal("validation", r.Split));
+        Assert.All(run.Rows, r => Assert.True(r.TargetDate < Splits.HoldoutStart));
+        var s = MetricsSummary.Compute(run.Rows, Zl);
+        Assert.Equal(Baseline.Fast.Count * 2, s.Count);
+        // Every model scores every validation origin the split generator offers.
+        var dev = Splits.Development(Zl);
+        foreach (var h in new[] { 5, 63 })
+        {
+            var n = Splits.Validation(dev, h, 4).Sum(f => f.ScoreRows.Length);
+            Assert.All(s.Where(x => x.Horizon == h), x => Assert.Equal(n, x.N));
+        }
+        // rw's P50 is no change, and its interval widens with the horizon (h-day returns spread roughly with √h).
+        Assert.All(run.Rows.Where(r => r.Model == "rw"), r => Assert.Equal(0, r.Q50));
+        Assert.True(s.Single(x => x.Model == "rw" && x.Horizon == 63).Sharpness80 > 2 * s.Single(x => x.Model == "rw" && x.Horizon == 5).Sharpness80);
+        // Skill against rw exists for every other model.
+        Assert.All(s.Where(x => x.Model != "rw"), x => Assert.False(double.IsNaN(x.CrpsSkill)));
     }
 }
