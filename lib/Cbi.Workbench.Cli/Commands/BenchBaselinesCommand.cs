@@ -18,7 +18,8 @@ internal sealed class BenchBaselinesCommand : ICliCommand
         var a = new CliArgs(args);
         a.RejectUnknown("repeats");
         var repeats = a.Get("repeats") is { } r ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 5;
-        var frame = BaselineStudy.PriceFrame(Snapshot.Load(Warehouse.EnsureBuilt()).Bars("ZL"));
+        // Rows before the holdout only: a benchmark has no business near holdout prices.
+        var frame = Splits.Development(BaselineStudy.PriceFrame(Snapshot.Load(Warehouse.EnsureBuilt()).Bars("ZL")));
 
         // 60 origins (one fold each, refitted every origin) from the first scorable validation rows.
         int[] horizons = [5, 21, 63, 126, 252];
