@@ -8,6 +8,12 @@ namespace Cbi.Workbench.Evaluation;
 public sealed record BaselineComparison(string Model, int Horizon, int N, double CrpsSkillVsRw, double MaeSkillVsRw,
     double DmPValueVsRw, double Coverage80, double Sharpness80, double Crps, double MapePrice);
 
+/// <summary>GARCH volatility forecasts against realised volatility at one horizon: QLIKE (Patton 2011) of the GARCH
+/// h-day variance and of a constant (training-sample) variance, and the correlation of forecast and realised
+/// volatility.</summary>
+public sealed record VolatilityCheck(string Model, int Horizon, int N, double QLikeGarch, double QLikeConstant,
+    double Correlation, double MeanForecastVol, double MeanRealisedVol);
+
 /// <summary>The baselines on the real ZL series: the price frame they need, the validation walk-forward run that
 /// writes the shared prediction table, and the no-change reference figures.</summary>
 public static class BaselineStudy
@@ -70,6 +76,25 @@ public static class BaselineStudy
             Console.Error.WriteLine($"[baselines] {m}: {r.Rows.Count} rows in {r.Elapsed.TotalSeconds:F1} s, {r.QuantileCrossings} crossings repaired");
         }
         return new BacktestResult(rows, crossings, noTarget, elapsed);
+    }
+
+    /// <summary>Fits GARCH(1,1) once on the seed scheme's training rows (before 2020) of the development frame and
+    /// compares its h-day volatility forecast with the realised volatility √Σr² at every validation origin.</summary>
+    public static VolatilityCheck GarchVolatilityCheck(Frame frame, int horizon, bool studentT = false)
+    {
+        var dev = Splits.Development(frame);
+        var train = Splits.TrainRows(dev, horizon);
+        var origins = Splits.Validation(dev, horizon, 1).Single().ScoreRows;
+        var v = Baseline.GarchVolatility(dev, train, origins, horizon, studentT);
+        var rets = train.Skip(1).Select(i => Math.Log(dev.Close[i] / dev.Close[i - 1])).ToArray();
+        var m = rets.Average();
+        var constVar = horizon * rets.Sum(r => (r - m) * (r - m)) / rets.Length;
+        var realised = v.Select(x => x.Realised * x.Realised).ToArray();
+        var fc = v.Select(x => x.Forecast * x.Forecast).ToArray();
+        return new VolatilityCheck(studentT ? "garch_t" : "garch_n", horizon, v.Count,
+            Metrics.QLike(realised, fc), Metrics.QLike(realised, v.Select(_ => constVar).ToArray()),
+            MathNet.Numerics.Statistics.Correlation.Pearson(v.Select(x => x.Forecast), v.Select(x => x.Realised)),
+            v.Average(x => x.Forecast), v.Average(x => x.Realised));
     }
 
     /// <summary>The comparison table: skill over rw (CRPS, MAE), DM p-value vs rw, coverage, sharpness, CRPS,

@@ -175,18 +175,18 @@ public static class Metrics
         return 1 - modelLoss / referenceLoss;
     }
 
-    /// <summary>QLIKE loss of a variance forecast against a realised variance proxy (Patton 2011):
-    /// realised/forecast − ln(realised/forecast) − 1, averaged. Robust to noise in the proxy.</summary>
+    /// <summary>QLIKE loss of a variance forecast f against a realised variance proxy r (Patton 2011), in the form
+    /// r/f + ln f, averaged. It differs from r/f − ln(r/f) − 1 only by terms free of the forecast, so it ranks
+    /// forecasts identically, and it stays defined when the proxy is 0 (a day without a price change).</summary>
     public static double QLike(IReadOnlyList<double> realisedVariance, IReadOnlyList<double> forecastVariance)
     {
         Check(realisedVariance, forecastVariance);
         double s = 0;
         for (var i = 0; i < realisedVariance.Count; i++)
         {
-            if (!(forecastVariance[i] > 0) || !(realisedVariance[i] > 0))
-                throw new ArgumentException($"QLIKE needs positive variances (row {i}).");
-            var r = realisedVariance[i] / forecastVariance[i];
-            s += r - Math.Log(r) - 1;
+            if (!(forecastVariance[i] > 0)) throw new ArgumentException($"QLIKE needs a positive variance forecast (row {i}).");
+            if (realisedVariance[i] < 0) throw new ArgumentException($"QLIKE needs a non-negative realised variance (row {i}).");
+            s += realisedVariance[i] / forecastVariance[i] + Math.Log(forecastVariance[i]);
         }
         return s / realisedVariance.Count;
     }

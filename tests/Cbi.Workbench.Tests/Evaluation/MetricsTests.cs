@@ -138,10 +138,13 @@ public class MetricsTests
     }
 
     [Fact]
-    public void qlike_is_zero_for_a_perfect_variance_forecast_and_matches_hand_calculation()
+    public void qlike_matches_hand_calculation_and_is_minimised_by_the_true_variance()
     {
-        // Patton (2011) QLIKE: x − ln x − 1 with x = realised/forecast. (2,1) → 2 − ln 2 − 1 = 0.306853; (1,1) → 0.
-        Assert.Equal((1 - Math.Log(2)) / 2, Metrics.QLike([2, 1], [1, 1]), 12);
+        // Patton (2011) QLIKE in the form r/f + ln f: (r, f) = (2, 1) → 2; (0, 4) → ln 4; mean (2 + 1.386294)/2.
+        Assert.Equal((2 + Math.Log(4)) / 2, Metrics.QLike([2, 0], [1, 4]), 12);
+        // For a fixed realised r = 2, f = 2 scores lower than f = 1 or f = 4 (minimum at f = r).
+        var at = (double f) => Metrics.QLike([2.0], [f]);
+        Assert.True(at(2) < at(1) && at(2) < at(4));
     }
 
     [Fact]
