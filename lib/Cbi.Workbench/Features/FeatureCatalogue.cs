@@ -76,7 +76,7 @@ public static class FeatureCatalogue
         new("month", "calendar", "date", Calendar, 0, "1–12", "calendar month"),
         new("day_of_month", "calendar", "date", Calendar, 0, "1–31", "day of month"),
         new("wasde_day", "calendar", "WASDE release calendar (USDA schedule, published in advance)", Calendar, 0, "0/1", "1 on a WASDE release date"),
-        new("days_to_wasde", "calendar", "WASDE release calendar", Calendar, 0, "weekdays", "weekdays from t to the next WASDE release (0 on the day); NaN after the calendar ends"),
+        new("days_to_wasde", "calendar", "WASDE release calendar", Calendar, 0, "weekdays", "weekdays from t to the next WASDE release (0 on the day); NaN outside the calendar (before its first date, after its last)"),
         new("days_to_expiry", "calendar", "CBOT ZL contract rule (last trading day = business day before the 15th)", Calendar, 0, "weekdays", "weekdays from t to the front contract's last trading day (holidays not removed: the future holiday calendar is not in the data)"),
         new("roll_window", "calendar", "CBOT ZL contract rule", Calendar, 0, "0/1", "1 from the 1st of the front contract's month to its last trading day (Yahoo ZL=F is then the thin delivery-month contract)"),
         // regimes
