@@ -61,7 +61,7 @@ public static class Availability
     static readonly (DateOnly From, DateOnly To, DateOnly Release)[] CotDelays =
     [
         (new(2013, 10, 1), new(2013, 10, 15), new(2013, 11, 15)),   // Oct 2013 shutdown
-        (new(2018, 12, 25), new(2019, 2, 26), new(2019, 3, 8)),     // Dec 2018 – Jan 2019 shutdown
+        (new(2018, 12, 22), new(2019, 2, 26), new(2019, 3, 8)),     // Dec 2018 – Jan 2019 shutdown (from 22 Dec: the Monday 2018-12-24 report was published 2019-02-01)
         (new(2025, 9, 30), new(2025, 12, 30), new(2026, 1, 30)),    // Oct – Nov 2025 shutdown
     ];
 

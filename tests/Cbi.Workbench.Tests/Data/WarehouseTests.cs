@@ -213,6 +213,19 @@ public class AvailabilityTests(WarehouseFixture wh)
     }
 
     [Fact]
+    public void the_first_report_of_the_2018_shutdown_is_in_its_backlog()
+    {
+        // CFTC announcement (Hagstrom Report, thefencepost.com, Jan 2019): "The last COT report was published on
+        // Dec. 21, 2018 … beginning with the report previously scheduled for release on Friday, Dec. 28, 2018 (based
+        // on data from Monday, Dec. 24, 2018). The CFTC expects to publish this report on Friday, Feb. 1, 2019."
+        // The shutdown began 2018-12-22, so that Monday report is part of the backlog, not a Friday release.
+        Assert.True(Availability.CotRelease(new DateOnly(2018, 12, 24)) >= new DateOnly(2019, 2, 1));
+        Assert.Equal(new DateOnly(2018, 12, 21), Availability.CotRelease(new DateOnly(2018, 12, 18))); // last one on time
+        var r = Snapshot.Load(wh.Path).Cot("SBO").Single(c => c.AsOfDate == new DateOnly(2018, 12, 24));
+        Assert.True(r.AvailableDate > new DateOnly(2019, 2, 1));
+    }
+
+    [Fact]
     public void no_cot_report_is_usable_before_an_earlier_one()
     {
         // The 2013-10-22 report follows the shutdown backlog of 2013-10-01…15 (released 2013-11-15), and
