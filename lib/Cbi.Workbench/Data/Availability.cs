@@ -67,8 +67,10 @@ public static class Availability
 
     /// <summary>US federal holidays as observed by federal offices (5 U.S.C. 6103: a Saturday holiday is observed
     /// on the Friday before, a Sunday one on the Monday after; Juneteenth from 2021), plus the one-off closures that
-    /// fell on a Wednesday–Friday (national days of mourning 2004-06-11, 2018-12-05, 2025-01-09). Christmas-Eve
-    /// closures by executive order are not listed: they fall in a week that already has Christmas.</summary>
+    /// fell on a Wednesday–Friday (national days of mourning 2004-06-11, 2018-12-05, 2025-01-09) and Inauguration
+    /// Day on those weekdays (2005-01-20, 2017-01-20, 2021-01-20: a holiday for federal employees in the Washington
+    /// area, 5 U.S.C. 6103(c), where the CFTC publishes; whether it delayed the COT is not verified — erring late).
+    /// Christmas-Eve closures by executive order are not listed: they fall in a week that already has Christmas.</summary>
     public static bool IsFederalHoliday(DateOnly d)
     {
         if (d.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) return false;
@@ -97,7 +99,8 @@ public static class Availability
         _ => h,
     };
 
-    static readonly HashSet<DateOnly> OneOffClosures = [new(2004, 6, 11), new(2018, 12, 5), new(2025, 1, 9)];
+    static readonly HashSet<DateOnly> OneOffClosures =
+        [new(2004, 6, 11), new(2018, 12, 5), new(2025, 1, 9), new(2005, 1, 20), new(2017, 1, 20), new(2021, 1, 20)];
 
     /// <summary>The first date in <paramref name="tradingDays"/> (sorted) strictly after <paramref name="d"/>;
     /// beyond the calendar, the next weekday.</summary>

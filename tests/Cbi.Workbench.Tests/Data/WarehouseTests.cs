@@ -199,6 +199,9 @@ public class AvailabilityTests(WarehouseFixture wh)
     [InlineData("2024-09-03", "2024-09-06")]
     [InlineData("2024-11-12", "2024-11-15")]
     [InlineData("2024-06-11", "2024-06-14")] // an ordinary week
+    // one-off federal closures on a Wednesday–Friday (see Availability.IsFederalHoliday), erring late:
+    [InlineData("2018-12-04", "2018-12-10")] // national day of mourning Wed 2018-12-05
+    [InlineData("2017-01-17", "2017-01-23")] // Inauguration Day Fri 2017-01-20 (Washington-area federal holiday)
     public void cot_release_waits_for_the_next_business_day_after_a_late_week_federal_holiday(string asOf, string release) =>
         Assert.Equal(DateOnly.Parse(release), Availability.CotRelease(DateOnly.Parse(asOf)));
 
