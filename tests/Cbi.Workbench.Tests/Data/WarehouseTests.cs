@@ -97,6 +97,37 @@ public class WarehouseTests(WarehouseFixture wh)
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
+    public void a_warehouse_built_by_other_code_is_rebuilt_even_when_the_raw_data_are_unchanged()
+    {
+        var copy = System.IO.Path.Combine(wh.Dir, "built-by-older-code.duckdb");
+        File.Copy(wh.Path, copy, overwrite: true);
+        using (var db = new DuckDBConnection("Data Source=" + copy))
+        {
+            db.Open();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = "UPDATE build_info SET value = 'an-older-build' WHERE key = 'build_code'";
+            Assert.Equal(1, cmd.ExecuteNonQuery());
+        }
+        var log = new StringWriter();
+        Warehouse.EnsureBuilt(warehousePath: copy, log: log);
+        Assert.Contains("different version of the code", log.ToString());
+        string BuildCode()
+        {
+            using var db = new DuckDBConnection($"Data Source={copy};ACCESS_MODE=READ_ONLY");
+            db.Open();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = "SELECT value FROM build_info WHERE key = 'build_code'";
+            return (string)cmd.ExecuteScalar()!;
+        }
+        Assert.Equal(Warehouse.BuildCode, BuildCode());
+        // and a current warehouse is left alone
+        var stamp = File.GetLastWriteTimeUtc(copy);
+        Warehouse.EnsureBuilt(warehousePath: copy, log: TextWriter.Null);
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(copy));
+    }
+
+    [Fact]
     public void backadjusted_zl_reanchors_at_the_snapshot_date()
     {
         var asOf = new DateOnly(2010, 6, 30);
