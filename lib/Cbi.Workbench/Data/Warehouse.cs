@@ -223,14 +223,14 @@ public static class Warehouse
             WHERE z.symbol = 'ZL';
 
             -- Targets on the QUOTED ZL series (roll jumps included; see zl_daily.is_roll_day):
-            -- ret_fwd_Nd = ln(close[t+N] / close[t]) with t+N the N-th next ZL trading day. A hole of more than 30
+            -- ret_fwd_Nd = ln(close[t+N] / close[t]) with t+N the N-th next ZL trading day. A hole of more than HoleCalendarDays
             -- calendar days in the series (2003-11-24…12-26) starts a new segment; targets never span segments,
             -- so "N trading days ahead" keeps its meaning.
             CREATE TABLE zl_targets AS
             SELECT date, close,
             {targets}
             FROM (SELECT date, close,
-                         SUM(CASE WHEN prev_date IS NOT NULL AND date - prev_date > 30 THEN 1 ELSE 0 END) OVER (ORDER BY date) AS segment
+                         SUM(CASE WHEN prev_date IS NOT NULL AND date - prev_date > {Models.Frame.HoleCalendarDays} THEN 1 ELSE 0 END) OVER (ORDER BY date) AS segment
                   FROM (SELECT date, close, LAG(date) OVER (ORDER BY date) AS prev_date FROM market_daily WHERE symbol = 'ZL') z) s
             WINDOW w AS (ORDER BY date);
             """;
