@@ -32,6 +32,7 @@ internal static class CellDisplay
         {
             var text = value is null
                 ? (m == HtmlFormatter.MimeType ? "<div class=\"dni-plaintext\"><pre>&lt;null&gt;</pre></div>" : "<null>")
+                : m == HtmlFormatter.MimeType && RecordTable(value) is { } table ? table
                 : value.ToDisplayString(m);
             result.Add(new(m, text.Replace("\r\n", "\n")));
         }
@@ -73,6 +74,51 @@ internal static class CellDisplay
         if (inRun && plotlyShippedInThisRun) return body;
         if (inRun) plotlyShippedInThisRun = true;
         return page[(headStart + 6)..headEnd] + body;
+    }
+
+    internal const int RecordRowsShown = 100;
+
+    /// <summary>A sequence of records (a catalogue, a metrics table, folds) as one flat table with a column per
+    /// property, which is how a researcher reads it; the Formatting default nests each item in a tree view.
+    /// Null for anything that is not a sequence of property-bearing objects.</summary>
+    internal static string? RecordTable(object value)
+    {
+        if (value is string || value is DataFrame || value is System.Collections.IDictionary || value is GenericChart) return null;
+        if (value is not System.Collections.IEnumerable items) return null;
+        var itemType = value.GetType().GetInterfaces().Append(value.GetType())
+            .Where(t => t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IEnumerable<>))
+            .Select(t => t.GetGenericArguments()[0]).FirstOrDefault();
+        if (itemType is null || itemType.IsPrimitive || itemType.IsEnum || itemType == typeof(string) || itemType == typeof(decimal)
+            || itemType == typeof(DateOnly) || itemType == typeof(DateTime) || itemType == typeof(object)
+            || typeof(System.Collections.IEnumerable).IsAssignableFrom(itemType)) return null;
+        var props = itemType.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+            .Where(p => p.CanRead && p.GetIndexParameters().Length == 0 && p.Name != "EqualityContract").ToArray();
+        if (props.Length == 0) return null;
+        var sb = new StringBuilder("<table><thead><tr><th><i>index</i></th>");
+        foreach (var p in props) sb.Append("<th>").Append(WebUtility.HtmlEncode(p.Name)).Append("</th>");
+        sb.Append("</tr></thead><tbody>");
+        var n = 0;
+        foreach (var item in items)
+        {
+            if (n == RecordRowsShown) { n++; break; }
+            sb.Append("<tr><td><i>").Append(n++).Append("</i></td>");
+            foreach (var p in props)
+            {
+                var v = item is null ? null : p.GetValue(item);
+                var cell = v switch
+                {
+                    null => "",
+                    double d => d.ToString("G6", System.Globalization.CultureInfo.InvariantCulture),
+                    float f => f.ToString("G6", System.Globalization.CultureInfo.InvariantCulture),
+                    _ => v.ToDisplayString(PlainTextFormatter.MimeType),
+                };
+                sb.Append("<td>").Append(WebUtility.HtmlEncode(cell)).Append("</td>");
+            }
+            sb.Append("</tr>");
+        }
+        sb.Append("</tbody></table>");
+        if (n > RecordRowsShown) sb.Append($"<p>first {RecordRowsShown} rows shown</p>");
+        return sb.ToString();
     }
 
     internal static string DataFrameHtml(DataFrame df)
