@@ -73,8 +73,8 @@ public class StudyTests
     public async Task a_study_killed_mid_trial_resumes_without_losing_finished_trials()
     {
         var path = Path.Combine(Path.GetTempPath(), $"study-{Guid.NewGuid():N}.duckdb");
-        var space = SearchSpace.Of(new IntParameter("leaves", 4, 64, Log: true), new FloatParameter("lr", 0.01, 0.3, Log: true), new CategoricalParameter("boost", ["gbdt", "dart"]));
-        double Objective(Trial t) => Math.Abs(Math.Log(t.Int("leaves") / 16.0)) + Math.Abs(Math.Log(t.Float("lr") / 0.05)) + (t.Category("boost") == "dart" ? 0.1 : 0);
+        var space = KilledStudy.Space;
+        Func<Trial, double> Objective = KilledStudy.Objective;
         try
         {
             // First worker: 4 trials finish, the 5th hangs; the worker then "dies" (its Study is disposed while
@@ -110,6 +110,31 @@ public class StudyTests
             // A changed space is refused rather than silently mixed with the old trials.
             var changed = SearchSpace.Of(new IntParameter("leaves", 4, 128));
             Assert.Throws<InvalidOperationException>(() => Study.Open("killed", changed, new StudyOptions { Progress = false }, path));
+        }
+        finally { File.Delete(path); File.Delete(path + ".wal"); }
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task a_study_whose_process_is_killed_resumes_in_another_process()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"study-kill-{Guid.NewGuid():N}.duckdb");
+        try
+        {
+            using (var child = ChildProcess.Start("study-hang-at-4", path))
+            {
+                var line = await child.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+                Assert.True(line == "RUNNING 4", $"child said '{line}', stderr: {(child.HasExited ? child.StandardError.ReadToEnd() : "")}");
+                child.Kill(entireProcessTree: true);   // SIGKILL: no disposal, no cleanup, the WAL is all that is left
+                child.WaitForExit();
+            }
+            using var resumed = Study.Open("killed", KilledStudy.Space, new StudyOptions { Seed = 3, Progress = false }, path);
+            var before = resumed.Trials;
+            Assert.Equal(4, before.Count(t => t.State == TrialState.Complete));
+            Assert.Equal(TrialState.Fail, before.Single(t => t.Number == 4).State);
+            resumed.Optimize(KilledStudy.Objective, 10);
+            Assert.Equal(10, resumed.Trials.Count(t => t.State == TrialState.Complete));
+            Assert.Equal(before.Where(t => t.Number < 4).Select(t => t.Value), resumed.Trials.Where(t => t.Number < 4).Select(t => t.Value));
         }
         finally { File.Delete(path); File.Delete(path + ".wal"); }
     }
