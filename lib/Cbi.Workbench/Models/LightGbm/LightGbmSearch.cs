@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using Cbi.Workbench.Search;
+using Cbi.Workbench.Validation;
+
+namespace Cbi.Workbench.Models.LightGbm;
+
+/// <summary>Budget of a LightGBM hyperparameter search.</summary>
+public sealed record LightGbmSearchProfile(string Name, int Trials, int StartupTrials, int MaxRounds, int EarlyStoppingRounds, int MaxFolds)
+{
+    /// <summary>CI: a handful of trials, few rounds, the last two folds — minutes on 2 cores.</summary>
+    public static readonly LightGbmSearchProfile Smoke = new("smoke", Trials: 4, StartupTrials: 3, MaxRounds: 300, EarlyStoppingRounds: 30, MaxFolds: 2);
+    /// <summary>The seeds' budget of ~25 trials per search, rounds chosen by early stopping.</summary>
+    public static readonly LightGbmSearchProfile Full = new("full", Trials: 25, StartupTrials: 8, MaxRounds: 2000, EarlyStoppingRounds: 75, MaxFolds: 4);
+
+    public static LightGbmSearchProfile For(string profile) => profile switch
+    {
+        "smoke" => Smoke, "full" => Full,
+        _ => throw new ArgumentException($"Unknown profile '{profile}': expected 'smoke' or 'full'.", nameof(profile)),
+    };
+}
+
+/// <summary>Tunes the quantile models of one horizon by TPE over the walk-forward validation folds; the
+/// objective is the mean pinball loss over P10/P50/P90 and all scored rows of the folds.</summary>
+public static class LightGbmSearch
+{
+    /// <summary>The seeds' parameters with ranges for ~5,000 daily rows of noisy returns. The seeds' 63–127
+    /// leaves, depth 10–15 and learning rate ≤ 0.03 were set for far more rows; here a leaf of 20–200 rows
+    /// leaves room for only ~25–250 leaves in total, so trees stay small (7–63 leaves, depth 3–8) and the
+    /// leaf minimum is searched too. Penalties span 1e-3–10 on a log scale because their useful size depends
+    /// on the target's scale (log returns ~0.01–0.1), and sampling fractions go down to 0.5 for variance.</summary>
+    public static SearchSpace Space() => SearchSpace.Of(
+        new IntParameter("num_leaves", 7, 63, Log: true),
+        new IntParameter("max_depth", 3, 8),
+        new IntParameter("min_data_in_leaf", 20, 200, Log: true),
+        new FloatParameter("learning_rate", 0.01, 0.1, Log: true),
+        new FloatParameter("feature_fraction", 0.5, 1.0),
+        new FloatParameter("bagging_fraction", 0.5, 1.0),
+        new FloatParameter("lambda_l1", 1e-3, 10, Log: true),
+        new FloatParameter("lambda_l2", 1e-3, 10, Log: true));
+
+    /// <summary>Quantile-model settings for a point of <see cref="Space"/>.</summary>
+    public static LightGbmQuantileOptions OptionsFor(IReadOnlyDictionary<string, double> p, LightGbmSearchProfile profile, int seed = 42) => new()
+    {
+        Booster = new LightGbmOptions
+        {
+            NumLeaves = (int)p["num_leaves"], MaxDepth = (int)p["max_depth"], MinDataInLeaf = (int)p["min_data_in_leaf"],
+            LearningRate = p["learning_rate"], FeatureFraction = p["feature_fraction"], BaggingFraction = p["bagging_fraction"],
+            BaggingFreq = 1, LambdaL1 = p["lambda_l1"], LambdaL2 = p["lambda_l2"],
+            Iterations = profile.MaxRounds, EarlyStoppingRounds = profile.EarlyStoppingRounds, Seed = seed,
+        },
+    };
+
+    /// <summary>Mean pinball loss of P10/P50/P90 over the rows with a known target.</summary>
+    internal static double MeanPinball(IReadOnlyList<QuantileForecast> f, IReadOnlyList<double> y)
+    {
+        double sum = 0; var n = 0;
+        for (var i = 0; i < f.Count; i++)
+        {
+            if (!double.IsFinite(y[i])) continue;
+            sum += Pinball(y[i], f[i].Q10, 0.1) + Pinball(y[i], f[i].Q50, 0.5) + Pinball(y[i], f[i].Q90, 0.9);
+            n += 3;
+        }
+        return n == 0 ? double.NaN : sum / n;
+    }
+
+    static double Pinball(double y, double q, double a) => y >= q ? a * (y - q) : (1 - a) * (q - y);
+
+    /// <summary>Walk-forward score of one parameter point: fits on each fold's training rows, scores its rows,
+    /// reports the running mean after each fold (the pruner's intermediate value) and returns the mean over
+    /// folds. <paramref name="report"/> may throw to prune.</summary>
+    public static double Evaluate(Frame frame, IReadOnlyList<Fold> folds, int horizon, LightGbmQuantileOptions options, Action<int, double>? report = null)
+    {
+        if (folds.Count == 0) throw new ArgumentException($"No folds for horizon {horizon}.", nameof(folds));
+        var losses = new List<double>();
+        foreach (var fold in folds)
+        {
+            if (fold.Horizon != horizon) throw new ArgumentException($"Fold {fold.Index} is for horizon {fold.Horizon}, not {horizon}.", nameof(folds));
+            using var model = new LightGbmQuantileForecaster(options);
+            model.Fit(frame, fold.TrainRows, horizon);
+            var f = model.Predict(frame, fold.ScoreRows);
+            var loss = MeanPinball(f, fold.ScoreRows.Select(r => frame.Target(r, horizon)).ToArray());
+            if (!double.IsFinite(loss)) continue;
+            losses.Add(loss);
+            report?.Invoke(losses.Count - 1, losses.Average());
+        }
+        return losses.Count == 0 ? double.NaN : losses.Average();
+    }
+
+    /// <summary>Runs (or resumes) the study "lgbm-h{horizon}" over the last <see cref="LightGbmSearchProfile.MaxFolds"/>
+    /// validation folds and returns the best trial.</summary>
+    public static TrialRecord Run(Frame frame, IReadOnlyList<Fold> folds, int horizon, LightGbmSearchProfile profile,
+        string? studyPath = null, int seed = 42, string? studyName = null)
+    {
+        var use = folds.Where(f => f.Horizon == horizon).OrderBy(f => f.Index).TakeLast(profile.MaxFolds).ToList();
+        if (use.Count == 0) throw new ArgumentException($"No folds for horizon {horizon}.", nameof(folds));
+        var sw = Stopwatch.StartNew();
+        using var study = Study.Open(studyName ?? $"lgbm-h{horizon}-{profile.Name}", Space(), new StudyOptions
+        {
+            Sampler = new TpeSampler(new TpeOptions { StartupTrials = profile.StartupTrials }),
+            Pruner = new MedianPruner(startupTrials: profile.StartupTrials, minComparable: 2),
+            Seed = seed,
+        }, studyPath);
+        var best = study.Optimize(t => Evaluate(frame, use, horizon, OptionsFor(t.Values, profile, seed), (step, v) =>
+        {
+            t.Report(step, v);
+            t.PruneIfNeeded();
+        }), profile.Trials) ?? throw new InvalidOperationException($"Study {study.Name} finished without a complete trial.");
+        Console.Error.WriteLine($"[lgbm search h={horizon}] best mean pinball {best.Value:G5} (trial {best.Number}) after {sw.Elapsed.TotalSeconds:F0} s");
+        return best;
+    }
+}
