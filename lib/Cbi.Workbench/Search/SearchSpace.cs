@@ -94,4 +94,21 @@ public sealed class SearchSpace
         CategoricalParameter c => new { kind = "categorical", c.Name, c.Choices },
         _ => throw new NotSupportedException(p.GetType().Name),
     }));
+
+    /// <summary>Reads <see cref="ToJson"/>'s output back (used to open a stored study without re-declaring it).</summary>
+    public static SearchSpace FromJson(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return new(doc.RootElement.EnumerateArray().Select(e =>
+        {
+            var name = e.GetProperty("Name").GetString()!;
+            return e.GetProperty("kind").GetString() switch
+            {
+                "int" => (Parameter)new IntParameter(name, e.GetProperty("Low").GetInt32(), e.GetProperty("High").GetInt32(), e.GetProperty("Step").GetInt32(), e.GetProperty("Log").GetBoolean()),
+                "float" => new FloatParameter(name, e.GetProperty("Low").GetDouble(), e.GetProperty("High").GetDouble(), e.GetProperty("Log").GetBoolean()),
+                "categorical" => new CategoricalParameter(name, e.GetProperty("Choices").EnumerateArray().Select(c => c.GetString()!).ToArray()),
+                var k => throw new InvalidDataException($"unknown parameter kind '{k}' in a stored search space"),
+            };
+        }));
+    }
 }

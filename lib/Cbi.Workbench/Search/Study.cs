@@ -108,6 +108,38 @@ public sealed class Study : IDisposable
         catch { s.Dispose(); throw; }
     }
 
+    /// <summary>Opens a stored study with the space it was created with (for reports; it can also be resumed).</summary>
+    public static Study OpenExisting(string name, string? path = null, StudyOptions? options = null)
+    {
+        var p = path ?? DefaultPath;
+        if (p != InMemory && !File.Exists(p)) throw new FileNotFoundException($"No study database at {p}.", p);
+        var stored = List(p).FirstOrDefault(s => s.Name == name)
+            ?? throw new KeyNotFoundException($"{p} holds no study '{name}' (it has: {string.Join(", ", List(p).Select(s => s.Name))}).");
+        return Open(name, SearchSpace.FromJson(stored.SpaceJson), options ?? new StudyOptions { Seed = stored.Seed }, p);
+    }
+
+    public sealed record StoredStudy(string Name, string SpaceJson, string Sampler, int Seed, int Trials, int Complete, double BestValue);
+
+    /// <summary>The studies in a database file with trial counts and best values.</summary>
+    public static IReadOnlyList<StoredStudy> List(string? path = null)
+    {
+        var p = path ?? DefaultPath;
+        if (!File.Exists(p)) return [];
+        using var db = new DuckDBConnection($"Data Source={p}");
+        db.Open();
+        using var c = db.CreateCommand();
+        c.CommandText = """
+            SELECT s.study, s.space_json, s.sampler, s.seed, count(t.number), count(*) FILTER (WHERE t.state = 'COMPLETE'), min(t.value) FILTER (WHERE t.state = 'COMPLETE')
+            FROM studies s LEFT JOIN trials t USING (study) GROUP BY ALL ORDER BY s.study
+            """;
+        var list = new List<StoredStudy>();
+        using var r = c.ExecuteReader();
+        while (r.Read())
+            list.Add(new StoredStudy(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? "" : r.GetString(2), r.IsDBNull(3) ? 0 : r.GetInt32(3),
+                (int)r.GetInt64(4), (int)r.GetInt64(5), r.IsDBNull(6) ? double.NaN : r.GetDouble(6)));
+        return list;
+    }
+
     void Initialise()
     {
         Exec("""

@@ -135,6 +135,13 @@ public class StudyTests
             resumed.Optimize(KilledStudy.Objective, 10);
             Assert.Equal(10, resumed.Trials.Count(t => t.State == TrialState.Complete));
             Assert.Equal(before.Where(t => t.Number < 4).Select(t => t.Value), resumed.Trials.Where(t => t.Number < 4).Select(t => t.Value));
+            var best = resumed.Best!;
+            resumed.Dispose();
+            var listed = Study.List(path).Single();
+            Assert.Equal(("killed", 11, 10), (listed.Name, listed.Trials, listed.Complete));
+            using var reopened = Study.OpenExisting("killed", path);
+            Assert.Equal(KilledStudy.Space.ToJson(), reopened.Space.ToJson());
+            Assert.Equal((best.Number, best.Value), (reopened.Best!.Number, reopened.Best.Value));
         }
         finally { File.Delete(path); File.Delete(path + ".wal"); }
     }
