@@ -108,4 +108,31 @@ public static class LightGbmSearch
         Console.Error.WriteLine($"[lgbm search h={horizon}] best mean pinball {best.Value:G5} (trial {best.Number}) after {sw.Elapsed.TotalSeconds:F0} s");
         return best;
     }
+
+    /// <summary>Result of the search for one horizon.</summary>
+    public sealed record HorizonResult(int Horizon, TrialRecord Best, LightGbmQuantileOptions Options, int Trials, int Pruned, double Seconds);
+
+    /// <summary>Searches every horizon (each its own study, resumable), writes each study's history as CSV and
+    /// the best parameters as JSON under artifacts/&lt;profile&gt;/lgbm/, and returns the tuned options.</summary>
+    public static IReadOnlyList<HorizonResult> SearchAll(Frame frame, IEnumerable<int> horizons, Func<int, IReadOnlyList<Fold>> foldsFor,
+        LightGbmSearchProfile profile, string? studyPath = null, string? outputDir = null, int seed = 42)
+    {
+        var outDir = outputDir ?? Path.Combine(Workbench.ProfileDir, "lgbm");
+        var results = new List<HorizonResult>();
+        foreach (var h in horizons)
+        {
+            var sw = Stopwatch.StartNew();
+            Console.Error.WriteLine($"[lgbm search] horizon {h}: {profile.Trials} trials, last {profile.MaxFolds} folds");
+            var best = Run(frame, foldsFor(h), h, profile, studyPath, seed);
+            using var study = Study.OpenExisting($"lgbm-h{h}-{profile.Name}", studyPath, new StudyOptions { Progress = false, Seed = seed });
+            study.ExportCsv(Path.Combine(outDir, $"study-h{h}.csv"));
+            var trials = study.Trials;
+            results.Add(new HorizonResult(h, best, OptionsFor(best.Params, profile, seed), trials.Count(t => t.State != TrialState.Running),
+                trials.Count(t => t.State == TrialState.Pruned), sw.Elapsed.TotalSeconds));
+        }
+        Reporting.AtomicFile.WriteAllText(Path.Combine(outDir, "best-params.json"), System.Text.Json.JsonSerializer.Serialize(
+            results.Select(r => new { horizon = r.Horizon, mean_pinball = r.Best.Value, trial = r.Best.Number, parameters = r.Best.Labels, trials = r.Trials, pruned = r.Pruned, seconds = Math.Round(r.Seconds, 1) }),
+            new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        return results;
+    }
 }
