@@ -69,6 +69,11 @@ public class LightGbmQuantileForecasterTests
             var contrib = m.Contributions(f, rows, 0.5);
             var raw = m.ModelFor(0.5).Predict(LightGbmMatrix.FromColumns(f.Features, rows));
             for (var i = 0; i < rows.Length; i++) Assert.Equal(raw[i], contrib[i].Sum(), 1e-9);
+            var names = f.FeatureNames;
+            var html = Plotly.NET.GenericChart.toChartHTML(Cbi.Workbench.Reporting.ShapCharts.Waterfall("w", names, contrib[^1], names.Select((_, j) => f.Features[j][rows[^1]]).ToArray(), top: 3));
+            Assert.Contains("4 other features", html);
+            Assert.Contains("mean |SHAP|", Plotly.NET.GenericChart.toChartHTML(Cbi.Workbench.Reporting.ShapCharts.Summary("s", names, contrib)));
+            Assert.Contains("share of total gain", Plotly.NET.GenericChart.toChartHTML(Cbi.Workbench.Reporting.ShapCharts.GainImportance("g", names, m.ModelFor(0.5).Importance())));
         }
         finally { Directory.Delete(dir, true); }
     }
