@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using Cbi.Workbench.Notebooks;
+
+namespace Cbi.Workbench.Cli;
+
+/// <summary>`cbi run-all`: notebooks/01… to 07… in order, each written under artifacts/&lt;profile&gt;/notebooks/;
+/// the chain stops at the first notebook that fails, because every later one reads what the earlier wrote.</summary>
+internal sealed class RunAllCommand : ICliCommand
+{
+    public string Name => "run-all";
+    public string Usage => "run-all [--profile smoke|full] [--input key=value]...  run notebooks/01…07 in order, stop at the first failure";
+
+    public int Run(string[] args)
+    {
+        var a = new CliArgs(args);
+        a.RejectUnknown("profile", "input");
+        if (a.Positional.Count != 0) throw new ArgumentException("usage: cbi " + Usage);
+        var inputs = RunCommand.Inputs(a);
+        if (a.Get("profile") is { } profile)
+        {
+            if (profile is not ("smoke" or "full")) throw new ArgumentException($"--profile {profile}: expected smoke or full.");
+            inputs["profile"] = profile;
+        }
+        inputs.TryAdd("profile", Workbench.Profile);
+
+        var folder = Path.Combine(Workbench.Root, "notebooks");
+        var notebooks = Directory.GetFiles(folder, "*.dib")
+            .Where(f => char.IsAsciiDigit(Path.GetFileName(f)[0]))
+            .OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal)
+            .ToList();
+        if (notebooks.Count == 0) throw new FileNotFoundException($"no numbered .dib notebooks in {folder}");
+
+        var wall = Stopwatch.StartNew();
+        var started = DateTime.UtcNow;
+        var done = new List<object>();
+        Console.Error.WriteLine($"run-all: {notebooks.Count} notebooks, profile {inputs["profile"]}");
+        foreach (var nb in notebooks)
+        {
+            var output = RunCommand.DefaultOutput(nb, inputs);
+            var result = NotebookRunner.Run(nb, output, new NotebookRunOptions { Inputs = inputs });
+            done.Add(new { notebook = Path.GetFileName(nb), output = Path.GetRelativePath(Workbench.Root, output),
+                cells_ok = result.CellsRun - result.CellsFailed, cells_failed = result.CellsFailed,
+                seconds = Math.Round(result.Wall.TotalSeconds, 2) });
+            if (result.ExitCode != 0)
+            {
+                WriteManifest(inputs, started, wall.Elapsed, done, ok: false);
+                Console.Error.WriteLine($"run-all: stopped at {Path.GetFileName(nb)} ({result.CellsFailed} failed cells, see {output}); " +
+                                        $"later notebooks not run. Wall {wall.Elapsed.TotalSeconds:F1} s");
+                return result.ExitCode;
+            }
+        }
+        WriteManifest(inputs, started, wall.Elapsed, done, ok: true);
+        Console.Error.WriteLine($"run-all: all {notebooks.Count} notebooks ok, wall {wall.Elapsed.TotalSeconds:F1} s; " +
+                                $"outputs in {Path.Combine(Workbench.ArtifactsDir, inputs["profile"], "notebooks")}");
+        return 0;
+    }
+
+    /// <summary>artifacts/&lt;profile&gt;/run-manifest.json: what produced the artifacts beside it (commit, data
+    /// version, inputs, machine, per-notebook timings), so a reader can tell whether they are current.</summary>
+    static void WriteManifest(Dictionary<string, string> inputs, DateTime started, TimeSpan wall, List<object> notebooks, bool ok)
+    {
+        var manifest = new
+        {
+            ok,
+            started_utc = started.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+            wall_seconds = Math.Round(wall.TotalSeconds, 1),
+            git_commit = Cbi.Workbench.Reporting.Benchmark.GitCommit(),
+            data_version = Cbi.Workbench.Data.RawManifest.DataVersion(),
+            inputs,
+            machine = Cbi.Workbench.Reporting.Benchmark.MachineDescription(),
+            notebooks,
+        };
+        var path = Path.Combine(Workbench.ArtifactsDir, inputs["profile"], "run-manifest.json");
+        Cbi.Workbench.Reporting.AtomicFile.WriteAllText(path,
+            System.Text.Json.JsonSerializer.Serialize(manifest, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+}

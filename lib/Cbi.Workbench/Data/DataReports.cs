@@ -1,0 +1,69 @@
+using Microsoft.Data.Analysis;
+using Plotly.NET;
+using PChart = Plotly.NET.CSharp.Chart;
+
+namespace Cbi.Workbench.Data;
+
+/// <summary>Tables and charts of 01-export: the quality report, which sources exist when, ZL with its roll days.</summary>
+public static class DataReports
+{
+    /// <summary>Quality findings, errors first (what the export gate looks at).</summary>
+    public static DataFrame QualityTable(Snapshot snapshot)
+    {
+        var q = snapshot.Quality.OrderBy(f => f.Severity == "error" ? 0 : 1).ThenBy(f => f.Symbol, StringComparer.Ordinal).ThenBy(f => f.Date).ToList();
+        return new DataFrame(
+            new StringDataFrameColumn("severity", q.Select(f => f.Severity)),
+            new StringDataFrameColumn("check", q.Select(f => f.Check)),
+            new StringDataFrameColumn("symbol", q.Select(f => f.Symbol)),
+            new StringDataFrameColumn("date", q.Select(f => f.Date?.ToString("yyyy-MM-dd") ?? "")),
+            new StringDataFrameColumn("detail", q.Select(f => f.Detail)),
+            new StringDataFrameColumn("source", q.Select(f => f.Source)));
+    }
+
+    /// <summary>Counts per severity and check, e.g. "0 errors, 66 warnings (gap 20, …)".</summary>
+    public static string QualitySummary(Snapshot snapshot)
+    {
+        var q = snapshot.Quality;
+        var byCheck = q.GroupBy(f => f.Check).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}");
+        return $"{q.Count(f => f.Severity == "error")} errors, {q.Count(f => f.Severity == "warning")} warnings ({string.Join(", ", byCheck)})";
+    }
+
+    /// <summary>One row per symbol/series/COT market, one marker per month that has at least one value.</summary>
+    public static GenericChart CoverageChart(Snapshot snapshot)
+    {
+        static IEnumerable<DateTime> Months(IEnumerable<DateOnly> dates) =>
+            dates.Select(d => new DateTime(d.Year, d.Month, 1)).Distinct();
+        var rows = new List<(string Name, IEnumerable<DateTime> Months)>();
+        rows.AddRange(snapshot.Symbols.Select(s => ("bars " + s, Months(snapshot.Bars(s).Select(b => b.Date)))));
+        rows.AddRange(snapshot.SeriesNames.Select(s => ("series " + s, Months(snapshot.Series(s).Select(o => o.Date)))));
+        rows.AddRange(snapshot.CotMarkets.Select(m => ("COT " + m, Months(snapshot.Cot(m).Select(c => c.AsOfDate)))));
+        rows.Add(("WASDE dates", Months(snapshot.WasdeDates)));
+        var charts = rows.Select(r =>
+        {
+            var x = r.Months.ToArray();
+            return PChart.Point<DateTime, string, string>(x, x.Select(_ => r.Name), Name: r.Name, ShowLegend: false, MarkerSymbol: StyleParam.MarkerSymbol.Square);
+        });
+        return Plotly.NET.CSharp.GenericChartExtensions.WithSize(PChart.Combine(charts), Width: 1100, Height: 40 + 22 * rows.Count)
+            .Titled("Source coverage (one mark per month with data)");
+    }
+
+    /// <summary>The quoted ZL close (the target series) and the back-adjusted one, roll days marked.</summary>
+    public static GenericChart ZlRollChart(Snapshot snapshot, DateOnly? from = null)
+    {
+        var start = from ?? DateOnly.MinValue;
+        var zl = snapshot.Bars("ZL").Where(b => b.Date >= start).ToArray();
+        var adj = snapshot.Bars("ZL_BACKADJ").Where(b => b.Date >= start).ToArray();
+        var rolls = snapshot.ZlRollDays.Where(d => d >= start).ToHashSet();
+        var rollBars = zl.Where(b => rolls.Contains(b.Date)).ToArray();
+        static DateTime T(DateOnly d) => d.ToDateTime(TimeOnly.MinValue);
+        return PChart.Combine(
+        [
+            PChart.Line<DateTime, double, string>(zl.Select(b => T(b.Date)), zl.Select(b => b.Close), Name: "ZL quoted (targets)"),
+            PChart.Line<DateTime, double, string>(adj.Select(b => T(b.Date)), adj.Select(b => b.Close), Name: "ZL back-adjusted"),
+            PChart.Point<DateTime, double, string>(rollBars.Select(b => T(b.Date)), rollBars.Select(b => b.Close), Name: "roll day"),
+]).Titled("ZL close, US cents/lb (roll days = first trading day after a contract's last trading day)");
+    }
+
+    static GenericChart Titled(this GenericChart chart, string title) =>
+        Plotly.NET.Chart.withTitle(title, null).Invoke(chart);
+}

@@ -1,0 +1,140 @@
+namespace Cbi.Workbench.Data;
+
+/// <summary>One quality finding. Severity "error" stops the export; "warning" is shown and kept.</summary>
+public sealed record QualityFinding(string Check, string Severity, string Symbol, string Source, DateOnly? Date, string Detail);
+
+/// <summary>Checks a daily price series (in source order) before it enters the export.
+/// Errors (export fails): duplicate dates, dates out of order, a gap of more than
+/// <see cref="Options.ErrorGapBusinessDays"/> missing business days, a run of ≥ <see cref="Options.ErrorStaleRun"/>
+/// identical bars, a non-positive price that is not a known real event, and an isolated spike (a move beyond
+/// <see cref="Options.SigmaLimit"/> σ that reverses by more than that the next day: the signature of a bad print).
+/// Warnings: shorter gaps (holidays, closures such as Hurricane Sandy), single repeated bars, one-way extreme
+/// moves (contract rolls of the unadjusted Yahoo series, real shocks), known real negative prices
+/// (WTI 2020-04-20), high/low inconsistent with open/close, and a suspected intraday last bar.</summary>
+public static class QualityGate
+{
+    public sealed record Options
+    {
+        public int WarnGapBusinessDays { get; init; } = 3;
+        public int ErrorGapBusinessDays { get; init; } = 20;
+        public int ErrorStaleRun { get; init; } = 5;
+        public double SigmaLimit { get; init; } = 8;
+        /// <summary>Trailing window of log returns for σ (at least 60 are needed before σ is trusted).</summary>
+        public int SigmaWindow { get; init; } = 250;
+        /// <summary>Non-positive prices that are real: (symbol, date).</summary>
+        public IReadOnlySet<(string, DateOnly)> KnownNonPositive { get; init; } =
+            new HashSet<(string, DateOnly)> { ("CL", new DateOnly(2020, 4, 20)), ("CL", new DateOnly(2020, 4, 21)) };
+        /// <summary>Errors found in the real files, looked at and accepted with a reason: (symbol, check, date) →
+        /// reason. They are reported as warnings prefixed "acknowledged"; the data stay as they are.</summary>
+        public IReadOnlyDictionary<(string, string, DateOnly), string> Acknowledged { get; init; } = RealDataAcknowledged;
+    }
+
+    static readonly Dictionary<(string, string, DateOnly), string> RealDataAcknowledged = new()
+    {
+        [("ZL", "gap", new DateOnly(2003, 12, 29))] = "Yahoo ZL=F (ubitron) has no bars 2003-11-24…2003-12-26 and no other front-month ZL " +
+            "source covers them; left missing (never filled). Targets do not span it (zl_targets segments break at gaps > 30 days)",
+        [("ZM", "gap", new DateOnly(2003, 12, 29))] = "same Yahoo hole as ZL (2003-11-24…2003-12-26); left missing",
+        [("ZS", "spike", new DateOnly(2008, 9, 12))] = "Yahoo ZS=F on the Sep-2008 contract's last trading day closes 1490 " +
+            "(Quandl #2 1202) and falls back next day: an expiring-contract print in delivery; kept as quoted, use ZS with care at expiries",
+    };
+
+    public static List<QualityFinding> Check(string symbol, string source, IReadOnlyList<Bar> bars, Options? options = null)
+    {
+        var o = options ?? new Options();
+        var f = new List<QualityFinding>();
+        void Add(string check, string sev, DateOnly? d, string detail) => f.Add(new QualityFinding(check, sev, symbol, source, d, detail));
+
+        for (var i = 1; i < bars.Count; i++)
+        {
+            var (prev, cur) = (bars[i - 1].Date, bars[i].Date);
+            if (cur == prev) Add("duplicate_date", "error", cur, $"date appears twice (rows {i} and {i + 1})");
+            else if (cur < prev) Add("non_monotonic_date", "error", cur, $"follows {prev:yyyy-MM-dd} (row {i + 1})");
+            else
+            {
+                var missing = BusinessDaysBetween(prev, cur);
+                if (missing > o.ErrorGapBusinessDays) Add("gap", "error", cur, $"{missing} business days missing after {prev:yyyy-MM-dd}");
+                else if (missing > o.WarnGapBusinessDays) Add("gap", "warning", cur, $"{missing} business days missing after {prev:yyyy-MM-dd}");
+            }
+        }
+
+        var run = 1;
+        for (var i = 1; i < bars.Count; i++)
+        {
+            if (SameBar(bars[i], bars[i - 1]))
+            {
+                run++;
+                if (run == 2) Add("stale_bar", "warning", bars[i].Date, $"bar identical to {bars[i - 1].Date:yyyy-MM-dd}");
+                if (run == o.ErrorStaleRun) Add("stale_run", "error", bars[i].Date, $"{run} identical bars in a row");
+            }
+            else run = 1;
+        }
+
+        var inconsistent = new List<DateOnly>();
+        foreach (var b in bars)
+        {
+            if (b.Close <= 0 || b.Open <= 0 || b.Low <= 0)
+            {
+                var known = o.KnownNonPositive.Contains((symbol, b.Date));
+                Add("non_positive_price", known ? "warning" : "error", b.Date,
+                    $"open {b.Open}, low {b.Low}, close {b.Close}" + (known ? " — known real event, kept and flagged; log returns undefined" : ""));
+            }
+            if (b.High < Math.Max(b.Open, b.Close) - 1e-9 || b.Low > Math.Min(b.Open, b.Close) + 1e-9) inconsistent.Add(b.Date);
+        }
+        // Common in Yahoo grain bars (high/low from a different session than open/close): one summary line.
+        if (inconsistent.Count > 0)
+            Add("ohlc_inconsistent", "warning", inconsistent[0],
+                $"{inconsistent.Count} bars with high/low not containing open/close, {inconsistent[0]:yyyy-MM-dd} … {inconsistent[^1]:yyyy-MM-dd}");
+
+        // Extreme moves: |log return| beyond SigmaLimit × trailing σ. Returns touching a non-positive price
+        // are undefined and skipped (reported above).
+        var r = new double[bars.Count];
+        r[0] = double.NaN;
+        for (var i = 1; i < bars.Count; i++)
+            r[i] = bars[i].Close > 0 && bars[i - 1].Close > 0 ? Math.Log(bars[i].Close / bars[i - 1].Close) : double.NaN;
+        var sigma = TrailingSigma(r, o.SigmaWindow);
+        for (var i = 1; i < bars.Count; i++)
+        {
+            if (double.IsNaN(r[i]) || double.IsNaN(sigma[i]) || Math.Abs(r[i]) <= o.SigmaLimit * sigma[i]) continue;
+            var reverses = i + 1 < bars.Count && !double.IsNaN(r[i + 1]) && Math.Abs(r[i + 1]) > o.SigmaLimit * sigma[i]
+                           && Math.Sign(r[i + 1]) != Math.Sign(r[i]);
+            Add(reverses ? "spike" : "extreme_move", reverses ? "error" : "warning", bars[i].Date,
+                $"log return {r[i]:F4} = {r[i] / sigma[i]:F1} σ (σ {sigma[i]:F4})" + (reverses ? $", reversed next day ({r[i + 1]:F4})" : ""));
+        }
+
+        // Yahoo's last bar is sometimes an intraday snapshot: its volume repeats the previous day's.
+        if (bars.Count >= 2)
+        {
+            var (last, prevBar) = (bars[^1], bars[^2]);
+            if (!double.IsNaN(last.Volume) && last.Volume > 0 && last.Volume == prevBar.Volume)
+                Add("intraday_last_bar", "warning", last.Date, $"last bar repeats the previous volume {last.Volume} — probably an intraday snapshot");
+        }
+        return f.Select(q => q.Severity == "error" && q.Date is { } d && o.Acknowledged.TryGetValue((symbol, q.Check, d), out var why)
+            ? q with { Severity = "warning", Detail = $"acknowledged: {q.Detail} — {why}" } : q).ToList();
+    }
+
+    internal static int BusinessDaysBetween(DateOnly a, DateOnly b)
+    {
+        var n = 0;
+        for (var d = a.AddDays(1); d < b; d = d.AddDays(1))
+            if (d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)) n++;
+        return n;
+    }
+
+    static bool SameBar(Bar a, Bar b) => Eq(a.Open, b.Open) && Eq(a.High, b.High) && Eq(a.Low, b.Low) && Eq(a.Close, b.Close) && Eq(a.Volume, b.Volume);
+    static bool Eq(double x, double y) => x == y || (double.IsNaN(x) && double.IsNaN(y));
+
+    static double[] TrailingSigma(double[] r, int window)
+    {
+        var s = new double[r.Length];
+        var q = new Queue<double>();
+        double sum = 0, sum2 = 0;
+        for (var i = 0; i < r.Length; i++)
+        {
+            s[i] = q.Count >= 60 ? Math.Sqrt(Math.Max(0, (sum2 - sum * sum / q.Count) / (q.Count - 1))) : double.NaN;
+            if (double.IsNaN(r[i])) continue;
+            q.Enqueue(r[i]); sum += r[i]; sum2 += r[i] * r[i];
+            if (q.Count > window) { var x = q.Dequeue(); sum -= x; sum2 -= x * x; }
+        }
+        return s;
+    }
+}

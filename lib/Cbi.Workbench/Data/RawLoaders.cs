@@ -1,0 +1,190 @@
+namespace Cbi.Workbench.Data;
+
+/// <summary>Strict loaders, one per source format. Each reads a vendored file under data/raw unchanged and
+/// returns values in file order; missing tokens (<c>null</c>, <c>.</c>, blank, <c>…</c>) become NaN or an
+/// absent observation, never zero. Any other defect throws <see cref="RawDataException"/>.</summary>
+internal static class RawLoaders
+{
+    const string Iso = "yyyy-MM-dd";
+
+    static RawCsv Open(string rawDir, string rel, int skip = 0) =>
+        RawCsv.Read(Path.Combine(rawDir, rel), "data/raw/" + rel, skip);
+
+    /// <summary>Yahoo CSV export (Date,Open,High,Low,Close,Adj Close,Volume). Rows whose prices are all
+    /// <c>null</c> are Yahoo's holiday placeholders and are dropped.</summary>
+    public static PriceFile YahooOhlcv(string rawDir, string rel, string symbol, string units)
+    {
+        var csv = Open(rawDir, rel);
+        int d = csv.Column("Date"), o = csv.Column("Open"), h = csv.Column("High"), l = csv.Column("Low"),
+            c = csv.Column("Close"), v = csv.Column("Volume");
+        csv.Column("Adj Close");
+        var pf = new PriceFile(symbol, "yahoo_ubitron", csv.File, units, [], []);
+        foreach (var (line, f) in csv.Rows)
+        {
+            var date = csv.Date(line, f, d, Iso);
+            var bar = new Bar(date, csv.Number(line, f, o), csv.Number(line, f, h), csv.Number(line, f, l), csv.Number(line, f, c), csv.Number(line, f, v));
+            if (double.IsNaN(bar.Open) && double.IsNaN(bar.High) && double.IsNaN(bar.Low) && double.IsNaN(bar.Close)) continue;
+            if (double.IsNaN(bar.Close)) throw new RawDataException(csv.File, line, "Close", "close is missing on a row that has other prices.");
+            pf.Bars.Add(bar); pf.Lines.Add(line);
+        }
+        return pf;
+    }
+
+    /// <summary>yfinance/TradingView lower-case OHLCV (date,open,high,low,close,volume), palm_fcpo_omar.</summary>
+    public static PriceFile LowerOhlcv(string rawDir, string rel, string symbol, string source, string units)
+    {
+        var csv = Open(rawDir, rel);
+        int d = csv.Column("date"), o = csv.Column("open"), h = csv.Column("high"), l = csv.Column("low"),
+            c = csv.Column("close"), v = csv.Column("volume");
+        var pf = new PriceFile(symbol, source, csv.File, units, [], []);
+        foreach (var (line, f) in csv.Rows)
+        {
+            var bar = new Bar(csv.Date(line, f, d, Iso), csv.Number(line, f, o), csv.Number(line, f, h), csv.Number(line, f, l),
+                csv.Number(line, f, c), csv.Number(line, f, v));
+            if (double.IsNaN(bar.Close)) continue;
+            pf.Bars.Add(bar); pf.Lines.Add(line);
+        }
+        return pf;
+    }
+
+    /// <summary>yfinance open/close files (date,open,close): high, low and volume are NaN.</summary>
+    public static PriceFile OpenClose(string rawDir, string rel, string symbol, string units)
+    {
+        var csv = Open(rawDir, rel);
+        int d = csv.Column("date"), o = csv.Column("open"), c = csv.Column("close");
+        var pf = new PriceFile(symbol, "yahoo_edwin", csv.File, units, [], []);
+        foreach (var (line, f) in csv.Rows)
+        {
+            var bar = new Bar(csv.Date(line, f, d, Iso), csv.Number(line, f, o), double.NaN, double.NaN, csv.Number(line, f, c), double.NaN);
+            if (double.IsNaN(bar.Close)) continue;
+            pf.Bars.Add(bar); pf.Lines.Add(line);
+        }
+        return pf;
+    }
+
+    /// <summary>Quandl CHRIS continuous #2 contract: close = Settle (the exchange settlement).</summary>
+    public static PriceFile QuandlChris(string rawDir, string rel, string symbol, string units)
+    {
+        var csv = Open(rawDir, rel);
+        int d = csv.Column("Date"), o = csv.Column("Open"), h = csv.Column("High"), l = csv.Column("Low"),
+            s = csv.Column("Settle"), v = csv.Column("Volume");
+        csv.Column("Previous Day Open Interest");
+        var pf = new PriceFile(symbol, "quandl_chris", csv.File, units, [], []);
+        foreach (var (line, f) in csv.Rows)
+        {
+            var bar = new Bar(csv.Date(line, f, d, Iso), csv.Number(line, f, o), csv.Number(line, f, h), csv.Number(line, f, l),
+                csv.Number(line, f, s), csv.Number(line, f, v));
+            if (double.IsNaN(bar.Close)) continue;
+            pf.Bars.Add(bar); pf.Lines.Add(line);
+        }
+        return pf;
+    }
+
+    /// <summary>A two-column dated series (EIA <c>Date,Price</c>, FRED <c>observation_date,DGS10</c>, …).</summary>
+    public static SeriesFile Dated(string rawDir, string rel, string dateColumn, string valueColumn, string name, string source, string units)
+    {
+        var csv = Open(rawDir, rel);
+        int d = csv.Column(dateColumn), v = csv.Column(valueColumn);
+        var sf = new SeriesFile(name, source, csv.File, units, []);
+        foreach (var (line, f) in csv.Rows)
+        {
+            var date = csv.Date(line, f, d, Iso);
+            var x = csv.Number(line, f, v);
+            if (!double.IsNaN(x)) sf.Values.Add((date, x, line));
+        }
+        return sf;
+    }
+
+    /// <summary>One column of the Refinitiv-style panel (sparse: blank = no value that day).</summary>
+    public static SeriesFile RefinitivColumn(string rawDir, string column, string name, string units) =>
+        Dated(rawDir, "refinitiv_rossi/commodities_raw_data.csv", "Date", column, name, "refinitiv_rossi", units);
+
+    /// <summary>CFTC legacy futures-only sheet (vitor): dates like <c>2009-01-06T00:00:00.000</c>.</summary>
+    public static List<(DateOnly AsOf, double[] Values, int Line)> CotLegacy(string rawDir, string rel, string expectedCode, out string file)
+    {
+        var csv = Open(rawDir, rel);
+        file = csv.File;
+        int d = csv.Column("report_date_as_yyyy_mm_dd"), code = csv.Column("cftc_contract_market_code");
+        var cols = new[]
+        {
+            "open_interest_all", "noncomm_positions_long_all", "noncomm_positions_short_all", "noncomm_postions_spread_all",
+            "comm_positions_long_all", "comm_positions_short_all", "nonrept_positions_long_all", "nonrept_positions_short_all",
+        }.Select(csv.Column).ToArray();
+        var rows = new List<(DateOnly, double[], int)>();
+        foreach (var (line, f) in csv.Rows)
+        {
+            if (f[code].Trim() != expectedCode)
+                throw new RawDataException(csv.File, line, "cftc_contract_market_code", $"expected contract {expectedCode}, found '{f[code]}'.");
+            rows.Add((csv.Date(line, f, d, "yyyy-MM-dd'T'HH:mm:ss.fff", Iso), cols.Select(c => csv.Number(line, f, c)).ToArray(), line));
+        }
+        return rows;
+    }
+
+    /// <summary>Quandl CFTC commercial positions (Date, Commercial Long, Commercial Short; the repo's derived
+    /// "Commercial Index" is ignored).</summary>
+    public static List<(DateOnly AsOf, double Long, double Short, int Line)> CotQuandl(string rawDir, string rel, out string file)
+    {
+        var csv = Open(rawDir, rel);
+        file = csv.File;
+        int d = csv.Column("Date"), lo = csv.Column("Commercial Long"), sh = csv.Column("Commercial Short");
+        return csv.Rows.Select(r => (csv.Date(r.Line, r.Fields, d, Iso), csv.Number(r.Line, r.Fields, lo), csv.Number(r.Line, r.Fields, sh), r.Line)).ToList();
+    }
+
+    /// <summary>Both WASDE date files, merged. The dubilava file's <c>2012,1,112</c> is corrected to
+    /// 2012-01-12 here (the raw file stays unchanged): day 112 cannot exist, and USDA released the January 2012
+    /// WASDE on Thursday 12 January 2012. Its <c>2013,10,31</c> is kept but flagged: the October 2013 WASDE is
+    /// believed to have been cancelled by the US government shutdown (the November report came on 2013-11-08);
+    /// not verified against USDA.</summary>
+    public static List<WasdeRelease> Wasde(string rawDir)
+    {
+        var result = new List<WasdeRelease>();
+        var a = Open(rawDir, "wasde_dates_dubilava/wasde_dates.csv");
+        int yr = a.Column("yr"), mo = a.Column("mo"), day = a.Column("date");
+        foreach (var (line, f) in a.Rows)
+        {
+            int y = (int)a.Number(line, f, yr), m = (int)a.Number(line, f, mo), dd = (int)a.Number(line, f, day);
+            string? note = null;
+            if (y == 2012 && m == 1 && dd == 112) { dd = 12; note = "raw row '2012,1,112' corrected to 2012-01-12 (invalid day)"; }
+            if (y == 2013 && m == 10 && dd == 31) note = "suspect: October 2013 WASDE believed cancelled (shutdown); unverified";
+            if (m < 1 || m > 12 || dd < 1 || dd > DateTime.DaysInMonth(y, m))
+                throw new RawDataException(a.File, line, "date", $"'{y},{m},{dd}' is not a calendar date.");
+            result.Add(new WasdeRelease(new DateOnly(y, m, dd), "wasde_dubilava", note));
+        }
+        var b = Open(rawDir, "wasde_dates_josea/wasde_dates.csv");
+        int rd = b.Column("release_date");
+        var seen = result.Select(r => r.Date).ToHashSet();
+        foreach (var (line, f) in b.Rows)
+        {
+            var date = b.Date(line, f, rd, Iso);
+            if (seen.Add(date)) result.Add(new WasdeRelease(date, "wasde_josea", null));
+        }
+        // The two files must agree where they overlap (2020-01 … 2022-09): same month, same day.
+        var byMonthA = result.Where(r => r.Source == "wasde_dubilava").ToDictionary(r => (r.Date.Year, r.Date.Month), r => r.Date);
+        foreach (var r in result.Where(r => r.Source == "wasde_josea"))
+            if (byMonthA.TryGetValue((r.Date.Year, r.Date.Month), out var other) && other != r.Date)
+                throw new RawDataException(b.File, 0, "release_date", $"{r.Date:yyyy-MM-dd} disagrees with wasde_dubilava's {other:yyyy-MM-dd} for the same month.");
+        return result.OrderBy(r => r.Date).ToList();
+    }
+
+    /// <summary>World Bank Pink Sheet monthly sheet: 6 lines before the code header (line 7), units on line 6,
+    /// rows like <c>1960M01</c>, <c>…</c> = missing.</summary>
+    public static List<PinkValue> PinkSheet(string rawDir)
+    {
+        const string rel = "worldbank_pinksheet/CMO-Historical-Data-Monthly.csv";
+        var units = Open(rawDir, rel, skip: 5).Header; // line 6 read as a header row gives the units
+        var csv = Open(rawDir, rel, skip: 6);
+        var values = new List<PinkValue>();
+        foreach (var (line, f) in csv.Rows)
+        {
+            var s = f[0].Trim();
+            if (s.Length != 7 || s[4] != 'M' || !int.TryParse(s[..4], out var y) || !int.TryParse(s[5..], out var m) || m < 1 || m > 12)
+                throw new RawDataException(csv.File, line, "(month)", $"'{s}' is not a month of the form YYYYMmm.");
+            for (var c = 1; c < f.Length; c++)
+            {
+                var x = csv.Number(line, f, c);
+                if (!double.IsNaN(x)) values.Add(new PinkValue(csv.Header[c], units[c].Trim('(', ')'), new DateOnly(y, m, 1), x));
+            }
+        }
+        return values;
+    }
+}

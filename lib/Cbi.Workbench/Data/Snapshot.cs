@@ -1,0 +1,175 @@
+using DuckDB.NET.Data;
+
+namespace Cbi.Workbench.Data;
+
+/// <summary>The warehouse as known at a date: everything a forecaster standing at <see cref="AsOf"/> (after that
+/// day's ZL close) could have had. Bars with Date ≤ as-of; series values and COT rows with AvailableDate ≤ as-of;
+/// the WASDE calendar and the ZL contract calendar in full (both are published in advance).
+/// <para>Symbols: ZL (continuous Yahoo ZL=F, quoted, unadjusted — the target series), ZL_BACKADJ (the same,
+/// ratio back-adjusted at the rolls whose gap was measured, re-anchored at the snapshot's last bar so it
+/// uses no later roll gap), ZS ZM ZC CL HO BZ DX FCPO (continuous Yahoo/TradingView), ZL2 ZS2 ZM2 ZC2 CL2 HO2
+/// (Quandl CHRIS second contract, 2000 → 2019-11-05).</para>
+/// The whole warehouse is read once per file version and shared by all snapshots of it.</summary>
+public sealed class Snapshot
+{
+    public DateOnly? AsOf { get; }
+    public string DataVersion { get; }
+    readonly Full full;
+    readonly Dictionary<string, IReadOnlyList<Bar>> bars = new(StringComparer.Ordinal);
+    readonly Dictionary<string, IReadOnlyList<Observation>> series = new(StringComparer.Ordinal);
+    readonly Dictionary<string, IReadOnlyList<CotRow>> cot = new(StringComparer.Ordinal);
+
+    Snapshot(Full f, DateOnly? asOf)
+    {
+        full = f; AsOf = asOf; DataVersion = f.DataVersion;
+        var cutoff = asOf ?? DateOnly.MaxValue;
+        foreach (var (k, v) in f.Bars)
+        {
+            var n = UpperCount(v, b => b.Date, cutoff);
+            IReadOnlyList<Bar> list = n == v.Length ? v : new ArraySegment<Bar>(v, 0, n);
+            if (k == "ZL_BACKADJ" && asOf is not null && n > 0) list = Reanchor(list, f.Bars["ZL"]);
+            bars[k] = list;
+        }
+        foreach (var (k, v) in f.Series) series[k] = v.Where(o => o.AvailableDate <= cutoff).ToArray();
+        foreach (var (k, v) in f.Cot) cot[k] = v.Where(c => c.AvailableDate <= cutoff).ToArray();
+        foreach (var (k, v) in f.Monthly) monthly[k] = v.Where(o => o.AvailableDate <= cutoff).ToArray();
+    }
+
+    readonly Dictionary<string, IReadOnlyList<Observation>> monthly = new(StringComparer.Ordinal);
+
+    /// <summary>World Bank Pink Sheet codes (SOYBEAN_OIL, PALM_OIL, CRUDE_BRENT, …).</summary>
+    public IReadOnlyList<string> MonthlyNames => full.Monthly.Keys.Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>A World Bank Pink Sheet monthly series (nominal USD; Date = first day of the month), only values
+    /// with AvailableDate ≤ as-of (rule: the 10th of the following month, see <see cref="Availability.PinkSheet"/>).</summary>
+    public IReadOnlyList<Observation> Monthly(string code) =>
+        monthly.TryGetValue(code, out var m) ? m : throw new KeyNotFoundException($"no Pink Sheet code '{code}'; known: {string.Join(", ", MonthlyNames)}.");
+
+    /// <summary>Loads the warehouse (default data/warehouse.duckdb) as of a date (null = everything).</summary>
+    public static Snapshot Load(string? warehousePath = null, DateOnly? asOf = null) =>
+        new(Full.Get(warehousePath ?? Workbench.WarehousePath), asOf);
+
+    public IReadOnlyList<string> Symbols => full.Bars.Keys.Order(StringComparer.Ordinal).ToArray();
+    public IReadOnlyList<string> SeriesNames => full.Series.Keys.Order(StringComparer.Ordinal).ToArray();
+    public IReadOnlyList<string> CotMarkets => full.Cot.Keys.Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Daily bars of a symbol, ascending, Date ≤ as-of.</summary>
+    public IReadOnlyList<Bar> Bars(string symbol) =>
+        bars.TryGetValue(symbol, out var b) ? b : throw new KeyNotFoundException($"no symbol '{symbol}'; known: {string.Join(", ", Symbols)}.");
+
+    /// <summary>Values of a series (DGS10, DEXBZUS, VIX, WTI_SPOT, BRENT_SPOT, USDMYR, RIN_D4), ascending by
+    /// date, only those with AvailableDate ≤ as-of.</summary>
+    public IReadOnlyList<Observation> Series(string name) =>
+        series.TryGetValue(name, out var s) ? s : throw new KeyNotFoundException($"no series '{name}'; known: {string.Join(", ", SeriesNames)}.");
+
+    /// <summary>COT rows of a market (SBO, SOYBEANS, SBM), ascending by as-of date, AvailableDate ≤ as-of.</summary>
+    public IReadOnlyList<CotRow> Cot(string market) =>
+        cot.TryGetValue(market, out var c) ? c : throw new KeyNotFoundException($"no COT market '{market}'; known: {string.Join(", ", CotMarkets)}.");
+
+    /// <summary>All WASDE release dates (schedule known in advance; contents are not part of the warehouse).</summary>
+    public IReadOnlyList<DateOnly> WasdeDates => full.Wasde;
+
+    /// <summary>ZL contracts 2000–2027 with their last trading days (rule-derived, known in advance).</summary>
+    public IReadOnlyList<ZlContract> ZlContracts => full.Contracts;
+
+    /// <summary>Dates on which the quoted ZL series moves to the next contract (first ZL trading day after a last
+    /// trading day), within the snapshot.</summary>
+    public IReadOnlyList<DateOnly> ZlRollDays => full.RollDays.Where(d => d <= (AsOf ?? DateOnly.MaxValue)).ToArray();
+
+    /// <summary>Quality findings of the build (shown by 01-export; errors block the export).</summary>
+    public IReadOnlyList<QualityFinding> Quality => full.Quality;
+
+    static Bar[] Reanchor(IReadOnlyList<Bar> adj, Bar[] zl)
+    {
+        var last = adj[^1];
+        var i = UpperCount(zl, b => b.Date, last.Date) - 1;
+        var k = zl[i].Close / last.Close;
+        return adj.Select(b => b with { Open = b.Open * k, High = b.High * k, Low = b.Low * k, Close = b.Close * k }).ToArray();
+    }
+
+    static int UpperCount<T>(T[] sorted, Func<T, DateOnly> key, DateOnly cutoff)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi) { var mid = (lo + hi) / 2; if (key(sorted[mid]) <= cutoff) lo = mid + 1; else hi = mid; }
+        return lo;
+    }
+
+    sealed class Full
+    {
+        public string DataVersion = "";
+        public Dictionary<string, Bar[]> Bars = new(StringComparer.Ordinal);
+        public Dictionary<string, Observation[]> Series = new(StringComparer.Ordinal);
+        public Dictionary<string, CotRow[]> Cot = new(StringComparer.Ordinal);
+        public Dictionary<string, Observation[]> Monthly = new(StringComparer.Ordinal);
+        public DateOnly[] Wasde = [];
+        public ZlContract[] Contracts = [];
+        public DateOnly[] RollDays = [];
+        public QualityFinding[] Quality = [];
+
+        static readonly Dictionary<string, (DateTime Stamp, Full Data)> Cache = new();
+
+        public static Full Get(string path)
+        {
+            var full = Path.GetFullPath(path);
+            if (!File.Exists(full)) throw new FileNotFoundException($"no warehouse at {full}; build it with `cbi warehouse` (or Warehouse.Build()).", full);
+            var stamp = File.GetLastWriteTimeUtc(full);
+            lock (Cache)
+            {
+                if (Cache.TryGetValue(full, out var c) && c.Stamp == stamp) return c.Data;
+                var data = Read(full);
+                Cache[full] = (stamp, data);
+                return data;
+            }
+        }
+
+        static Full Read(string path)
+        {
+            var f = new Full();
+            using var db = new DuckDBConnection($"Data Source={path};ACCESS_MODE=READ_ONLY");
+            db.Open();
+            f.DataVersion = (string)Scalar(db, "SELECT value FROM build_info WHERE key = 'data_version'");
+            foreach (var g in Query(db, "SELECT symbol, date, open, high, low, close, volume FROM market_daily ORDER BY symbol, date",
+                         r => (S: r.GetString(0), B: new Bar(D(r, 1), X(r, 2), X(r, 3), X(r, 4), X(r, 5), X(r, 6)))).GroupBy(x => x.S))
+                f.Bars[g.Key] = g.Select(x => x.B).ToArray();
+            foreach (var g in Query(db, "SELECT name, date, available_date, value FROM series_daily ORDER BY name, date",
+                         r => (S: r.GetString(0), O: new Observation(D(r, 1), D(r, 2), X(r, 3)))).GroupBy(x => x.S))
+                f.Series[g.Key] = g.Select(x => x.O).ToArray();
+            foreach (var g in Query(db, """
+                         SELECT market, as_of_date, release_date, available_date, open_interest, noncomm_long, noncomm_short, noncomm_spread,
+                                comm_long, comm_short, nonrept_long, nonrept_short, source FROM cot_weekly ORDER BY market, as_of_date
+                         """, r => new CotRow(r.GetString(0), D(r, 1), D(r, 2), D(r, 3), X(r, 4), X(r, 5), X(r, 6), X(r, 7), X(r, 8), X(r, 9),
+                         X(r, 10), X(r, 11), r.GetString(12))).GroupBy(x => x.Market))
+                f.Cot[g.Key] = g.ToArray();
+            foreach (var g in Query(db, "SELECT code, month, available_date, value FROM pinksheet_monthly ORDER BY code, month",
+                         r => (S: r.GetString(0), O: new Observation(D(r, 1), D(r, 2), X(r, 3)))).GroupBy(x => x.S))
+                f.Monthly[g.Key] = g.Select(x => x.O).ToArray();
+            f.Wasde = Query(db, "SELECT DISTINCT release_date FROM wasde_calendar ORDER BY 1", r => D(r, 0)).ToArray();
+            f.Contracts = Query(db, "SELECT contract, contract_month, last_trading_day FROM zl_contracts ORDER BY last_trading_day",
+                r => new ZlContract(r.GetString(0), D(r, 1), D(r, 2))).ToArray();
+            f.RollDays = Query(db, "SELECT roll_date FROM zl_roll WHERE roll_date IS NOT NULL ORDER BY 1", r => D(r, 0)).ToArray();
+            f.Quality = Query(db, "SELECT check_name, severity, symbol, source, date, detail FROM quality_report ORDER BY severity, symbol, date",
+                r => new QualityFinding(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : D(r, 4), r.GetString(5))).ToArray();
+            return f;
+        }
+
+        static DateOnly D(System.Data.Common.DbDataReader r, int i) => r.GetFieldValue<DateOnly>(i);
+        static double X(System.Data.Common.DbDataReader r, int i) => r.IsDBNull(i) ? double.NaN : r.GetDouble(i);
+
+        static object Scalar(DuckDBConnection db, string sql)
+        {
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = sql;
+            return cmd.ExecuteScalar()!;
+        }
+
+        static List<T> Query<T>(DuckDBConnection db, string sql, Func<System.Data.Common.DbDataReader, T> map)
+        {
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = sql;
+            using var r = cmd.ExecuteReader();
+            var list = new List<T>();
+            while (r.Read()) list.Add(map(r));
+            return list;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Cbi.Workbench.Reporting;
+using DuckDB.NET.Data;
+
+namespace Cbi.Workbench.Data;
+
+/// <summary>The training table: one row per ZL trading day with the QUOTED (unadjusted) ZL close, the roll-day
+/// flag and the forward log-return targets ret_fwd_&lt;N&gt;d with their target dates, as Parquet plus a manifest
+/// JSON beside it (rows, date range, columns, SHA-256, data version). Point in time: with an as-of date, rows after
+/// it are absent and a target whose target date is after it is null (not yet known).</summary>
+public static class TrainingExport
+{
+    public sealed record ExportManifest(string File, long Rows, DateOnly? FirstDate, DateOnly? LastDate, string[] Columns,
+        string Sha256, string DataVersion, DateOnly? AsOf, string PriceSeries, int QualityWarnings);
+
+    public static string DefaultPath(DateOnly? asOf = null) =>
+        Path.Combine(Workbench.ProfileDir, "export", asOf is { } d ? $"training_asof_{d:yyyy-MM-dd}.parquet" : "training.parquet");
+
+    public static string ManifestPath(string parquetPath) => Path.ChangeExtension(parquetPath, ".manifest.json");
+
+    /// <summary>Writes the export (building the warehouse first if it is missing or stale). Fails, writing
+    /// nothing, if the quality gate has errors.</summary>
+    public static ExportManifest Write(string? outPath = null, DateOnly? asOf = null, string? warehousePath = null, TextWriter? log = null)
+    {
+        log ??= Console.Error;
+        outPath = Path.GetFullPath(outPath ?? DefaultPath(asOf));
+        warehousePath = Warehouse.EnsureBuilt(warehousePath: warehousePath, log: log);
+        var snapshot = Snapshot.Load(warehousePath);
+        var errors = snapshot.Quality.Where(q => q.Severity == "error").ToList();
+        if (errors.Count > 0)
+            throw new InvalidDataException($"quality gate: {errors.Count} error(s), export refused; first: {errors[0].Symbol} {errors[0].Date:yyyy-MM-dd} " +
+                                           $"{errors[0].Check}: {errors[0].Detail}");
+
+        var cutoff = asOf is { } a ? $"DATE '{a:yyyy-MM-dd}'" : "DATE '9999-12-31'";
+        var cols = new List<string> { "date", "close", "is_roll_day" };
+        var select = new List<string> { "t.date", "t.close", "d.is_roll_day" };
+        foreach (var n in Warehouse.TargetHorizons)
+        {
+            select.Add($"CASE WHEN t.target_date_{n}d <= {cutoff} THEN t.ret_fwd_{n}d END AS ret_fwd_{n}d");
+            cols.Add($"ret_fwd_{n}d");
+        }
+        foreach (var n in Warehouse.TargetHorizons)
+        {
+            select.Add($"CASE WHEN t.target_date_{n}d <= {cutoff} THEN t.target_date_{n}d END AS target_date_{n}d");
+            cols.Add($"target_date_{n}d");
+        }
+        var sql = $"SELECT {string.Join(", ", select)} FROM zl_targets t JOIN zl_daily d ON d.date = t.date WHERE t.date <= {cutoff} ORDER BY t.date";
+
+        log.WriteLine($"[export] {(asOf is null ? "full history" : $"as of {asOf:yyyy-MM-dd}")} → {outPath}");
+        long rows = 0; DateOnly? first = null, last = null; string sha = "";
+        using (var db = new DuckDBConnection($"Data Source={warehousePath};ACCESS_MODE=READ_ONLY"))
+        {
+            db.Open();
+            using (var cmd = db.CreateCommand())
+            {
+                cmd.CommandText = $"SELECT COUNT(*), MIN(date), MAX(date) FROM ({sql}) x";
+                using var r = cmd.ExecuteReader();
+                r.Read();
+                rows = r.GetInt64(0);
+                if (!r.IsDBNull(1)) { first = r.GetFieldValue<DateOnly>(1); last = r.GetFieldValue<DateOnly>(2); }
+            }
+            AtomicFile.Write(outPath, tmp =>
+            {
+                using var cmd = db.CreateCommand();
+                cmd.CommandText = $"COPY ({sql}) TO '{tmp.Replace("'", "''")}' (FORMAT PARQUET)";
+                cmd.ExecuteNonQuery();
+                using var s = File.OpenRead(tmp);
+                sha = Convert.ToHexStringLower(SHA256.HashData(s));
+            });
+        }
+        var manifest = new ExportManifest(Path.GetFileName(outPath), rows, first, last, cols.ToArray(), sha, snapshot.DataVersion, asOf,
+            "ZL quoted (Yahoo ZL=F nearest contract, unadjusted; roll days flagged in is_roll_day)",
+            snapshot.Quality.Count(q => q.Severity == "warning"));
+        AtomicFile.WriteAllText(ManifestPath(outPath), JsonSerializer.Serialize(manifest, new JsonSerializerOptions
+        {
+            WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        }));
+        log.WriteLine($"[export] {rows} rows {first:yyyy-MM-dd} … {last:yyyy-MM-dd}, sha256 {sha[..12]}…");
+        return manifest;
+    }
+}

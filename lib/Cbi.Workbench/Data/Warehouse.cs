@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using DuckDB.NET.Data;
+
+namespace Cbi.Workbench.Data;
+
+/// <summary>Builds data/warehouse.duckdb from data/raw: hash check → strict loaders → joins → quality gate →
+/// tables → roll calendar, back-adjusted ZL and targets in SQL. Deterministic (same raw files, same rows),
+/// idempotent, and atomic: it is built in a temporary file that replaces the previous warehouse only when
+/// complete, so a failed build leaves the old one intact.
+/// <para>Tables: market_daily, series_daily, cot_weekly, wasde_calendar, pinksheet_monthly, zl_contracts,
+/// zl_roll, zl_daily, zl_targets, quality_report, raw_manifest, build_info.</para></summary>
+public static class Warehouse
+{
+    public sealed record BuildReport(string Path, string DataVersion, long MarketRows, long SeriesRows, long CotRows,
+        int Errors, int Warnings, double Seconds);
+
+    /// <summary>Horizons (ZL trading days) of the targets ret_fwd_&lt;N&gt;d / target_date_&lt;N&gt;d.</summary>
+    public static readonly int[] TargetHorizons = [1, 5, 20, 21, 63, 126, 252];
+
+    public static BuildReport Build(string? rawDir = null, string? warehousePath = null, TextWriter? log = null)
+    {
+        rawDir ??= Workbench.RawDir;
+        warehousePath ??= Workbench.WarehousePath;
+        log ??= Console.Error;
+        var sw = Stopwatch.StartNew();
+        void Step(string s) => log.WriteLine($"[warehouse {sw.Elapsed.TotalSeconds,5:F1}s] {s}");
+
+        Step("verifying raw files against MANIFEST.tsv");
+        var dataVersion = RawManifest.Verify(rawDir);
+        var manifest = RawManifest.Read(rawDir);
+
+        Step("loading sources");
+        var inputs = RawInputs.Load(rawDir);
+
+        Step("quality gate");
+        var findings = new List<QualityFinding>();
+        foreach (var pf in inputs.Files)
+            findings.AddRange(QualityGate.Check(pf.Symbol, pf.File, pf.Bars)
+                .Where(q => q.Check is "duplicate_date" or "non_monotonic_date"));
+        // Series: order and duplicates only (levels such as yields, premiums or negative spot prices are not bars).
+        foreach (var sf in inputs.SeriesFiles)
+            findings.AddRange(QualityGate.Check(sf.Name, sf.File, sf.Values.Select(v => new Bar(v.Date, v.Value, v.Value, v.Value, v.Value, double.NaN)).ToList())
+                .Where(q => q.Check is "duplicate_date" or "non_monotonic_date"));
+        foreach (var (symbol, (bars, sources)) in inputs.Market)
+            findings.AddRange(QualityGate.Check(symbol, string.Join("+", sources.Distinct()), bars)
+                .Where(q => q.Check is not ("duplicate_date" or "non_monotonic_date")));
+
+        var full = Path.GetFullPath(warehousePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var tmp = full + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+        try
+        {
+            Step("writing tables");
+            using (var db = new DuckDBConnection("Data Source=" + tmp))
+            {
+                db.Open();
+                Exec(db, Schema);
+                WriteTables(db, inputs, findings, manifest, dataVersion);
+                Step("roll calendar, back-adjusted ZL, targets (SQL)");
+                Exec(db, DerivedSql());
+                Exec(db, "CHECKPOINT;");
+            }
+            File.Move(tmp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+            if (File.Exists(tmp + ".wal")) File.Delete(tmp + ".wal");
+        }
+        var report = new BuildReport(full, dataVersion,
+            inputs.Market.Sum(m => (long)m.Value.Bars.Count), inputs.Series.Sum(s => (long)s.Value.Count), inputs.Cot.Count,
+            findings.Count(f => f.Severity == "error"), findings.Count(f => f.Severity == "warning"), sw.Elapsed.TotalSeconds);
+        Step($"done: {report.MarketRows} market rows, {report.SeriesRows} series values, {report.CotRows} COT rows, " +
+             $"quality {report.Errors} errors / {report.Warnings} warnings → {full}");
+        return report;
+    }
+
+    /// <summary>Builds the warehouse unless it exists and was built from the current raw data version.</summary>
+    public static string EnsureBuilt(string? rawDir = null, string? warehousePath = null, TextWriter? log = null)
+    {
+        rawDir ??= Workbench.RawDir;
+        warehousePath ??= Workbench.WarehousePath;
+        if (File.Exists(warehousePath))
+        {
+            var current = RawManifest.Verify(rawDir);
+            try
+            {
+                using var db = new DuckDBConnection($"Data Source={warehousePath};ACCESS_MODE=READ_ONLY");
+                db.Open();
+                using var cmd = db.CreateCommand();
+                cmd.CommandText = "SELECT value FROM build_info WHERE key = 'data_version'";
+                if (cmd.ExecuteScalar() as string == current) return warehousePath;
+            }
+            catch (DuckDBException) { /* unreadable or old schema: rebuild */ }
+        }
+        Build(rawDir, warehousePath, log);
+        return warehousePath;
+    }
+
+    internal static void Exec(DuckDBConnection db, string sql)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    const string Schema = """
+        CREATE TABLE market_daily(symbol VARCHAR, date DATE, open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE, source VARCHAR);
+        CREATE TABLE series_daily(name VARCHAR, date DATE, available_date DATE, value DOUBLE, units VARCHAR, source VARCHAR);
+        CREATE TABLE cot_weekly(market VARCHAR, as_of_date DATE, release_date DATE, available_date DATE, open_interest DOUBLE,
+            noncomm_long DOUBLE, noncomm_short DOUBLE, noncomm_spread DOUBLE, comm_long DOUBLE, comm_short DOUBLE,
+            nonrept_long DOUBLE, nonrept_short DOUBLE, source VARCHAR);
+        CREATE TABLE wasde_calendar(release_date DATE, source VARCHAR, note VARCHAR);
+        CREATE TABLE pinksheet_monthly(code VARCHAR, month DATE, available_date DATE, value DOUBLE, units VARCHAR);
+        CREATE TABLE zl_contracts(contract VARCHAR, contract_month DATE, last_trading_day DATE);
+        CREATE TABLE quality_report(check_name VARCHAR, severity VARCHAR, symbol VARCHAR, source VARCHAR, date DATE, detail VARCHAR);
+        CREATE TABLE raw_manifest(path VARCHAR, repo VARCHAR, commit_sha VARCHAR, repo_path VARCHAR, licence VARCHAR, units VARCHAR, sha256 VARCHAR);
+        CREATE TABLE build_info(key VARCHAR, value VARCHAR);
+        """;
+
+    static void WriteTables(DuckDBConnection db, RawInputs inputs, List<QualityFinding> findings, IReadOnlyList<RawFile> manifest, string dataVersion)
+    {
+        using (var a = db.CreateAppender("market_daily"))
+            foreach (var (symbol, (bars, sources)) in inputs.Market.OrderBy(k => k.Key, StringComparer.Ordinal))
+                for (var i = 0; i < bars.Count; i++)
+                {
+                    var b = bars[i];
+                    a.CreateRow().AppendValue(symbol).AppendValue((DateOnly?)b.Date).AppendValue(N(b.Open)).AppendValue(N(b.High))
+                        .AppendValue(N(b.Low)).AppendValue(N(b.Close)).AppendValue(N(b.Volume)).AppendValue(sources[i]).EndRow();
+                }
+        using (var a = db.CreateAppender("series_daily"))
+            foreach (var (name, obs) in inputs.Series.OrderBy(k => k.Key, StringComparer.Ordinal))
+                foreach (var (o, units, source) in obs)
+                    a.CreateRow().AppendValue(name).AppendValue((DateOnly?)o.Date).AppendValue((DateOnly?)o.AvailableDate)
+                        .AppendValue((double?)o.Value).AppendValue(units).AppendValue(source).EndRow();
+        using (var a = db.CreateAppender("cot_weekly"))
+            foreach (var c in inputs.Cot)
+                a.CreateRow().AppendValue(c.Market).AppendValue((DateOnly?)c.AsOfDate).AppendValue((DateOnly?)c.ReleaseDate)
+                    .AppendValue((DateOnly?)c.AvailableDate).AppendValue(N(c.OpenInterest)).AppendValue(N(c.NonCommercialLong))
+                    .AppendValue(N(c.NonCommercialShort)).AppendValue(N(c.NonCommercialSpread)).AppendValue(N(c.CommercialLong))
+                    .AppendValue(N(c.CommercialShort)).AppendValue(N(c.NonReportableLong)).AppendValue(N(c.NonReportableShort))
+                    .AppendValue(c.Source).EndRow();
+        using (var a = db.CreateAppender("wasde_calendar"))
+            foreach (var w in inputs.Wasde)
+                a.CreateRow().AppendValue((DateOnly?)w.Date).AppendValue(w.Source).AppendValue(w.Note).EndRow();
+        using (var a = db.CreateAppender("pinksheet_monthly"))
+            foreach (var p in inputs.PinkSheet)
+                a.CreateRow().AppendValue(p.Code).AppendValue((DateOnly?)p.Month).AppendValue((DateOnly?)Availability.PinkSheet(p.Month))
+                    .AppendValue((double?)p.Value).AppendValue(p.Unit).EndRow();
+        using (var a = db.CreateAppender("zl_contracts"))
+            foreach (var c in inputs.ZlContracts)
+                a.CreateRow().AppendValue(c.Code).AppendValue((DateOnly?)c.Month).AppendValue((DateOnly?)c.LastTradingDay).EndRow();
+        using (var a = db.CreateAppender("quality_report"))
+            foreach (var q in findings)
+                a.CreateRow().AppendValue(q.Check).AppendValue(q.Severity).AppendValue(q.Symbol).AppendValue(q.Source)
+                    .AppendValue(q.Date).AppendValue(q.Detail).EndRow();
+        using (var a = db.CreateAppender("raw_manifest"))
+            foreach (var m in manifest)
+                a.CreateRow().AppendValue(m.Path).AppendValue(m.Repo).AppendValue(m.Commit).AppendValue(m.RepoPath)
+                    .AppendValue(m.Licence).AppendValue(m.Units).AppendValue(m.Sha256).EndRow();
+        using (var a = db.CreateAppender("build_info"))
+        {
+            a.CreateRow().AppendValue("data_version").AppendValue(dataVersion).EndRow();
+            a.CreateRow().AppendValue("zl_quoted").AppendValue("ZL: Yahoo ZL=F nearest contract, unadjusted (ubitron to 2021-06-08, omar from 2021-06-09)").EndRow();
+            a.CreateRow().AppendValue("zl_backadj").AppendValue("ZL_BACKADJ: ZL × exp(sum of later measured roll log-ratios); gaps measured with Quandl CHRIS #2 to 2019-11-05 only").EndRow();
+        }
+    }
+
+    static double? N(double x) => double.IsNaN(x) ? null : x;
+
+    /// <summary>Roll calendar, back-adjusted ZL and targets. Standard SQL (window functions, correlated
+    /// subqueries), portable to BigQuery apart from type names.</summary>
+    static string DerivedSql()
+    {
+        var targets = string.Join(",\n", TargetHorizons.Select(n =>
+            $"  CASE WHEN LEAD(segment, {n}) OVER w = segment THEN LN(LEAD(close, {n}) OVER w / close) END AS ret_fwd_{n}d,\n" +
+            $"  CASE WHEN LEAD(segment, {n}) OVER w = segment THEN LEAD(date, {n}) OVER w END AS target_date_{n}d"));
+        return $"""
+            -- Roll days of the Yahoo nearest-contract series: it holds the expiring contract through its last trading
+            -- day T and quotes the next contract from the next ZL trading day. The roll gap is measured on T as
+            -- (next contract settle, Quandl CHRIS #2) − (expiring contract close, ZL), where Quandl exists (to 2019-11-05).
+            CREATE TABLE zl_roll AS
+            SELECT c.contract, c.last_trading_day,
+                   (SELECT MIN(z2.date) FROM market_daily z2 WHERE z2.symbol = 'ZL' AND z2.date > c.last_trading_day) AS roll_date,
+                   z.close AS expiring_close, q.close AS next_close,
+                   q.close - z.close AS roll_gap,
+                   CASE WHEN q.close > 0 AND z.close > 0 THEN LN(q.close / z.close) END AS roll_log_ratio,
+                   q.close IS NOT NULL AND z.close IS NOT NULL AS gap_measured
+            FROM zl_contracts c
+            LEFT JOIN market_daily z ON z.symbol = 'ZL' AND z.date = c.last_trading_day
+            LEFT JOIN market_daily q ON q.symbol = 'ZL2' AND q.date = c.last_trading_day
+            WHERE c.last_trading_day >= (SELECT MIN(date) FROM market_daily WHERE symbol = 'ZL')
+              AND c.last_trading_day < (SELECT MAX(date) FROM market_daily WHERE symbol = 'ZL');
+
+            -- Ratio back-adjustment anchored at the latest price: a date d ≤ T is multiplied by next/expiring of every
+            -- later measured roll, so log returns across a measured roll are the new contract's own return.
+            INSERT INTO market_daily
+            SELECT 'ZL_BACKADJ', m.date, m.open * f, m.high * f, m.low * f, m.close * f, m.volume,
+                   'derived: ZL ratio back-adjusted with measured roll gaps'
+            FROM (SELECT z.*, EXP(COALESCE((SELECT SUM(r.roll_log_ratio) FROM zl_roll r
+                                            WHERE r.gap_measured AND r.last_trading_day >= z.date), 0)) AS f
+                  FROM market_daily z WHERE z.symbol = 'ZL') m;
+
+            CREATE TABLE zl_daily AS
+            SELECT z.date, z.close, b.close AS close_backadj,
+                   (SELECT MIN(c.contract) FROM zl_contracts c WHERE c.last_trading_day = (
+                        SELECT MIN(c2.last_trading_day) FROM zl_contracts c2 WHERE c2.last_trading_day >= z.date)) AS contract,
+                   EXISTS (SELECT 1 FROM zl_roll r WHERE r.roll_date = z.date) AS is_roll_day
+            FROM market_daily z JOIN market_daily b ON b.symbol = 'ZL_BACKADJ' AND b.date = z.date
+            WHERE z.symbol = 'ZL';
+
+            -- Targets on the QUOTED ZL series (roll jumps included; see zl_daily.is_roll_day):
+            -- ret_fwd_Nd = ln(close[t+N] / close[t]) with t+N the N-th next ZL trading day. A hole of more than 30
+            -- calendar days in the series (2003-11-24…12-26) starts a new segment; targets never span segments,
+            -- so "N trading days ahead" keeps its meaning.
+            CREATE TABLE zl_targets AS
+            SELECT date, close,
+            {targets}
+            FROM (SELECT date, close,
+                         SUM(CASE WHEN prev_date IS NOT NULL AND date - prev_date > 30 THEN 1 ELSE 0 END) OVER (ORDER BY date) AS segment
+                  FROM (SELECT date, close, LAG(date) OVER (ORDER BY date) AS prev_date FROM market_daily WHERE symbol = 'ZL') z) s
+            WINDOW w AS (ORDER BY date);
+            """;
+    }
+}
