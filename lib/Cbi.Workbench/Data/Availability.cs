@@ -37,10 +37,13 @@ public static class Availability
     /// here, so each bound is placed after the catch-up is known to have finished).</summary>
     public static DateOnly CotRelease(DateOnly asOf)
     {
-        foreach (var (from, to, release) in CotDelays)
-            if (asOf >= from && asOf <= to) return release;
-        var friday = asOf.AddDays(((int)DayOfWeek.Friday - (int)asOf.DayOfWeek + 7) % 7);
-        return friday;
+        var release = asOf.AddDays(((int)DayOfWeek.Friday - (int)asOf.DayOfWeek + 7) % 7);
+        // The CFTC clears a shutdown backlog in report order, so no report is usable before an earlier one: a
+        // report dated after a delayed window is released no sooner than that window's backlog (e.g. the
+        // 2013-10-22 report is not usable before the 2013-10-01…15 reports, released by 2013-11-15).
+        foreach (var (from, _, delayedRelease) in CotDelays)
+            if (asOf >= from && delayedRelease > release) release = delayedRelease;
+        return release;
     }
 
     static readonly (DateOnly From, DateOnly To, DateOnly Release)[] CotDelays =

@@ -182,4 +182,18 @@ public class AvailabilityTests(WarehouseFixture wh)
         Assert.Equal(new DateOnly(2026, 1, 30), Availability.CotRelease(new DateOnly(2025, 11, 10))); // the Monday as-of in PROVENANCE §8, in the backlog
         Assert.Equal(new DateOnly(2025, 1, 3), Availability.CotRelease(new DateOnly(2024, 12, 30)));  // holiday-shifted Monday as-of → that Friday
     }
+
+    [Fact]
+    public void no_cot_report_is_usable_before_an_earlier_one()
+    {
+        // The 2013-10-22 report follows the shutdown backlog of 2013-10-01…15 (released 2013-11-15), and
+        // 2026-01-06 follows the 2025 backlog (released 2026-01-30): each waits for the backlog before it.
+        Assert.Equal(new DateOnly(2013, 11, 15), Availability.CotRelease(new DateOnly(2013, 10, 22)));
+        Assert.Equal(new DateOnly(2026, 1, 30), Availability.CotRelease(new DateOnly(2026, 1, 6)));
+        Assert.Equal(new DateOnly(2026, 2, 6), Availability.CotRelease(new DateOnly(2026, 2, 3)));
+        var asOfs = Enumerable.Range(0, 20 * 52).Select(w => new DateOnly(2009, 1, 6).AddDays(7 * w)).ToArray();
+        var releases = asOfs.Select(Availability.CotRelease).ToArray();
+        for (var i = 1; i < releases.Length; i++)
+            Assert.True(releases[i] >= releases[i - 1], $"report {asOfs[i]} released {releases[i]} before {asOfs[i - 1]} ({releases[i - 1]})");
+    }
 }

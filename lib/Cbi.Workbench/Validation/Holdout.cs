@@ -1,0 +1,93 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Cbi.Workbench.Models;
+using Cbi.Workbench.Reporting;
+
+namespace Cbi.Workbench.Validation;
+
+/// <summary>The only door to holdout rows (dates ≥ 2023-07-01). Each read is appended to
+/// artifacts/&lt;profile&gt;/holdout-reads.jsonl (time UTC, caller, reason, git commit). The holdout is meant to be
+/// read once: a second read fails unless the caller passes <c>release: true</c>, which is recorded too, so every
+/// extra look at the holdout is visible in the log.</summary>
+public static class Holdout
+{
+    public static DateOnly Start => Splits.HoldoutStart;
+
+    /// <summary>One entry of the read log.</summary>
+    public sealed record ReadRecord(DateTime TimeUtc, string Caller, string Reason, string Commit, string Profile,
+        bool Release, int Rows, string FirstDate, string LastDate);
+
+    /// <summary>Default log: artifacts/&lt;profile&gt;/holdout-reads.jsonl.</summary>
+    public static string DefaultLogPath => Path.Combine(Workbench.ProfileDir, "holdout-reads.jsonl");
+
+    /// <summary>Reads the holdout rows of <paramref name="frame"/> and records the read.</summary>
+    /// <param name="reason">Why the holdout is being looked at (required, non-empty).</param>
+    /// <param name="release">Must be true for any read after the first one recorded in the log.</param>
+    /// <param name="logPath">Read log; defaults to <see cref="DefaultLogPath"/>.</param>
+    public static HoldoutSet Read(Frame frame, string reason, bool release = false, string? logPath = null,
+        [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+            throw new ArgumentException("a holdout read needs a reason (why are you looking at the holdout?).", nameof(reason));
+        var path = logPath ?? DefaultLogPath;
+        var previous = History(path);
+        if (previous.Count > 0 && !release)
+        {
+            var p = previous[^1];
+            throw new InvalidOperationException(
+                $"the holdout was already read ({previous.Count} read(s) in {path}; last {p.TimeUtc:yyyy-MM-dd HH:mm:ss}Z by {p.Caller}, " +
+                $"reason '{p.Reason}'). Reading it again requires release: true, which is recorded.");
+        }
+        var first = Splits.FirstRowOnOrAfter(frame, Start);
+        if (first >= frame.Rows)
+            throw new InvalidOperationException($"the frame has no holdout rows (frame {WalkForwardSplit.Describe(frame)}, holdout from {Start:yyyy-MM-dd}).");
+        var rows = Enumerable.Range(first, frame.Rows - first).ToArray();
+        var rec = new ReadRecord(DateTime.UtcNow, $"{Path.GetFileName(file)}:{line} {member}", reason.Trim(),
+            Benchmark.GitCommit(), Workbench.Parameter("profile", "smoke"), release, rows.Length,
+            frame.Dates[first].ToString("yyyy-MM-dd"), frame.Dates[^1].ToString("yyyy-MM-dd"));
+        // Rewrite the whole log atomically: a crash leaves the previous log, never a torn line.
+        var text = File.Exists(path) ? File.ReadAllText(path) : "";
+        if (text.Length > 0 && !text.EndsWith('\n')) text += "\n";
+        AtomicFile.WriteAllText(path, text + JsonSerializer.Serialize(rec) + "\n");
+        Console.Error.WriteLine($"[holdout] read {rows.Length} rows {rec.FirstDate}…{rec.LastDate} recorded in {path}");
+        return new HoldoutSet(frame, rows);
+    }
+
+    /// <summary>The recorded reads (empty when none).</summary>
+    public static IReadOnlyList<ReadRecord> History(string? logPath = null)
+    {
+        var path = logPath ?? DefaultLogPath;
+        if (!File.Exists(path)) return [];
+        var list = new List<ReadRecord>();
+        var n = 0;
+        foreach (var l in File.ReadLines(path))
+        {
+            n++;
+            if (string.IsNullOrWhiteSpace(l)) continue;
+            try { list.Add(JsonSerializer.Deserialize<ReadRecord>(l) ?? throw new JsonException("null record")); }
+            catch (JsonException e) { throw new InvalidDataException($"{path} line {n}: not a holdout read record ({e.Message}).", e); }
+        }
+        return list;
+    }
+}
+
+/// <summary>Holdout rows handed out by <see cref="Holdout.Read"/>, with the fold for each horizon: train on
+/// every row before 2023-07-01 whose target date is before it too, score the holdout rows that have a target.</summary>
+public sealed class HoldoutSet
+{
+    internal HoldoutSet(Frame frame, int[] rows) { Frame = frame; Rows = rows; }
+    public Frame Frame { get; }
+    public int[] Rows { get; }
+
+    public Fold Fold(int horizon, int embargo = 0)
+    {
+        if (horizon <= 0) throw new ArgumentOutOfRangeException(nameof(horizon), horizon, "horizon must be ≥ 1 trading day.");
+        if (embargo < 0) throw new ArgumentOutOfRangeException(nameof(embargo), embargo, "embargo must be ≥ 0 rows.");
+        var first = Rows[0];
+        var last = first - horizon - 1 - embargo;
+        if (last < 0)
+            throw new InvalidOperationException($"holdout fold at horizon {horizon}: no training rows before {Frame.Dates[first]:yyyy-MM-dd}.");
+        var score = Rows.Where(r => Frame.TargetRow(r, horizon) >= 0).ToArray();
+        return new Fold(0, horizon, Enumerable.Range(0, last + 1).ToArray(), score, "holdout");
+    }
+}

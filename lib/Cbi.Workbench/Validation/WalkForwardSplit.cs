@@ -1,0 +1,185 @@
+using System.Globalization;
+using Cbi.Workbench.Models;
+
+namespace Cbi.Workbench.Validation;
+
+public enum TrainWindow { Expanding, Rolling }
+
+/// <summary>Options of <see cref="WalkForwardSplit"/>. Dates are inclusive; row counts are ZL trading days
+/// (rows of the <see cref="Frame"/>).</summary>
+public sealed record WalkForwardOptions
+{
+    /// <summary>Forecast horizon in trading days (≥ 1). Training rows whose target date (row + horizon)
+    /// reaches the first scored date of a fold are purged.</summary>
+    public int Horizon { get; init; } = 1;
+    /// <summary>Number of consecutive scored blocks.</summary>
+    public int Folds { get; init; } = 7;
+    /// <summary>Rows per scored block; default: the scored span divided evenly over <see cref="Folds"/>.</summary>
+    public int? Step { get; init; }
+    public TrainWindow Window { get; init; } = TrainWindow.Expanding;
+    /// <summary>Training rows kept by a rolling window (required when <see cref="Window"/> is Rolling).</summary>
+    public int? WindowRows { get; init; }
+    /// <summary>Extra rows dropped between the last purged training row and the first scored row.</summary>
+    public int Embargo { get; init; }
+    public DateOnly? TrainStart { get; init; }
+    public DateOnly ScoreStart { get; init; } = Splits.ValidationStart;
+    public DateOnly ScoreEnd { get; init; } = Splits.ValidationEnd;
+    /// <summary>A fold with fewer training rows than this is an error, not a silently weak fold.</summary>
+    public int MinTrainRows { get; init; } = 1;
+    public string SplitName { get; init; } = "validation";
+
+    static readonly string[] Known = ["horizon", "folds", "step", "window", "window-rows", "embargo", "train-start",
+        "score-start", "score-end", "min-train-rows"];
+
+    /// <summary>Reads options from key=value text (notebook parameters, CLI). Unknown keys are an error.</summary>
+    public static WalkForwardOptions Parse(IReadOnlyDictionary<string, string> values)
+    {
+        var o = new WalkForwardOptions();
+        foreach (var (k, v) in values)
+        {
+            o = k switch
+            {
+                "horizon" => o with { Horizon = Int(k, v) },
+                "folds" => o with { Folds = Int(k, v) },
+                "step" => o with { Step = Int(k, v) },
+                "window" => o with
+                {
+                    Window = v switch
+                    {
+                        "expanding" => TrainWindow.Expanding,
+                        "rolling" => TrainWindow.Rolling,
+                        _ => throw new ArgumentException($"split option window='{v}': expected 'expanding' or 'rolling'.")
+                    }
+                },
+                "window-rows" => o with { WindowRows = Int(k, v) },
+                "embargo" => o with { Embargo = Int(k, v) },
+                "train-start" => o with { TrainStart = Date(k, v) },
+                "score-start" => o with { ScoreStart = Date(k, v) },
+                "score-end" => o with { ScoreEnd = Date(k, v) },
+                "min-train-rows" => o with { MinTrainRows = Int(k, v) },
+                _ => throw new ArgumentException($"unknown split option '{k}'; known: {string.Join(", ", Known)}.")
+            };
+        }
+        return o;
+    }
+
+    static int Int(string k, string v) => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i)
+        ? i : throw new ArgumentException($"split option {k}='{v}' is not an integer.");
+    static DateOnly Date(string k, string v) => DateOnly.TryParseExact(v, "yyyy-MM-dd", out var d)
+        ? d : throw new ArgumentException($"split option {k}='{v}' is not a date YYYY-MM-DD.");
+}
+
+/// <summary>Chronological walk-forward folds over a <see cref="Frame"/>: the scored period is cut into
+/// consecutive blocks; each fold trains on rows before its block (expanding, or a rolling window) with every
+/// row whose target date reaches the block's first date purged, plus an optional embargo. Scored rows never
+/// include holdout rows (≥ <see cref="Splits.HoldoutStart"/>) nor rows whose target date lies in the holdout,
+/// so validation metrics never see a holdout price.</summary>
+public static class WalkForwardSplit
+{
+    public static IReadOnlyList<Fold> Create(Frame frame, int horizon, int folds = 7) =>
+        Create(frame, new WalkForwardOptions { Horizon = horizon, Folds = folds });
+
+    public static IReadOnlyList<Fold> Create(Frame frame, WalkForwardOptions o)
+    {
+        Validate(o);
+        // Scored candidates: inside [ScoreStart, ScoreEnd], before the holdout, with a target date that exists
+        // and is itself before the holdout.
+        var holdoutRow = Splits.FirstRowOnOrAfter(frame, Splits.HoldoutStart);
+        var scored = new List<int>();
+        for (var i = 0; i < frame.Rows; i++)
+        {
+            var d = frame.Dates[i];
+            if (d < o.ScoreStart || d > o.ScoreEnd || i >= holdoutRow) continue;
+            var tr = frame.TargetRow(i, o.Horizon);
+            if (tr < 0 || tr >= holdoutRow) continue;
+            scored.Add(i);
+        }
+        if (scored.Count == 0)
+            throw new InvalidOperationException(
+                $"no scorable rows between {o.ScoreStart:yyyy-MM-dd} and {o.ScoreEnd:yyyy-MM-dd} at horizon {o.Horizon} " +
+                $"(frame {Describe(frame)}; scored rows need a target date before the holdout {Splits.HoldoutStart:yyyy-MM-dd}).");
+        var step = o.Step ?? (int)Math.Ceiling(scored.Count / (double)o.Folds);
+        if (step < 1) throw new ArgumentOutOfRangeException(nameof(o.Step), step, "step must be ≥ 1 row.");
+        var firstTrainRow = o.TrainStart is { } ts ? Splits.FirstRowOnOrAfter(frame, ts) : 0;
+
+        var result = new List<Fold>();
+        for (var k = 0; k < o.Folds; k++)
+        {
+            var block = scored.Skip(k * step).Take(step).ToArray();
+            if (block.Length == 0)
+                throw new InvalidOperationException(
+                    $"fold {k}: no scored rows left ({scored.Count} scorable rows, step {step}, {o.Folds} folds) — reduce folds or step.");
+            var first = block[0];
+            // Purge: the target of training row i is row i+h; it must fall strictly before the first scored row.
+            var lastTrain = first - o.Horizon - 1 - o.Embargo;
+            var start = firstTrainRow;
+            if (o.Window == TrainWindow.Rolling) start = Math.Max(start, lastTrain - o.WindowRows!.Value + 1);
+            var train = lastTrain >= start ? Enumerable.Range(start, lastTrain - start + 1).ToArray() : [];
+            if (train.Length < Math.Max(1, o.MinTrainRows))
+                throw new InvalidOperationException(
+                    $"fold {k} (first scored date {frame.Dates[first]:yyyy-MM-dd}, horizon {o.Horizon}, embargo {o.Embargo}) " +
+                    $"has {train.Length} training rows; at least {Math.Max(1, o.MinTrainRows)} needed. " +
+                    "Move the scored period later or shorten horizon/embargo.");
+            result.Add(new Fold(k, o.Horizon, train, block, o.SplitName));
+        }
+        return result;
+    }
+
+    static void Validate(WalkForwardOptions o)
+    {
+        if (o.Horizon <= 0) throw new ArgumentOutOfRangeException("horizon", o.Horizon, "horizon must be ≥ 1 trading day.");
+        if (o.Folds <= 0) throw new ArgumentOutOfRangeException("folds", o.Folds, "folds must be ≥ 1.");
+        if (o.Embargo < 0) throw new ArgumentOutOfRangeException("embargo", o.Embargo, "embargo must be ≥ 0 rows.");
+        if (o.ScoreEnd < o.ScoreStart)
+            throw new ArgumentException($"score-end {o.ScoreEnd:yyyy-MM-dd} is before score-start {o.ScoreStart:yyyy-MM-dd}.");
+        if (o.Window == TrainWindow.Rolling && o.WindowRows is not > 0)
+            throw new ArgumentException("a rolling window needs window-rows ≥ 1.");
+        if (o.Window == TrainWindow.Expanding && o.WindowRows is not null)
+            throw new ArgumentException("window-rows applies only to window=rolling.");
+    }
+
+    internal static string Describe(Frame f) =>
+        f.Rows == 0 ? "empty" : $"{f.Rows} rows {f.Dates[0]:yyyy-MM-dd}…{f.Dates[^1]:yyyy-MM-dd}";
+}
+
+/// <summary>The seeds' chronological scheme: train before 2020-01-01, validation folds 2020-01-01 → 2023-06-30,
+/// holdout from 2023-07-01 (read only through <see cref="Holdout"/>).</summary>
+public static class Splits
+{
+    public static readonly DateOnly TrainEnd = new(2019, 12, 31);
+    public static readonly DateOnly ValidationStart = new(2020, 1, 1);
+    public static readonly DateOnly ValidationEnd = new(2023, 6, 30);
+    public static readonly DateOnly HoldoutStart = new(2023, 7, 1);
+
+    /// <summary>Walk-forward validation folds over 2020-01-01 → 2023-06-30 (expanding window from the first row).</summary>
+    public static IReadOnlyList<Fold> Validation(Frame frame, int horizon, int folds = 7, int embargo = 0) =>
+        WalkForwardSplit.Create(frame, new WalkForwardOptions { Horizon = horizon, Folds = folds, Embargo = embargo });
+
+    /// <summary>The training rows of the seed scheme: dates before 2020-01-01 whose target date is too
+    /// (the scaler and any fitted transform are fitted on these).</summary>
+    public static int[] TrainRows(Frame frame, int horizon)
+    {
+        if (horizon <= 0) throw new ArgumentOutOfRangeException(nameof(horizon), horizon, "horizon must be ≥ 1 trading day.");
+        var firstValidation = FirstRowOnOrAfter(frame, ValidationStart);
+        var last = firstValidation - horizon - 1;
+        if (last < 0)
+            throw new InvalidOperationException($"no training rows before {ValidationStart:yyyy-MM-dd} at horizon {horizon} " +
+                                                $"(frame {WalkForwardSplit.Describe(frame)}).");
+        return Enumerable.Range(0, last + 1).ToArray();
+    }
+
+    /// <summary>The rows before the holdout as their own frame: what search and validation notebooks work on,
+    /// so that not even a target can reach a holdout price.</summary>
+    public static Frame Development(Frame frame)
+    {
+        var n = FirstRowOnOrAfter(frame, HoldoutStart);
+        return new Frame(frame.Dates[..n], frame.Close[..n], frame.FeatureNames,
+            frame.Features.Select(c => c[..n]).ToArray(), frame.Weights?[..n]);
+    }
+
+    internal static int FirstRowOnOrAfter(Frame frame, DateOnly d)
+    {
+        var i = Array.BinarySearch(frame.Dates, d);
+        return i >= 0 ? i : ~i;
+    }
+}
