@@ -109,6 +109,15 @@ public static class LightGbmSearch
         return best;
     }
 
+    /// <summary>The seed scheme's search: on the development frame (rows before the holdout), each horizon
+    /// tuned on the last folds of its walk-forward validation split (2020-01 → 2023-06).</summary>
+    public static IReadOnlyList<HorizonResult> SearchValidation(Frame frame, IEnumerable<int> horizons, LightGbmSearchProfile profile,
+        string? studyPath = null, int folds = 7, int seed = 42)
+    {
+        var dev = Splits.Development(frame);
+        return SearchAll(dev, horizons, h => Splits.Validation(dev, h, folds), profile, studyPath, seed: seed);
+    }
+
     /// <summary>Result of the search for one horizon.</summary>
     public sealed record HorizonResult(int Horizon, TrialRecord Best, LightGbmQuantileOptions Options, int Trials, int Pruned, double Seconds);
 
