@@ -1,22 +1,31 @@
+using Cbi.Workbench.Features;
 using Cbi.Workbench.Models;
 using Cbi.Workbench.Models.LightGbm;
+using Cbi.Workbench.Tests.Data;
 using Cbi.Workbench.Validation;
 
 namespace Cbi.Workbench.Tests.Models;
 
-public class LightGbmQuantileForecasterTests
+/// <summary>The quantile models on the real point-in-time feature table (warehouse built from data/raw),
+/// restricted to the development rows (before the 2023-07-01 holdout).</summary>
+[Collection("warehouse")]
+public class LightGbmQuantileForecasterTests(WarehouseFixture wh)
 {
+    static Frame? dev;
+    Frame Dev() { lock (typeof(LightGbmQuantileForecasterTests)) return dev ??= Splits.Development(FeatureBuilder.Build(wh.Path)); }
+
     static readonly LightGbmQuantileOptions Quick = new()
     {
         Booster = new LightGbmOptions { Iterations = 300, LearningRate = 0.05, NumLeaves = 15, MaxDepth = 4, MinDataInLeaf = 50,
             FeatureFraction = 0.8, BaggingFraction = 0.8, BaggingFreq = 1, LambdaL2 = 1, EarlyStoppingRounds = 30 },
     };
 
-    /// <summary>Train 2006 → 2016 (purged by h), score origins 2017-01-01 → 2023-06-30 minus h days.</summary>
+    /// <summary>The seed scheme: train on rows before 2020 (purged by h), score every validation-period origin
+    /// (2020-01-01 → 2023-06-30) whose target lies inside the development rows.</summary>
     static (int[] Train, int[] Test) Split(Frame f, int h)
     {
-        var test = ZlPriceOnlyFrame.Rows(f, new DateOnly(2017, 1, 1), new DateOnly(2023, 6, 30), h);
-        var train = ZlPriceOnlyFrame.Rows(f, new DateOnly(2006, 1, 1), new DateOnly(2016, 12, 31), h).Where(r => r + h < test[0]).ToArray();
+        var train = Splits.TrainRows(f, h);
+        var test = Enumerable.Range(0, f.Rows).Where(r => f.Dates[r] >= Splits.ValidationStart && f.TargetRow(r, h) >= 0).ToArray();
         return (train, test);
     }
 
@@ -24,37 +33,43 @@ public class LightGbmQuantileForecasterTests
     [Trait("Category", "Slow")]
     public void quantile_models_cover_held_out_real_rows_within_a_sane_band()
     {
-        var f = ZlPriceOnlyFrame.Load();
+        var f = Dev();
         foreach (var h in new[] { 5, 21 })
         {
-            var (train, test) = Split(f, h);
-            using var m = new LightGbmQuantileForecaster(Quick);
-            m.Fit(f, train, h);
-            var p = m.Predict(f, test);
-            var y = test.Select(r => f.Target(r, h)).ToArray();
-            var below = y.Zip(p).Count(t => t.First < t.Second.Q10) / (double)y.Length;
-            var above = y.Zip(p).Count(t => t.First > t.Second.Q90) / (double)y.Length;
+            // Walk-forward as the models are used: each of the 7 validation folds (2020-01 → 2023-06) is scored
+            // by models fitted only on rows whose targets end before the fold starts.
+            var y = new List<double>(); var p = new List<QuantileForecast>(); var crossings = 0;
+            foreach (var fold in Splits.Validation(f, h))
+            {
+                using var m = new LightGbmQuantileForecaster(Quick);
+                m.Fit(f, fold.TrainRows, h);
+                var origins = fold.ScoreRows.Where(r => f.TargetRow(r, h) >= 0).ToArray();
+                p.AddRange(m.Predict(f, origins));
+                y.AddRange(origins.Select(r => f.Target(r, h)));
+                crossings += m.LastCrossings;
+                Assert.True(m.Info!.TrainEnd < f.Dates[origins[0]]);
+            }
+            var below = y.Zip(p).Count(t => t.First < t.Second.Q10) / (double)y.Count;
+            var above = y.Zip(p).Count(t => t.First > t.Second.Q90) / (double)y.Count;
             var inside = 1 - below - above;
-            Console.WriteLine($"h={h}: {y.Length} held-out origins {f.Dates[test[0]]:yyyy-MM-dd}…{f.Dates[test[^1]]:yyyy-MM-dd}; " +
-                $"P10–P90 coverage {inside:P1} (nominal 80 %), below P10 {below:P1}, above P90 {above:P1}; " +
-                $"crossings repaired {m.LastCrossings}/{y.Length}; rounds {string.Join('/', m.Rounds)}");
-            // Band: overlapping h-day targets leave roughly n/h independent outcomes (≈ 330 at h=5, ≈ 80 at h=21),
-            // so the sampling s.d. of an 80 % coverage is 2–5 pp; the test period (2020 crash, 2021–22 rally) is
-            // also more volatile than the 2006–16 training years, which makes under-coverage expected. 60–95 %
-            // says the models produce calibrated-looking intervals, not degenerate ones; the tails likewise.
-            Assert.InRange(inside, 0.60, 0.95);
-            Assert.InRange(below, 0.02, 0.25);
-            Assert.InRange(above, 0.02, 0.25);
+            Console.WriteLine($"h={h}: {y.Count} held-out origins 2020-01 … 2023-06 (7 walk-forward folds); P10–P90 coverage {inside:P1} " +
+                $"(nominal 80 %), below P10 {below:P1} (nominal 10 %), above P90 {above:P1} (nominal 10 %); crossings repaired {crossings}/{y.Count}");
+            // Band: overlapping h-day targets leave roughly n/h independent outcomes (≈ 170 at h=5, ≈ 40 at h=21),
+            // so even a calibrated 80 % interval would land anywhere in about 74–86 % (h=5) or 68–92 % (h=21);
+            // and the scored years (2020 crash, 2021–22 rally to record prices) lie outside most of the training
+            // history, so under-coverage is expected. 50–95 % separates sensible intervals from degenerate ones
+            // (collapsed or unbounded); each tail must hold at least some and not most outcomes.
+            Assert.InRange(inside, 0.50, 0.95);
+            Assert.InRange(below, 0.01, 0.35);
+            Assert.InRange(above, 0.01, 0.35);
             Assert.All(p, q => Assert.True(q.Q10 <= q.Q50 && q.Q50 <= q.Q90));
-            Assert.Equal(h, m.Info!.Horizon);
-            Assert.True(m.Info.TrainEnd < f.Dates[test[0]]);
         }
     }
 
     [Fact]
     public void saved_quantile_models_reload_and_predict_identically_and_shap_adds_up()
     {
-        var f = ZlPriceOnlyFrame.Load();
+        var f = Dev();
         var (train, test) = Split(f, 5);
         using var m = new LightGbmQuantileForecaster(Quick with { Booster = Quick.Booster with { Iterations = 60, EarlyStoppingRounds = 0 } });
         m.Fit(f, train, 5);
@@ -71,7 +86,7 @@ public class LightGbmQuantileForecasterTests
             for (var i = 0; i < rows.Length; i++) Assert.Equal(raw[i], contrib[i].Sum(), 1e-9);
             var names = f.FeatureNames;
             var html = Plotly.NET.GenericChart.toChartHTML(Cbi.Workbench.Reporting.ShapCharts.Waterfall("w", names, contrib[^1], names.Select((_, j) => f.Features[j][rows[^1]]).ToArray(), top: 3));
-            Assert.Contains("4 other features", html);
+            Assert.Contains($"{names.Length - 3} other features", html);
             Assert.Contains("mean |SHAP|", Plotly.NET.GenericChart.toChartHTML(Cbi.Workbench.Reporting.ShapCharts.Summary("s", names, contrib)));
             Assert.Contains("share of total gain", Plotly.NET.GenericChart.toChartHTML(Cbi.Workbench.Reporting.ShapCharts.GainImportance("g", names, m.ModelFor(0.5).Importance())));
         }
@@ -81,7 +96,7 @@ public class LightGbmQuantileForecasterTests
     [Fact]
     public void a_frame_with_other_features_is_refused_at_predict_time()
     {
-        var f = ZlPriceOnlyFrame.Load();
+        var f = Dev();
         var (train, _) = Split(f, 5);
         using var m = new LightGbmQuantileForecaster(Quick with { Booster = Quick.Booster with { Iterations = 20, EarlyStoppingRounds = 0 } });
         m.Fit(f, train, 5);
@@ -93,16 +108,9 @@ public class LightGbmQuantileForecasterTests
     [Fact]
     public void the_search_objective_scores_walk_forward_folds_and_resumes_its_study()
     {
-        var f = ZlPriceOnlyFrame.Load();
+        var f = Dev();
         const int h = 5;
-        // Two expanding-window folds, train purged by h before each scored year.
-        Fold MakeFold(int i, int year)
-        {
-            var score = ZlPriceOnlyFrame.Rows(f, new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), h);
-            var train = ZlPriceOnlyFrame.Rows(f, new DateOnly(2006, 1, 1), new DateOnly(year - 1, 12, 31), h).Where(r => r + h < score[0]).ToArray();
-            return new Fold(i, h, train, score, "validation");
-        }
-        var folds = new[] { MakeFold(0, 2017), MakeFold(1, 2018) };
+        var folds = Splits.Validation(f, h);
         var tiny = new LightGbmSearchProfile("test", Trials: 3, StartupTrials: 2, MaxRounds: 80, EarlyStoppingRounds: 15, MaxFolds: 2);
         var path = Path.Combine(Path.GetTempPath(), $"lgbm-study-{Guid.NewGuid():N}.duckdb");
         try
