@@ -65,7 +65,7 @@ internal sealed class RunAllCommand : ICliCommand
             started_utc = started.ToString("yyyy-MM-ddTHH:mm:ssZ"),
             wall_seconds = Math.Round(wall.TotalSeconds, 1),
             git_commit = Cbi.Workbench.Reporting.Benchmark.GitCommit(),
-            data_version = Cbi.Workbench.Data.RawManifest.DataVersion(),
+            data_version = DataVersionOrNull(),
             inputs,
             machine = Cbi.Workbench.Reporting.Benchmark.MachineDescription(),
             notebooks,
@@ -74,4 +74,8 @@ internal sealed class RunAllCommand : ICliCommand
         Cbi.Workbench.Reporting.AtomicFile.WriteAllText(path,
             System.Text.Json.JsonSerializer.Serialize(manifest, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
+
+    // A notebook folder outside a workbench checkout (tests, scratch) has no raw manifest; say so rather than fail.
+    static string? DataVersionOrNull() =>
+        File.Exists(Path.Combine(Workbench.RawDir, "MANIFEST.tsv")) ? Cbi.Workbench.Data.RawManifest.DataVersion() : null;
 }

@@ -1,0 +1,108 @@
+using Cbi.Workbench.Data;
+using Cbi.Workbench.Models;
+using Cbi.Workbench.Validation;
+
+namespace Cbi.Workbench.Evaluation;
+
+/// <summary>One line of the baseline comparison table shown in the notebooks.</summary>
+public sealed record BaselineComparison(string Model, int Horizon, int N, double CrpsSkillVsRw, double MaeSkillVsRw,
+    double DmPValueVsRw, double Coverage80, double Sharpness80, double Crps, double MapePrice);
+
+/// <summary>GARCH volatility forecasts against realised volatility at one horizon: QLIKE (Patton 2011) of the GARCH
+/// h-day variance and of a constant (training-sample) variance, and the correlation of forecast and realised
+/// volatility.</summary>
+public sealed record VolatilityCheck(string Model, int Horizon, int N, double QLikeGarch, double QLikeConstant,
+    double Correlation, double MeanForecastVol, double MeanRealisedVol);
+
+/// <summary>The baselines on the real ZL series: the price frame they need, the validation walk-forward run that
+/// writes the shared prediction table, and the no-change reference figures.</summary>
+public static class BaselineStudy
+{
+    /// <summary>The horizons of the workbench in trading days (1d, 1w, 1m, 3m, 6m, 12m).</summary>
+    public static IReadOnlyList<int> Horizons { get; } = [1, 5, 21, 63, 126, 252];
+
+    /// <summary>A frame of quoted ZL closes with no feature columns (enough for every baseline). Bars without
+    /// a close are left out and reported, never filled: a trading day without a price is not a row.</summary>
+    public static Frame PriceFrame(IReadOnlyList<Bar> bars)
+    {
+        ArgumentNullException.ThrowIfNull(bars);
+        var kept = bars.Where(b => double.IsFinite(b.Close) && b.Close > 0).ToArray();
+        if (kept.Length < bars.Count)
+            Console.Error.WriteLine($"[baselines] {bars.Count - kept.Length} of {bars.Count} bars have no usable close; left out.");
+        if (kept.Length == 0) throw new ArgumentException("no bar has a close.", nameof(bars));
+        return new Frame(kept.Select(b => b.Date).ToArray(), kept.Select(b => b.Close).ToArray(), [], []);
+    }
+
+    /// <summary>No-change (random walk) MAPE of the price in percent, 100·mean|C[t+h] − C[t]| / C[t+h], over the
+    /// given origin rows whose target lies inside the data (for the holdout, pass the rows of <c>Holdout.Read</c>).</summary>
+    public static double NoChangeMape(Frame frame, IEnumerable<int> originRows, int horizon)
+    {
+        var actual = new List<double>();
+        var forecast = new List<double>();
+        foreach (var t in originRows)
+        {
+            var r = frame.TargetRow(t, horizon);
+            if (r < 0) continue;
+            actual.Add(frame.Close[r]);
+            forecast.Add(frame.Close[t]);
+        }
+        if (actual.Count == 0) throw new ArgumentException($"no origin row has an h = {horizon} target inside the data.");
+        return Metrics.Mape(actual, forecast);
+    }
+
+    /// <summary>Walk-forward of the named baselines on the validation folds (2020-01 → 2023-06, the split generator's
+    /// default scheme) at each horizon, on the development frame (rows before the holdout), so that not even a
+    /// close of the holdout is within reach.</summary>
+    public static BacktestResult RunValidation(Frame frame, IEnumerable<string> models, IEnumerable<int>? horizons = null, int folds = 7)
+    {
+        var hs = (horizons ?? Horizons).ToArray();
+        var dev = Splits.Development(frame);
+        return Run(dev, models, hs.SelectMany(h => Splits.Validation(dev, h, folds)), hs);
+    }
+
+    /// <summary>Walk-forward of the named baselines over the given folds and horizons.</summary>
+    public static BacktestResult Run(Frame frame, IEnumerable<string> models, IEnumerable<Fold> folds, IEnumerable<int> horizons)
+    {
+        var hs = horizons.ToArray();
+        var foldList = folds.ToList();
+        var rows = new List<PredictionRow>();
+        int crossings = 0, noTarget = 0;
+        var elapsed = TimeSpan.Zero;
+        foreach (var m in models)
+        {
+            Console.Error.WriteLine($"[baselines] {m}: {foldList.Count} folds over horizons {string.Join(",", hs)}");
+            var r = WalkForward.Run(Baseline.Factory(m), frame, foldList, hs, progress: false);
+            rows.AddRange(r.Rows); crossings += r.QuantileCrossings; noTarget += r.OriginsWithoutTarget; elapsed += r.Elapsed;
+            Console.Error.WriteLine($"[baselines] {m}: {r.Rows.Count} rows in {r.Elapsed.TotalSeconds:F1} s, {r.QuantileCrossings} crossings repaired");
+        }
+        return new BacktestResult(rows, crossings, noTarget, elapsed);
+    }
+
+    /// <summary>Fits GARCH(1,1) once on the seed scheme's training rows (before 2020) of the development frame and
+    /// compares its h-day volatility forecast with the realised volatility √Σr² at every validation origin.</summary>
+    public static VolatilityCheck GarchVolatilityCheck(Frame frame, int horizon, bool studentT = false)
+    {
+        var dev = Splits.Development(frame);
+        var train = Splits.TrainRows(dev, horizon);
+        var origins = Splits.Validation(dev, horizon, 1).Single().ScoreRows;
+        var v = Baseline.GarchVolatility(dev, train, origins, horizon, studentT);
+        var rets = train.Skip(1).Select(i => Math.Log(dev.Close[i] / dev.Close[i - 1])).ToArray();
+        var m = rets.Average();
+        var constVar = horizon * rets.Sum(r => (r - m) * (r - m)) / rets.Length;
+        var realised = v.Select(x => x.Realised * x.Realised).ToArray();
+        var fc = v.Select(x => x.Forecast * x.Forecast).ToArray();
+        return new VolatilityCheck(studentT ? "garch_t" : "garch_n", horizon, v.Count,
+            Metrics.QLike(realised, fc), Metrics.QLike(realised, v.Select(_ => constVar).ToArray()),
+            MathNet.Numerics.Statistics.Correlation.Pearson(v.Select(x => x.Forecast), v.Select(x => x.Realised)),
+            v.Average(x => x.Forecast), v.Average(x => x.Realised));
+    }
+
+    /// <summary>The comparison table: skill over rw (CRPS, MAE), DM p-value vs rw, coverage, sharpness, CRPS,
+    /// price MAPE — one line per model × horizon of the given split.</summary>
+    public static IReadOnlyList<BaselineComparison> Compare(IReadOnlyList<SummaryRow> summary, string split = "validation") =>
+        summary.Where(s => s.Split == split).OrderBy(s => s.Horizon).ThenBy(s => s.Model)
+            .Select(s => new BaselineComparison(s.Model, s.Horizon, s.N, Math.Round(s.CrpsSkill, 4), Math.Round(s.MaeSkill, 4),
+                Math.Round(s.DmPValue, 4), Math.Round(s.Coverage80, 3), Math.Round(s.Sharpness80, 4), Math.Round(s.Crps, 5),
+                Math.Round(s.MapePrice, 2)))
+            .ToList();
+}

@@ -1,0 +1,63 @@
+using MathNet.Numerics.Distributions;
+
+namespace Cbi.Workbench.Evaluation;
+
+internal static class ComparisonTests
+{
+    internal static TestResult DieboldMariano(IReadOnlyList<double> loss1, IReadOnlyList<double> loss2, int horizon)
+    {
+        Metrics.Check(loss1, loss2);
+        if (horizon < 1) throw new ArgumentOutOfRangeException(nameof(horizon), horizon, "must be ≥ 1.");
+        var n = loss1.Count;
+        if (n < horizon + 2) throw new ArgumentException($"Diebold–Mariano needs more than h+1 = {horizon + 1} pairs, got {n}.");
+        var d = new double[n];
+        for (var i = 0; i < n; i++) d[i] = loss1[i] - loss2[i];
+        var mean = d.Average();
+        double Gamma(int k)
+        {
+            double s = 0;
+            for (var t = k; t < n; t++) s += (d[t] - mean) * (d[t - k] - mean);
+            return s / n;
+        }
+        var gammas = Enumerable.Range(0, horizon).Select(Gamma).ToArray();
+        var lrv = gammas[0] + 2 * gammas.Skip(1).Sum();
+        if (!(lrv > 0))
+        {
+            // The rectangular window can give a negative variance; Bartlett weights cannot.
+            lrv = gammas[0];
+            for (var k = 1; k < horizon; k++) lrv += 2 * (1 - (double)k / horizon) * gammas[k];
+        }
+        if (!(lrv > 0)) throw new ArgumentException("Diebold–Mariano is undefined: the loss differential has zero variance.");
+        var dm = mean / Math.Sqrt(lrv / n);
+        var h = horizon;
+        var hln = Math.Sqrt((n + 1 - 2 * h + (double)h * (h - 1) / n) / n);
+        var stat = dm * hln;
+        var p = 2 * (1 - StudentT.CDF(0, 1, n - 1, Math.Abs(stat)));
+        return new TestResult(stat, p, n);
+    }
+
+    internal static TestResult PesaranTimmermann(IReadOnlyList<double> actual, IReadOnlyList<double> forecast)
+    {
+        Metrics.Check(actual, forecast);
+        var n = actual.Count;
+        double hits = 0, ya = 0, xf = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var up = actual[i] > 0; var fu = forecast[i] > 0;
+            if (up) ya++;
+            if (fu) xf++;
+            if (up == fu) hits++;
+        }
+        var p = hits / n; var py = ya / n; var px = xf / n;
+        var pStar = py * px + (1 - py) * (1 - px);
+        var vP = pStar * (1 - pStar) / n;
+        var vPStar = (2 * py - 1) * (2 * py - 1) * px * (1 - px) / n
+                   + (2 * px - 1) * (2 * px - 1) * py * (1 - py) / n
+                   + 4 * py * px * (1 - py) * (1 - px) / ((double)n * n);
+        var v = vP - vPStar;
+        if (!(v > 0))
+            throw new ArgumentException("Pesaran–Timmermann is undefined: forecasts or outcomes all have the same sign.");
+        var s = (p - pStar) / Math.Sqrt(v);
+        return new TestResult(s, 1 - Normal.CDF(0, 1, s), n);
+    }
+}

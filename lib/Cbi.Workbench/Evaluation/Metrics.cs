@@ -1,0 +1,216 @@
+using MathNet.Numerics.Distributions;
+
+namespace Cbi.Workbench.Evaluation;
+
+/// <summary>Forecast scores and forecast-comparison tests. Point scores take actuals and forecasts of equal
+/// length; NaN pairs are rejected (a score over silently dropped rows is a different score). Percent scores
+/// (MAPE, sMAPE) are returned in percent.</summary>
+public static class Metrics
+{
+    public static double Mae(IReadOnlyList<double> actual, IReadOnlyList<double> forecast)
+    {
+        Check(actual, forecast);
+        double s = 0;
+        for (var i = 0; i < actual.Count; i++) s += Math.Abs(actual[i] - forecast[i]);
+        return s / actual.Count;
+    }
+
+    public static double Rmse(IReadOnlyList<double> actual, IReadOnlyList<double> forecast)
+    {
+        Check(actual, forecast);
+        double s = 0;
+        for (var i = 0; i < actual.Count; i++) s += (actual[i] - forecast[i]) * (actual[i] - forecast[i]);
+        return Math.Sqrt(s / actual.Count);
+    }
+
+    /// <summary>Mean absolute percentage error, 100·mean(|y−f|/|y|). Undefined for y = 0 (throws).</summary>
+    public static double Mape(IReadOnlyList<double> actual, IReadOnlyList<double> forecast)
+    {
+        Check(actual, forecast);
+        double s = 0;
+        for (var i = 0; i < actual.Count; i++)
+        {
+            if (actual[i] == 0) throw new ArgumentException($"MAPE is undefined: actual[{i}] is 0.", nameof(actual));
+            s += Math.Abs((actual[i] - forecast[i]) / actual[i]);
+        }
+        return 100 * s / actual.Count;
+    }
+
+    /// <summary>Symmetric MAPE as in Hyndman &amp; Koehler (2006): 100·mean(2|y−f|/(|y|+|f|)); pairs with
+    /// y = f = 0 count as 0.</summary>
+    public static double Smape(IReadOnlyList<double> actual, IReadOnlyList<double> forecast)
+    {
+        Check(actual, forecast);
+        double s = 0;
+        for (var i = 0; i < actual.Count; i++)
+        {
+            var d = Math.Abs(actual[i]) + Math.Abs(forecast[i]);
+            if (d > 0) s += 2 * Math.Abs(actual[i] - forecast[i]) / d;
+        }
+        return 100 * s / actual.Count;
+    }
+
+    /// <summary>Mean absolute scaled error (Hyndman &amp; Koehler 2006): MAE divided by the in-sample MAE of
+    /// the no-change forecast at lag <paramref name="seasonLag"/> on <paramref name="inSample"/>.</summary>
+    public static double Mase(IReadOnlyList<double> actual, IReadOnlyList<double> forecast, IReadOnlyList<double> inSample, int seasonLag = 1)
+    {
+        if (seasonLag < 1) throw new ArgumentOutOfRangeException(nameof(seasonLag), seasonLag, "must be ≥ 1.");
+        if (inSample.Count <= seasonLag)
+            throw new ArgumentException($"MASE needs more than {seasonLag} in-sample values, got {inSample.Count}.", nameof(inSample));
+        double s = 0;
+        for (var t = seasonLag; t < inSample.Count; t++)
+        {
+            if (double.IsNaN(inSample[t]) || double.IsNaN(inSample[t - seasonLag]))
+                throw new ArgumentException($"inSample[{t}] or inSample[{t - seasonLag}] is NaN.", nameof(inSample));
+            s += Math.Abs(inSample[t] - inSample[t - seasonLag]);
+        }
+        var scale = s / (inSample.Count - seasonLag);
+        if (scale == 0) throw new ArgumentException("MASE is undefined: the in-sample series is constant (no-change error 0).", nameof(inSample));
+        return Mae(actual, forecast) / scale;
+    }
+
+    /// <summary>Pinball (quantile) loss of one quantile forecast q at level tau for outcome y.</summary>
+    public static double Pinball(double y, double q, double tau)
+    {
+        if (!(tau > 0 && tau < 1)) throw new ArgumentOutOfRangeException(nameof(tau), tau, "quantile level must be in (0,1).");
+        return y >= q ? tau * (y - q) : (1 - tau) * (q - y);
+    }
+
+    /// <summary>Mean pinball loss over a sample.</summary>
+    public static double Pinball(IReadOnlyList<double> actual, IReadOnlyList<double> quantile, double tau)
+    {
+        Check(actual, quantile);
+        double s = 0;
+        for (var i = 0; i < actual.Count; i++) s += Pinball(actual[i], quantile[i], tau);
+        return s / actual.Count;
+    }
+
+    /// <summary>CRPS approximated from a set of quantiles: CRPS = 2∫₀¹ pinball_τ dτ (Gneiting &amp; Raftery 2007,
+    /// eq. 21 via the quantile representation of Laio &amp; Tamea 2007), the integral replaced by the mean over
+    /// the given levels. With P10/P50/P90 this is a coarse but proper-scoring-consistent summary.</summary>
+    public static double CrpsFromQuantiles(double y, IReadOnlyList<double> levels, IReadOnlyList<double> quantiles)
+    {
+        if (levels.Count == 0 || levels.Count != quantiles.Count)
+            throw new ArgumentException($"need matching non-empty levels and quantiles ({levels.Count} vs {quantiles.Count}).");
+        double s = 0;
+        for (var k = 0; k < levels.Count; k++) s += Pinball(y, quantiles[k], levels[k]);
+        return 2 * s / levels.Count;
+    }
+
+    /// <summary>Mean quantile-CRPS of P10/P50/P90 forecasts.</summary>
+    public static double Crps(IReadOnlyList<double> actual, IReadOnlyList<double> q10, IReadOnlyList<double> q50, IReadOnlyList<double> q90)
+    {
+        Check(actual, q10); Check(actual, q50); Check(actual, q90);
+        double s = 0;
+        for (var i = 0; i < actual.Count; i++)
+            s += 2 * (Pinball(actual[i], q10[i], 0.1) + Pinball(actual[i], q50[i], 0.5) + Pinball(actual[i], q90[i], 0.9)) / 3;
+        return s / actual.Count;
+    }
+
+    /// <summary>Closed-form CRPS of N(mu, sigma²) at y (Gneiting, Raftery, Westveld &amp; Goldman 2005, eq. 5):
+    /// σ[z(2Φ(z)−1) + 2φ(z) − 1/√π], z = (y−μ)/σ.</summary>
+    public static double CrpsGaussian(double y, double mu, double sigma)
+    {
+        if (!(sigma > 0)) throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "sigma must be > 0.");
+        var z = (y - mu) / sigma;
+        return sigma * (z * (2 * Normal.CDF(0, 1, z) - 1) + 2 * Normal.PDF(0, 1, z) - 1 / Math.Sqrt(Math.PI));
+    }
+
+    /// <summary>Share of outcomes inside [lower, upper] (P10–P90 nominal 0.80).</summary>
+    public static double Coverage(IReadOnlyList<double> actual, IReadOnlyList<double> lower, IReadOnlyList<double> upper)
+    {
+        Check(actual, lower); Check(actual, upper);
+        var n = 0;
+        for (var i = 0; i < actual.Count; i++) if (actual[i] >= lower[i] && actual[i] <= upper[i]) n++;
+        return (double)n / actual.Count;
+    }
+
+    /// <summary>Sharpness: mean interval width.</summary>
+    public static double Sharpness(IReadOnlyList<double> lower, IReadOnlyList<double> upper)
+    {
+        Check(lower, upper);
+        double s = 0;
+        for (var i = 0; i < lower.Count; i++) s += upper[i] - lower[i];
+        return s / lower.Count;
+    }
+
+    /// <summary>Interval score of a central (1−alpha) interval (Gneiting &amp; Raftery 2007, eq. 43):
+    /// (u−l) + (2/α)(l−y)·1{y&lt;l} + (2/α)(y−u)·1{y&gt;u}. For P10–P90, alpha = 0.2.</summary>
+    public static double IntervalScore(double y, double lower, double upper, double alpha)
+    {
+        if (!(alpha > 0 && alpha < 1)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "must be in (0,1).");
+        var s = upper - lower;
+        if (y < lower) s += 2 / alpha * (lower - y);
+        if (y > upper) s += 2 / alpha * (y - upper);
+        return s;
+    }
+
+    public static double IntervalScore(IReadOnlyList<double> actual, IReadOnlyList<double> lower, IReadOnlyList<double> upper, double alpha = 0.2)
+    {
+        Check(actual, lower); Check(actual, upper);
+        double s = 0;
+        for (var i = 0; i < actual.Count; i++) s += IntervalScore(actual[i], lower[i], upper[i], alpha);
+        return s / actual.Count;
+    }
+
+    /// <summary>Share of forecasts whose sign matches the realised sign (returns, not prices). Pairs where the
+    /// outcome or the forecast is exactly 0 carry no direction and are excluded; NaN if none remain.</summary>
+    public static double DirectionalAccuracy(IReadOnlyList<double> actual, IReadOnlyList<double> forecast)
+    {
+        Check(actual, forecast);
+        int hit = 0, n = 0;
+        for (var i = 0; i < actual.Count; i++)
+        {
+            if (actual[i] == 0 || forecast[i] == 0) continue;
+            n++;
+            if (Math.Sign(actual[i]) == Math.Sign(forecast[i])) hit++;
+        }
+        return n == 0 ? double.NaN : (double)hit / n;
+    }
+
+    /// <summary>Skill of a loss relative to a reference (the random walk): 1 − model/reference. Positive = better.</summary>
+    public static double Skill(double modelLoss, double referenceLoss)
+    {
+        if (!(referenceLoss > 0)) throw new ArgumentOutOfRangeException(nameof(referenceLoss), referenceLoss, "reference loss must be > 0.");
+        return 1 - modelLoss / referenceLoss;
+    }
+
+    /// <summary>QLIKE loss of a variance forecast f against a realised variance proxy r (Patton 2011), in the form
+    /// r/f + ln f, averaged. It differs from r/f − ln(r/f) − 1 only by terms free of the forecast, so it ranks
+    /// forecasts identically, and it stays defined when the proxy is 0 (a day without a price change).</summary>
+    public static double QLike(IReadOnlyList<double> realisedVariance, IReadOnlyList<double> forecastVariance)
+    {
+        Check(realisedVariance, forecastVariance);
+        double s = 0;
+        for (var i = 0; i < realisedVariance.Count; i++)
+        {
+            if (!(forecastVariance[i] > 0)) throw new ArgumentException($"QLIKE needs a positive variance forecast (row {i}).");
+            if (realisedVariance[i] < 0) throw new ArgumentException($"QLIKE needs a non-negative realised variance (row {i}).");
+            s += realisedVariance[i] / forecastVariance[i] + Math.Log(forecastVariance[i]);
+        }
+        return s / realisedVariance.Count;
+    }
+
+    /// <summary>Diebold–Mariano test of equal predictive accuracy from two loss series (model 1 minus model 2;
+    /// negative statistic = model 1 better). Long-run variance from autocovariances up to lag h−1 with
+    /// rectangular weights (Diebold &amp; Mariano 1995), falling back to Bartlett weights if that estimate is
+    /// not positive; Harvey, Leybourne &amp; Newbold (1997) small-sample correction; two-sided p from t(n−1).</summary>
+    public static TestResult DieboldMariano(IReadOnlyList<double> loss1, IReadOnlyList<double> loss2, int horizon) =>
+        ComparisonTests.DieboldMariano(loss1, loss2, horizon);
+
+    /// <summary>Pesaran–Timmermann (1992) test that forecast directions carry information about realised
+    /// directions; one-sided p-value (H1: better than independent signs) from N(0,1).</summary>
+    public static TestResult PesaranTimmermann(IReadOnlyList<double> actual, IReadOnlyList<double> forecast) =>
+        ComparisonTests.PesaranTimmermann(actual, forecast);
+
+    internal static void Check(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        if (a.Count != b.Count) throw new ArgumentException($"series lengths differ: {a.Count} vs {b.Count}.");
+        if (a.Count == 0) throw new ArgumentException("series are empty.");
+        for (var i = 0; i < a.Count; i++)
+            if (double.IsNaN(a[i]) || double.IsNaN(b[i])) throw new ArgumentException($"NaN at row {i}.");
+    }
+}
+
+/// <summary>Statistic, p-value and the sample size it was computed on.</summary>
+public readonly record struct TestResult(double Statistic, double PValue, int N);

@@ -1,0 +1,157 @@
+using Cbi.Workbench.Evaluation;
+
+namespace Cbi.Workbench.Tests.Evaluation;
+
+public class MetricsTests
+{
+    // Hand calculation shared by the point scores: actual (100, 110, 120), forecast (102, 105, 126),
+    // errors (−2, 5, −6).
+    static readonly double[] A = [100, 110, 120];
+    static readonly double[] F = [102, 105, 126];
+
+    [Fact]
+    public void mae_and_rmse_match_hand_calculation()
+    {
+        // MAE = (2+5+6)/3 = 4.333333; RMSE = sqrt((4+25+36)/3) = sqrt(21.6667) = 4.654747.
+        Assert.Equal(13.0 / 3, Metrics.Mae(A, F), 12);
+        Assert.Equal(4.654746681256314, Metrics.Rmse(A, F), 12);
+    }
+
+    [Fact]
+    public void mape_and_smape_are_in_percent_and_match_hand_calculation()
+    {
+        // MAPE = 100·(2/100 + 5/110 + 6/120)/3 = 3.848485 %.
+        Assert.Equal(3.848484848484849, Metrics.Mape(A, F), 10);
+        // sMAPE = 100·(4/202 + 10/215 + 12/246)/3 = 3.836470 % (Hyndman & Koehler 2006 definition).
+        Assert.Equal(3.8364698636624865, Metrics.Smape(A, F), 10);
+    }
+
+    [Fact]
+    public void mase_scales_by_in_sample_no_change_error()
+    {
+        // In-sample (1, 3, 2, 5): no-change errors 2, 1, 3 → scale 2; MASE = 4.333333/2 = 2.166667.
+        Assert.Equal(13.0 / 6, Metrics.Mase(A, F, [1, 3, 2, 5]), 12);
+    }
+
+    [Fact]
+    public void mase_of_constant_in_sample_series_is_a_clear_error()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Metrics.Mase(A, F, [2, 2, 2]));
+        Assert.Contains("constant", e.Message);
+    }
+
+    [Fact]
+    public void pinball_weights_under_and_over_prediction_by_level()
+    {
+        // y above q: τ(y−q) = 0.9·1; y below q: (1−τ)(q−y) = 0.1·1.
+        Assert.Equal(0.9, Metrics.Pinball(1, 0, 0.9), 14);
+        Assert.Equal(0.1, Metrics.Pinball(-1, 0, 0.9), 14);
+        Assert.Equal(0.5, Metrics.Pinball([1.0, -1.0], [0.0, 0.0], 0.5), 14);
+    }
+
+    [Fact]
+    public void gaussian_crps_matches_closed_form_values()
+    {
+        // Gneiting et al. (2005) eq. 5. At z = 0: σ(2φ(0) − 1/√π) = 0.2336950σ.
+        // At z = 1: (2Φ(1)−1) + 2φ(1) − 1/√π = 0.6826895 + 0.4839414 − 0.5641896 = 0.6024414 (hand/erf calc).
+        Assert.Equal(0.23369497725510913 * 2, Metrics.CrpsGaussian(3, 3, 2), 12);
+        Assert.Equal(0.6024413576276163, Metrics.CrpsGaussian(1, 0, 1), 12);
+    }
+
+    [Fact]
+    public void quantile_crps_converges_to_gaussian_crps_with_many_levels()
+    {
+        // CRPS = 2∫ pinball_τ dτ (Laio & Tamea 2007): with 999 equally spaced levels of N(0,1) the mean of
+        // 2·pinball approximates the closed form to about 1e-3 (midpoint rule error).
+        var levels = Enumerable.Range(1, 999).Select(k => k / 1000.0).ToArray();
+        var q = levels.Select(t => MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, t)).ToArray();
+        foreach (var y in new[] { 0.0, 0.7, -2.0 })
+            Assert.Equal(Metrics.CrpsGaussian(y, 0, 1), Metrics.CrpsFromQuantiles(y, levels, q), 2e-3);
+    }
+
+    [Fact]
+    public void coverage_sharpness_and_interval_score()
+    {
+        double[] y = [-1, 0.5, 2], lo = [0, 0, 0], hi = [1, 1, 1];
+        Assert.Equal(1.0 / 3, Metrics.Coverage(y, lo, hi), 14);
+        Assert.Equal(1.0, Metrics.Sharpness(lo, hi), 14);
+        // Gneiting & Raftery (2007) eq. 43, α = 0.2: width 1 + (2/0.2)·miss → 11, 1, 11; mean 23/3.
+        Assert.Equal(11, Metrics.IntervalScore(-1, 0, 1, 0.2), 12);
+        Assert.Equal(23.0 / 3, Metrics.IntervalScore(y, lo, hi, 0.2), 12);
+    }
+
+    [Fact]
+    public void directional_accuracy_ignores_zero_directions()
+    {
+        // Pairs (1,2) hit, (−1,1) miss, (0,1) no direction, (−2,−1) hit → 2/3.
+        Assert.Equal(2.0 / 3, Metrics.DirectionalAccuracy([1, -1, 0, -2], [2, 1, 1, -1]), 14);
+    }
+
+    [Fact]
+    public void skill_is_one_minus_loss_ratio()
+    {
+        Assert.Equal(0.25, Metrics.Skill(0.75, 1.0), 14);
+        Assert.Equal(-0.5, Metrics.Skill(1.5, 1.0), 14);
+    }
+
+    [Fact]
+    public void diebold_mariano_one_step_matches_hand_calculation()
+    {
+        // d = (1, −1, 2, 0, 3): mean 1, γ0 = (0+4+1+1+4)/5 = 2, Var(d̄) = 2/5, DM = 1/√0.4 = 1.581139;
+        // HLN factor √((5+1−2+0)/5) = √0.8 → 1.414214. Two-sided p from t(4): the t(4) CDF has the closed form
+        // ½ + (3/8)·(t/√(1+t²/4))·(1 − t²/(12(1+t²/4))) = 0.884900 at t = √2, so p = 0.230200.
+        var r = Metrics.DieboldMariano([2, 0, 3, 1, 4], [1, 1, 1, 1, 1], 1);
+        Assert.Equal(Math.Sqrt(2), r.Statistic, 10);
+        Assert.Equal(0.23019964108049873, r.PValue, 6);
+        Assert.Equal(5, r.N);
+    }
+
+    [Fact]
+    public void diebold_mariano_two_step_uses_lag_one_autocovariance()
+    {
+        // d = (1,2,3,1,2,3), h = 2: mean 2, γ0 = 4/6, γ1 = −1/6, LRV = γ0 + 2γ1 = 1/3, DM = 2/√(1/18) = 8.485281;
+        // HLN √((6+1−4+2/6)/6) = 0.745356 → 6.324555. t(5) table (two-sided): 4.032 at 1 %, 6.869 at 0.1 %,
+        // so 0.001 < p < 0.01.
+        var r = Metrics.DieboldMariano([1, 2, 3, 1, 2, 3], [0, 0, 0, 0, 0, 0], 2);
+        Assert.Equal(6.324555320336758, r.Statistic, 9);
+        Assert.InRange(r.PValue, 0.001, 0.01);
+    }
+
+    [Fact]
+    public void diebold_mariano_falls_back_to_bartlett_when_rectangular_variance_is_not_positive()
+    {
+        // d = (1,−1,2,0,3,1), h = 2: γ0 = 10/6, γ1 = −5/6 → rectangular LRV = 0; Bartlett LRV = 10/6 − 5/6 = 5/6.
+        // DM = 1/√(5/36) = 2.683282; × HLN 0.745356 = 2.0.
+        var r = Metrics.DieboldMariano([1, -1, 2, 0, 3, 1], [0, 0, 0, 0, 0, 0], 2);
+        Assert.Equal(2.0, r.Statistic, 9);
+    }
+
+    [Fact]
+    public void pesaran_timmermann_matches_hand_calculation()
+    {
+        // n = 8, hits 6 → P = 0.75; P(y>0) = P(x>0) = 5/8; P* = 0.625² + 0.375² = 0.53125;
+        // V(P) = P*(1−P*)/8 = 0.0311279; V(P*) = 2·(0.25²·0.234375/8) + 4·0.625²·0.375²/64 = 0.0070953;
+        // S = 0.21875/√0.0240326 = 1.411067; one-sided p = 1 − Φ(1.411067) = 0.079112.
+        var r = Metrics.PesaranTimmermann([1, 1, -1, -1, 1, -1, 1, 1], [1, 1, -1, 1, 1, -1, -1, 1]);
+        Assert.Equal(1.411067365901115, r.Statistic, 9);
+        Assert.Equal(0.07911237569996765, r.PValue, 7);
+    }
+
+    [Fact]
+    public void qlike_matches_hand_calculation_and_is_minimised_by_the_true_variance()
+    {
+        // Patton (2011) QLIKE in the form r/f + ln f: (r, f) = (2, 1) → 2; (0, 4) → ln 4; mean (2 + 1.386294)/2.
+        Assert.Equal((2 + Math.Log(4)) / 2, Metrics.QLike([2, 0], [1, 4]), 12);
+        // For a fixed realised r = 2, f = 2 scores lower than f = 1 or f = 4 (minimum at f = r).
+        var at = (double f) => Metrics.QLike([2.0], [f]);
+        Assert.True(at(2) < at(1) && at(2) < at(4));
+    }
+
+    [Fact]
+    public void nan_and_length_mismatch_are_clear_errors()
+    {
+        Assert.Contains("row 1", Assert.Throws<ArgumentException>(() => Metrics.Mae([1, double.NaN], [1, 2])).Message);
+        Assert.Contains("lengths differ", Assert.Throws<ArgumentException>(() => Metrics.Rmse([1, 2], [1])).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Metrics.Pinball(0, 0, 1.0));
+    }
+}

@@ -1,0 +1,139 @@
+using Cbi.Workbench.Evaluation;
+using Cbi.Workbench.Models;
+using DuckDB.NET.Data;
+using static Cbi.Workbench.Tests.Models.ConstructedSeries;
+
+namespace Cbi.Workbench.Tests.Evaluation;
+
+public class WalkForwardTests
+{
+    /// <summary>Returns fixed, deliberately crossed quantiles (Q10 above Q90) to exercise the repair.</summary>
+    sealed class CrossingForecaster : IForecaster
+    {
+        public string Name => "crossed";
+        public FitInfo? Info => null;
+        public void Fit(Frame frame, IReadOnlyList<int> trainRows, int horizon) { }
+        public IReadOnlyList<QuantileForecast> Predict(Frame frame, IReadOnlyList<int> originRows) =>
+            originRows.Select(_ => new QuantileForecast(0.3, 0.1, 0.2)).ToArray();
+    }
+
+    [Fact]
+    public void rows_carry_origin_target_dates_and_realised_log_returns()
+    {
+        var f = Cycle(500, drift: 0.001);
+        var folds = Expanding(f, 300, 50, 3, 5).Concat(Expanding(f, 300, 50, 3, 21));
+        var r = WalkForward.Run(Baseline.Factory("rw"), f, folds, [5, 21], progress: false);
+        // 3 folds × 50 origins at h = 5 (all have targets: last origin 449 + 5 < 500), and at h = 21 the same.
+        Assert.Equal(300, r.Rows.Count);
+        Assert.Equal(0, r.QuantileCrossings);
+        var row = r.Rows.First(x => x.Horizon == 21 && x.Fold == 1);
+        var o = Array.IndexOf(f.Dates, row.OriginDate);
+        Assert.Equal(350, o);
+        Assert.Equal(f.Dates[371], row.TargetDate);
+        Assert.Equal(Math.Log(f.Close[371] / f.Close[350]), row.Y, 14);
+        Assert.Equal("rw", row.Model);
+        Assert.Equal("validation", row.Split);
+    }
+
+    [Fact]
+    public void origins_without_a_target_are_counted_not_emitted()
+    {
+        // The split generator never scores such origins; a hand-made fold (scoring rows 380..419) can.
+        var f = Cycle(420);
+        var fold = new Cbi.Workbench.Validation.Fold(0, 5, Range(0, 374), Range(380, 420), "validation");
+        var r = WalkForward.Run(Baseline.Factory("rw"), f, [fold], [5], progress: false);
+        // Origins 380..419; those ≥ 415 have no row 5 days later → 35 rows, 5 counted.
+        Assert.Equal(35, r.Rows.Count);
+        Assert.Equal(5, r.OriginsWithoutTarget);
+    }
+
+    [Fact]
+    public void crossing_quantiles_are_counted_and_repaired_by_sorting()
+    {
+        var f = Cycle(400);
+        var r = WalkForward.Run(_ => new CrossingForecaster(), f, Expanding(f, 300, 10, 2, 1), [1], progress: false);
+        Assert.Equal(20, r.QuantileCrossings);
+        Assert.All(r.Rows, x => Assert.Equal((0.1, 0.2, 0.3), (x.Q10, x.Q50, x.Q90)));
+    }
+
+    [Fact]
+    public void a_horizon_without_folds_is_a_clear_error()
+    {
+        var f = Cycle(400);
+        var e = Assert.Throws<ArgumentException>(() => WalkForward.Run(Baseline.Factory("rw"), f, Expanding(f, 300, 10, 1, 1), [5], progress: false));
+        Assert.Contains("horizon 5", e.Message);
+    }
+
+    [Fact]
+    public void parquet_table_has_the_contract_columns_and_replaces_rows_per_model()
+    {
+        var dir = Directory.CreateTempSubdirectory("cbi-pred-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "predictions.parquet");
+            var f = Cycle(500);
+            var rw = WalkForward.Run(Baseline.Factory("rw"), f, Expanding(f, 300, 50, 2, 5), [5], progress: false).Rows;
+            var mean = WalkForward.Run(Baseline.Factory("mean"), f, Expanding(f, 300, 50, 2, 5), [5], progress: false).Rows;
+            PredictionStore.WriteParquet(rw.ToList(), path);
+            PredictionStore.WriteParquet(mean.ToList(), path);
+            PredictionStore.WriteParquet(rw.Take(10).ToList(), path); // rw replaced, mean kept
+            var back = PredictionStore.ReadParquet(path);
+            Assert.Equal(10 + mean.Count, back.Count);
+            Assert.Equal(mean.OrderBy(x => x.OriginDate).First(), back.Where(x => x.Model == "mean").OrderBy(x => x.OriginDate).First());
+
+            using var con = new DuckDBConnection("DataSource=:memory:");
+            con.Open();
+            using var cmd = con.CreateCommand();
+            cmd.CommandText = $"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('{path}'))";
+            using var rd = cmd.ExecuteReader();
+            var cols = new List<string>();
+            while (rd.Read()) cols.Add($"{rd.GetString(0)} {rd.GetString(1)}");
+            Assert.Equal(PredictionStore.Columns, string.Join(", ", cols));
+            Assert.Empty(Directory.GetFiles(dir.FullName, "*.tmp"));
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [Fact]
+    public void warehouse_table_replaces_rows_per_model_in_one_transaction()
+    {
+        var dir = Directory.CreateTempSubdirectory("cbi-wh-");
+        try
+        {
+            var db = Path.Combine(dir.FullName, "w.duckdb");
+            var f = Cycle(500);
+            var rw = WalkForward.Run(Baseline.Factory("rw"), f, Expanding(f, 300, 50, 2, 1), [1], progress: false).Rows.ToList();
+            Assert.Throws<FileNotFoundException>(() => PredictionStore.WriteWarehouse(rw, db));
+            using (var create = new DuckDBConnection($"DataSource={db}")) create.Open();
+            PredictionStore.WriteWarehouse(rw, db);
+            PredictionStore.WriteWarehouse(rw, db);
+            using var con = new DuckDBConnection($"DataSource={db}");
+            con.Open();
+            using var cmd = con.CreateCommand();
+            cmd.CommandText = "SELECT count(*) FROM predictions WHERE model = 'rw'";
+            Assert.Equal(100L, Convert.ToInt64(cmd.ExecuteScalar()));
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [Fact]
+    public void summary_scores_skill_against_the_random_walk_on_shared_origins()
+    {
+        var f = Cycle(600, drift: 0.001);
+        var folds = Expanding(f, 300, 100, 3, 5).ToList();
+        var rows = WalkForward.Run(Baseline.Factory("rw"), f, folds, [5], progress: false).Rows
+            .Concat(WalkForward.Run(Baseline.Factory("rw_drift"), f, folds, [5], progress: false).Rows).ToList();
+        var s = MetricsSummary.Compute(rows, f);
+        var rw = s.Single(x => x.Model == "rw");
+        var drift = s.Single(x => x.Model == "rw_drift");
+        Assert.True(double.IsNaN(rw.CrpsSkill));
+        // Every 5-day return of this series is exactly 0.005. rw_drift's slope since row 0 is 0.001 plus the partial
+        // cycle (|·| ≤ 0.03) over ≥ 300 days, so its 5-day centre is off by at most 5·0.03/300 = 5e-4: MAE ≤ 5e-4
+        // against rw's 0.005 → MAE skill ≥ 0.9.
+        Assert.InRange(drift.MaeLog, 0, 5e-4);
+        Assert.InRange(drift.MaeSkill, 0.9, 1);
+        Assert.Equal(295, drift.N); // origins 300..599, the last 5 have no target inside 600 rows
+        // rw misses by 0.005 in log terms every time: price MAPE = 100·(1 − e^{−0.005}) = 0.498752 %.
+        Assert.Equal(100 * (1 - Math.Exp(-0.005)), rw.MapePrice, 9);
+    }
+}
