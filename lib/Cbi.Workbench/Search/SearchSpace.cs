@@ -15,6 +15,8 @@ public abstract record Parameter(string Name)
     internal abstract void Check();
     public abstract string Label(double value);
     internal virtual bool IsCategorical => false;
+    /// <summary>The range as a reader wants it, e.g. "[7, 63] log" or "{gbdt, dart}".</summary>
+    public abstract string Range { get; }
 }
 
 public sealed record IntParameter(string Name, int Low, int High, int Step = 1, bool Log = false) : Parameter(Name)
@@ -36,6 +38,7 @@ public sealed record IntParameter(string Name, int Low, int High, int Step = 1, 
         if (Log && (Low < 1 || Step != 1)) throw new ArgumentException($"Search parameter '{Name}': a log-scale integer needs low ≥ 1 and step 1.");
     }
     public override string Label(double value) => ((long)value).ToString(CultureInfo.InvariantCulture);
+    public override string Range => $"[{Low}, {High}]{(Step != 1 ? $" step {Step}" : "")}{(Log ? " log" : "")}";
 }
 
 public sealed record FloatParameter(string Name, double Low, double High, bool Log = false) : Parameter(Name)
@@ -50,6 +53,7 @@ public sealed record FloatParameter(string Name, double Low, double High, bool L
         if (Log && Low <= 0) throw new ArgumentException($"Search parameter '{Name}': a log-scale range needs low > 0, got {Low}.");
     }
     public override string Label(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+    public override string Range => string.Create(CultureInfo.InvariantCulture, $"[{Low}, {High}]{(Log ? " log" : "")}");
 }
 
 public sealed record CategoricalParameter(string Name, IReadOnlyList<string> Choices) : Parameter(Name)
@@ -64,6 +68,7 @@ public sealed record CategoricalParameter(string Name, IReadOnlyList<string> Cho
     }
     public override string Label(double value) => Choices[(int)value];
     internal override bool IsCategorical => true;
+    public override string Range => "{" + string.Join(", ", Choices) + "}";
 }
 
 /// <summary>The parameters a study searches over, declared up front (define-and-run): every trial samples

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Cbi.Workbench.Evaluation;
 using Cbi.Workbench.Search;
 using Cbi.Workbench.Validation;
 
@@ -63,13 +64,11 @@ public static class LightGbmSearch
         for (var i = 0; i < f.Count; i++)
         {
             if (!double.IsFinite(y[i])) continue;
-            sum += Pinball(y[i], f[i].Q10, 0.1) + Pinball(y[i], f[i].Q50, 0.5) + Pinball(y[i], f[i].Q90, 0.9);
+            sum += Metrics.Pinball(y[i], f[i].Q10, 0.1) + Metrics.Pinball(y[i], f[i].Q50, 0.5) + Metrics.Pinball(y[i], f[i].Q90, 0.9);
             n += 3;
         }
         return n == 0 ? double.NaN : sum / n;
     }
-
-    static double Pinball(double y, double q, double a) => y >= q ? a * (y - q) : (1 - a) * (q - y);
 
     /// <summary>Walk-forward score of one parameter point: fits on each fold's training rows, scores its rows,
     /// reports the running mean after each fold (the pruner's intermediate value) and returns the mean over
@@ -122,6 +121,15 @@ public static class LightGbmSearch
     {
         var dev = Splits.Development(frame);
         return SearchAll(dev, horizons, h => Splits.Validation(dev, h, folds), profile, studyPath, seed: seed);
+    }
+
+    /// <summary>Walk-forward over every validation fold of each searched horizon with the tuned (refitting)
+    /// options; rows are the shared long table's, model name <c>lgbm</c>.</summary>
+    public static BacktestResult RunValidation(Frame frame, IReadOnlyList<HorizonResult> searched, int folds = 7)
+    {
+        var dev = Splits.Development(frame);
+        var byH = searched.ToDictionary(r => r.Horizon, r => r.Options);
+        return WalkForward.Run(h => new LightGbmQuantileForecaster(byH[h]), dev, byH.Keys.SelectMany(h => Splits.Validation(dev, h, folds)), byH.Keys);
     }
 
     /// <summary>Models for the latest origin of a frame: fitted on every row whose h-day target is already known
