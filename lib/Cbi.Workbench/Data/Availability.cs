@@ -31,13 +31,25 @@ public static class Availability
     /// weekday if that is a weekend.</summary>
     public static DateOnly PinkSheet(DateOnly month) => OnOrNextWeekday(new DateOnly(month.Year, month.Month, 1).AddMonths(1).AddDays(9));
 
-    /// <summary>CFTC COT as-of date (normally Tuesday) → release date: the Friday of the same week (holiday weeks
-    /// shift the as-of day, not the Friday), except reports delayed by US government shutdowns, for which a
-    /// conservative catch-up date is used (the CFTC published the backlog weeks later; exact dates not verified
-    /// here, so each bound is placed after the catch-up is known to have finished).</summary>
+    /// <summary>CFTC COT as-of date (normally Tuesday) → release date (3:30 p.m. ET, after the ZL close): the Friday
+    /// of the same week; the next business day after it when a federal holiday falls on the Wednesday, Thursday or
+    /// Friday of that week (a Tuesday holiday only moves the as-of day to Monday); and, for reports delayed by US
+    /// government shutdowns, a conservative catch-up date (the CFTC published the backlog weeks later; exact dates
+    /// not verified here, so each bound is placed after the catch-up is known to have finished).
+    /// Holiday rule from the CFTC's own schedules: 2024 releases on Mon 24 Jun (Juneteenth Wed), Mon 8 Jul (4 Jul
+    /// Thu), Mon 2 Dec (Thanksgiving), Mon 30 Dec (Christmas Wed), each marked "delayed release date due to a Federal
+    /// holiday" (cftc.gov COT release schedule); the 2015-07-03 holiday moved that release to Mon 2015-07-06 (CFTC
+    /// COT notices); the 2025 schedule lists as-of 11/25 → 12/01, 12/23 → 12/29, 12/30 → 01/05 but 11/10 (Monday
+    /// as-of, Veterans Day Tuesday) → Fri 11/14.</summary>
     public static DateOnly CotRelease(DateOnly asOf)
     {
         var release = asOf.AddDays(((int)DayOfWeek.Friday - (int)asOf.DayOfWeek + 7) % 7);
+        for (var d = asOf.AddDays(1); d <= release; d = d.AddDays(1))
+            if (d.DayOfWeek is DayOfWeek.Wednesday or DayOfWeek.Thursday or DayOfWeek.Friday && IsFederalHoliday(d))
+            {
+                do release = NextWeekday(release); while (IsFederalHoliday(release));
+                break;
+            }
         // The CFTC clears a shutdown backlog in report order, so no report is usable before an earlier one: a
         // report dated after a delayed window is released no sooner than that window's backlog (e.g. the
         // 2013-10-22 report is not usable before the 2013-10-01…15 reports, released by 2013-11-15).
@@ -49,9 +61,46 @@ public static class Availability
     static readonly (DateOnly From, DateOnly To, DateOnly Release)[] CotDelays =
     [
         (new(2013, 10, 1), new(2013, 10, 15), new(2013, 11, 15)),   // Oct 2013 shutdown
-        (new(2018, 12, 25), new(2019, 2, 26), new(2019, 3, 8)),     // Dec 2018 – Jan 2019 shutdown
+        (new(2018, 12, 22), new(2019, 2, 26), new(2019, 3, 8)),     // Dec 2018 – Jan 2019 shutdown (from 22 Dec: the Monday 2018-12-24 report was published 2019-02-01)
         (new(2025, 9, 30), new(2025, 12, 30), new(2026, 1, 30)),    // Oct – Nov 2025 shutdown
     ];
+
+    /// <summary>US federal holidays as observed by federal offices (5 U.S.C. 6103: a Saturday holiday is observed
+    /// on the Friday before, a Sunday one on the Monday after; Juneteenth from 2021), plus the one-off closures that
+    /// fell on a Wednesday–Friday (national days of mourning 2004-06-11, 2018-12-05, 2025-01-09) and Inauguration
+    /// Day on those weekdays (2005-01-20, 2017-01-20, 2021-01-20: a holiday for federal employees in the Washington
+    /// area, 5 U.S.C. 6103(c), where the CFTC publishes; whether it delayed the COT is not verified — erring late).
+    /// Christmas-Eve closures by executive order are not listed: they fall in a week that already has Christmas.</summary>
+    public static bool IsFederalHoliday(DateOnly d)
+    {
+        if (d.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) return false;
+        if (OneOffClosures.Contains(d)) return true;
+        foreach (var fixedDay in new[] { new DateOnly(d.Year, 1, 1), new DateOnly(d.Year + 1, 1, 1), new DateOnly(d.Year, 7, 4),
+                     new DateOnly(d.Year, 11, 11), new DateOnly(d.Year, 12, 25) }.Concat(d.Year >= 2021 ? [new DateOnly(d.Year, 6, 19)] : []))
+            if (Observed(fixedDay) == d) return true;
+        int nth = (d.Day - 1) / 7 + 1;
+        bool last = d.AddDays(7).Month != d.Month;
+        return (d.Month, d.DayOfWeek) switch
+        {
+            (1, DayOfWeek.Monday) => nth == 3 && d.Year >= 1986, // Martin Luther King Jr. Day
+            (2, DayOfWeek.Monday) => nth == 3,                   // Washington's Birthday
+            (5, DayOfWeek.Monday) => last,                       // Memorial Day
+            (9, DayOfWeek.Monday) => nth == 1,                   // Labor Day
+            (10, DayOfWeek.Monday) => nth == 2,                  // Columbus Day
+            (11, DayOfWeek.Thursday) => nth == 4,                // Thanksgiving
+            _ => false,
+        };
+    }
+
+    static DateOnly Observed(DateOnly h) => h.DayOfWeek switch
+    {
+        DayOfWeek.Saturday => h.AddDays(-1),
+        DayOfWeek.Sunday => h.AddDays(1),
+        _ => h,
+    };
+
+    static readonly HashSet<DateOnly> OneOffClosures =
+        [new(2004, 6, 11), new(2018, 12, 5), new(2025, 1, 9), new(2005, 1, 20), new(2017, 1, 20), new(2021, 1, 20)];
 
     /// <summary>The first date in <paramref name="tradingDays"/> (sorted) strictly after <paramref name="d"/>;
     /// beyond the calendar, the next weekday.</summary>

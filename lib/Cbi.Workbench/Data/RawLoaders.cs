@@ -140,9 +140,16 @@ internal static class RawLoaders
         var result = new List<WasdeRelease>();
         var a = Open(rawDir, "wasde_dates_dubilava/wasde_dates.csv");
         int yr = a.Column("yr"), mo = a.Column("mo"), day = a.Column("date");
+        // A blank or fractional field must not become a cast artefact (int.MinValue, a truncated day).
+        int Whole(int line, string[] f, int col)
+        {
+            var x = a.Number(line, f, col);
+            return x == Math.Floor(x) && x is >= 1 and <= 9999 ? (int)x
+                : throw new RawDataException(a.File, line, a.Header[col], $"'{f[col]}' is not a whole number between 1 and 9999.");
+        }
         foreach (var (line, f) in a.Rows)
         {
-            int y = (int)a.Number(line, f, yr), m = (int)a.Number(line, f, mo), dd = (int)a.Number(line, f, day);
+            int y = Whole(line, f, yr), m = Whole(line, f, mo), dd = Whole(line, f, day);
             string? note = null;
             if (y == 2012 && m == 1 && dd == 112) { dd = 12; note = "raw row '2012,1,112' corrected to 2012-01-12 (invalid day)"; }
             if (y == 2013 && m == 10 && dd == 31) note = "suspect: October 2013 WASDE believed cancelled (shutdown); unverified";

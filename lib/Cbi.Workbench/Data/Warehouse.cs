@@ -75,7 +75,13 @@ public static class Warehouse
         return report;
     }
 
-    /// <summary>Builds the warehouse unless it exists and was built from the current raw data version.</summary>
+    /// <summary>Identity of the code that built a warehouse (the library's deterministic module version id): the
+    /// availability rules, joins and SQL live in code, so a warehouse built by other code is stale even when the
+    /// raw data are unchanged (e.g. a corrected COT release rule must not leave old, leaky availability dates).</summary>
+    internal static string BuildCode => typeof(Warehouse).Assembly.ManifestModule.ModuleVersionId.ToString("N");
+
+    /// <summary>Builds the warehouse unless it exists and was built from the current raw data version by this
+    /// build of the code.</summary>
     public static string EnsureBuilt(string? rawDir = null, string? warehousePath = null, TextWriter? log = null)
     {
         rawDir ??= Workbench.RawDir;
@@ -89,7 +95,13 @@ public static class Warehouse
                 db.Open();
                 using var cmd = db.CreateCommand();
                 cmd.CommandText = "SELECT value FROM build_info WHERE key = 'data_version'";
-                if (cmd.ExecuteScalar() as string == current) return warehousePath;
+                var data = cmd.ExecuteScalar() as string;
+                cmd.CommandText = "SELECT value FROM build_info WHERE key = 'build_code'";
+                var code = cmd.ExecuteScalar() as string;
+                if (data == current && code == BuildCode) return warehousePath;
+                (log ?? Console.Error).WriteLine(data != current
+                    ? "[warehouse] raw data changed since the last build: rebuilding"
+                    : "[warehouse] built by a different version of the code: rebuilding");
             }
             catch (DuckDBException) { /* unreadable or old schema: rebuild */ }
         }
@@ -161,6 +173,7 @@ public static class Warehouse
         using (var a = db.CreateAppender("build_info"))
         {
             a.CreateRow().AppendValue("data_version").AppendValue(dataVersion).EndRow();
+            a.CreateRow().AppendValue("build_code").AppendValue(BuildCode).EndRow();
             a.CreateRow().AppendValue("zl_quoted").AppendValue("ZL: Yahoo ZL=F nearest contract, unadjusted (ubitron to 2021-06-08, omar from 2021-06-09)").EndRow();
             a.CreateRow().AppendValue("zl_backadj").AppendValue("ZL_BACKADJ: ZL × exp(sum of later measured roll log-ratios); gaps measured with Quandl CHRIS #2 to 2019-11-05 only").EndRow();
         }
@@ -210,14 +223,14 @@ public static class Warehouse
             WHERE z.symbol = 'ZL';
 
             -- Targets on the QUOTED ZL series (roll jumps included; see zl_daily.is_roll_day):
-            -- ret_fwd_Nd = ln(close[t+N] / close[t]) with t+N the N-th next ZL trading day. A hole of more than 30
+            -- ret_fwd_Nd = ln(close[t+N] / close[t]) with t+N the N-th next ZL trading day. A hole of more than HoleCalendarDays
             -- calendar days in the series (2003-11-24…12-26) starts a new segment; targets never span segments,
             -- so "N trading days ahead" keeps its meaning.
             CREATE TABLE zl_targets AS
             SELECT date, close,
             {targets}
             FROM (SELECT date, close,
-                         SUM(CASE WHEN prev_date IS NOT NULL AND date - prev_date > 30 THEN 1 ELSE 0 END) OVER (ORDER BY date) AS segment
+                         SUM(CASE WHEN prev_date IS NOT NULL AND date - prev_date > {Models.Frame.HoleCalendarDays} THEN 1 ELSE 0 END) OVER (ORDER BY date) AS segment
                   FROM (SELECT date, close, LAG(date) OVER (ORDER BY date) AS prev_date FROM market_daily WHERE symbol = 'ZL') z) s
             WINDOW w AS (ORDER BY date);
             """;

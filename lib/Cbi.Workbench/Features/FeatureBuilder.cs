@@ -266,6 +266,9 @@ public static partial class FeatureBuilder
             var k = 0;
             for (var i = 0; i < N; i++)
             {
+                // Before the calendar's first date the releases of that time are not in it (the 2000 monthly
+                // reports): the next known date would be months away, so the value is missing, as for wasde_day.
+                if (w.Count == 0 || Dates[i] < w[0]) continue;
                 while (k < w.Count && w[k] < Dates[i]) k++;
                 if (k < w.Count) r[i] = Weekdays(Dates[i], w[k]);
             }

@@ -14,7 +14,7 @@ public static class FeatureCatalogue
     const string Zl = "ZL (Yahoo ZL=F nearest contract, quoted, not back-adjusted)";
     const string SameDay = "same-day close (t)";
     const string NextDay = "available date = next business day after the observation (data layer rule)";
-    const string Cot = "CFTC COT legacy futures-only, soybean oil (SBO); as-of Tuesday, released Friday, usable from the next ZL trading day";
+    const string Cot = "CFTC COT legacy futures-only, soybean oil (SBO); as-of Tuesday, released Friday (the following business day in weeks with a Wed–Fri federal holiday; later after shutdowns), usable from the next ZL trading day";
     const string Calendar = "known in advance (calendar rule)";
     const string AfterZl = "next ZL trading day (its close is struck after the ZL settlement)";
 
@@ -65,18 +65,18 @@ public static class FeatureCatalogue
         new("yield_10y_chg_21d", "macro", "FRED DGS10", NextDay, 5, "percentage points", "21-trading-day change of yield_10y"),
         new("rin_d4", "macro", "Refinitiv-style panel rin-d4-us (2014-05 → 2025-04)", NextDay, 5, "US cents/RIN (inferred)", "D4 biomass-based diesel RIN price; NaN outside its coverage"),
         // positioning
-        new("cot_comm_net", "positioning", Cot, "next ZL trading day after the Friday release", 10, "contracts", "commercial long − short"),
-        new("cot_noncomm_net", "positioning", Cot, "next ZL trading day after the Friday release", 10, "contracts", "non-commercial long − short (from 2009; earlier source has commercials only)"),
-        new("cot_comm_net_pct_oi", "positioning", Cot, "next ZL trading day after the Friday release", 10, "fraction of OI", "commercial net / open interest"),
-        new("cot_noncomm_net_pct_oi", "positioning", Cot, "next ZL trading day after the Friday release", 10, "fraction of OI", "non-commercial net / open interest"),
-        new("cot_comm_net_chg_1w", "positioning", Cot, "next ZL trading day after the Friday release", 10, "contracts", "change of commercial net vs the previous report (≤ 14 days earlier)"),
-        new("cot_noncomm_net_chg_1w", "positioning", Cot, "next ZL trading day after the Friday release", 10, "contracts", "change of non-commercial net vs the previous report (≤ 14 days earlier)"),
+        new("cot_comm_net", "positioning", Cot, "next ZL trading day after the release (Friday, or later in holiday and shutdown weeks)", 10, "contracts", "commercial long − short"),
+        new("cot_noncomm_net", "positioning", Cot, "next ZL trading day after the release (Friday, or later in holiday and shutdown weeks)", 10, "contracts", "non-commercial long − short (from 2009; earlier source has commercials only)"),
+        new("cot_comm_net_pct_oi", "positioning", Cot, "next ZL trading day after the release (Friday, or later in holiday and shutdown weeks)", 10, "fraction of OI", "commercial net / open interest"),
+        new("cot_noncomm_net_pct_oi", "positioning", Cot, "next ZL trading day after the release (Friday, or later in holiday and shutdown weeks)", 10, "fraction of OI", "non-commercial net / open interest"),
+        new("cot_comm_net_chg_1w", "positioning", Cot, "next ZL trading day after the release (Friday, or later in holiday and shutdown weeks)", 10, "contracts", "change of commercial net vs the previous report (≤ 14 days earlier)"),
+        new("cot_noncomm_net_chg_1w", "positioning", Cot, "next ZL trading day after the release (Friday, or later in holiday and shutdown weeks)", 10, "contracts", "change of non-commercial net vs the previous report (≤ 14 days earlier)"),
         // known in advance
         new("day_of_week", "calendar", "date", Calendar, 0, "1=Mon … 5=Fri", "day of week"),
         new("month", "calendar", "date", Calendar, 0, "1–12", "calendar month"),
         new("day_of_month", "calendar", "date", Calendar, 0, "1–31", "day of month"),
         new("wasde_day", "calendar", "WASDE release calendar (USDA schedule, published in advance)", Calendar, 0, "0/1", "1 on a WASDE release date"),
-        new("days_to_wasde", "calendar", "WASDE release calendar", Calendar, 0, "weekdays", "weekdays from t to the next WASDE release (0 on the day); NaN after the calendar ends"),
+        new("days_to_wasde", "calendar", "WASDE release calendar", Calendar, 0, "weekdays", "weekdays from t to the next WASDE release (0 on the day); NaN outside the calendar (before its first date, after its last)"),
         new("days_to_expiry", "calendar", "CBOT ZL contract rule (last trading day = business day before the 15th)", Calendar, 0, "weekdays", "weekdays from t to the front contract's last trading day (holidays not removed: the future holiday calendar is not in the data)"),
         new("roll_window", "calendar", "CBOT ZL contract rule", Calendar, 0, "0/1", "1 from the 1st of the front contract's month to its last trading day (Yahoo ZL=F is then the thin delivery-month contract)"),
         // regimes

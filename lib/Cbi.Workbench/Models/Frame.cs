@@ -18,7 +18,17 @@ public sealed class Frame
                 throw new ArgumentException($"dates must be strictly ascending: row {i} ({dates[i]:yyyy-MM-dd}) follows {dates[i - 1]:yyyy-MM-dd}.");
         if (weights != null && weights.Length != dates.Length) throw new ArgumentException("weights length differs from dates.");
         Dates = dates; Close = close; FeatureNames = featureNames; Features = features; Weights = weights;
+        segment = new int[dates.Length];
+        for (var i = 1; i < dates.Length; i++)
+            segment[i] = segment[i - 1] + (dates[i].DayNumber - dates[i - 1].DayNumber > HoleCalendarDays ? 1 : 0);
     }
+
+    /// <summary>A gap of more than this many calendar days between two ZL trading days is a hole in the data
+    /// (2003-11-24…12-26 in the Yahoo series), not a market pause; the warehouse's targets use the same rule.</summary>
+    public const int HoleCalendarDays = 30;
+
+    // Rows on either side of a hole belong to different segments: "N trading days ahead" cannot be counted across one.
+    readonly int[] segment;
 
     public DateOnly[] Dates { get; }
     /// <summary>Quoted (not back-adjusted) ZL close in US cents per pound.</summary>
@@ -29,10 +39,11 @@ public sealed class Frame
     public double[]? Weights { get; }
     public int Rows => Dates.Length;
 
-    /// <summary>Row index of the n-th next ZL trading day, or -1 when beyond the data.</summary>
-    public int TargetRow(int row, int horizon) => row + horizon < Rows ? row + horizon : -1;
+    /// <summary>Row index of the n-th next ZL trading day, or -1 when beyond the data or across a hole.</summary>
+    public int TargetRow(int row, int horizon) =>
+        row + horizon < Rows && segment[row + horizon] == segment[row] ? row + horizon : -1;
 
-    /// <summary>Forward log return ln(close[t+h]/close[t]); NaN when t+h is beyond the data.</summary>
+    /// <summary>Forward log return ln(close[t+h]/close[t]); NaN when t+h is beyond the data or across a hole.</summary>
     public double Target(int row, int horizon)
     {
         if (horizon <= 0) throw new ArgumentOutOfRangeException(nameof(horizon), horizon, "horizon must be ≥ 1 trading day.");

@@ -88,6 +88,6 @@ public sealed class HoldoutSet
         if (last < 0)
             throw new InvalidOperationException($"holdout fold at horizon {horizon}: no training rows before {Frame.Dates[first]:yyyy-MM-dd}.");
         var score = Rows.Where(r => Frame.TargetRow(r, horizon) >= 0).ToArray();
-        return new Fold(0, horizon, Enumerable.Range(0, last + 1).ToArray(), score, "holdout");
+        return new Fold(0, horizon, Splits.RowsWithTarget(Frame, 0, last, horizon), score, "holdout");
     }
 }

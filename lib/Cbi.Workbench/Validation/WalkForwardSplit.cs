@@ -114,7 +114,7 @@ public static class WalkForwardSplit
             var lastTrain = first - o.Horizon - 1 - o.Embargo;
             var start = firstTrainRow;
             if (o.Window == TrainWindow.Rolling) start = Math.Max(start, lastTrain - o.WindowRows!.Value + 1);
-            var train = lastTrain >= start ? Enumerable.Range(start, lastTrain - start + 1).ToArray() : [];
+            var train = Splits.RowsWithTarget(frame, start, lastTrain, o.Horizon);
             if (train.Length < Math.Max(1, o.MinTrainRows))
                 throw new InvalidOperationException(
                     $"fold {k} (first scored date {frame.Dates[first]:yyyy-MM-dd}, horizon {o.Horizon}, embargo {o.Embargo}) " +
@@ -165,8 +165,13 @@ public static class Splits
         if (last < 0)
             throw new InvalidOperationException($"no training rows before {ValidationStart:yyyy-MM-dd} at horizon {horizon} " +
                                                 $"(frame {WalkForwardSplit.Describe(frame)}).");
-        return Enumerable.Range(0, last + 1).ToArray();
+        return RowsWithTarget(frame, 0, last, horizon);
     }
+
+    /// <summary>Rows <paramref name="first"/>…<paramref name="last"/> that have a target at the horizon: a row just
+    /// before a hole in the data has none and cannot be trained on.</summary>
+    internal static int[] RowsWithTarget(Frame frame, int first, int last, int horizon) =>
+        Enumerable.Range(first, Math.Max(0, last - first + 1)).Where(i => frame.TargetRow(i, horizon) >= 0).ToArray();
 
     /// <summary>The rows before the holdout as their own frame: what search and validation notebooks work on,
     /// so that not even a target can reach a holdout price.</summary>

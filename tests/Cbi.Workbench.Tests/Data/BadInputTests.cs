@@ -50,6 +50,20 @@ public class BadInputTests
         Assert.Equal((2070, "High"), (e.Line, e.Column));
     }
 
+    [Theory]
+    [InlineData(",6,10", "yr")]        // blank year: was cast to int.MinValue and crashed in DateTime without a location
+    [InlineData("2005,6,9.5", "date")] // fractional day: was silently truncated to the 9th
+    public void wasde_date_parts_must_be_whole_numbers_named_by_line_and_column(string row, string column)
+    {
+        using var raw = new ScratchRaw();
+        const string rel = "wasde_dates_dubilava/wasde_dates.csv";
+        var lines = File.ReadAllLines(raw.File(rel));
+        lines[2] = row; // third line of the file
+        File.WriteAllText(raw.File(rel), string.Join('\n', lines) + "\n");
+        var e = Assert.Throws<RawDataException>(() => RawLoaders.Wasde(raw.Dir));
+        Assert.Equal(("data/raw/" + rel, 3, column), (e.File, e.Line, e.Column));
+    }
+
     [Fact]
     [Trait("Category", "Slow")]
     public void failed_build_leaves_the_previous_warehouse_intact()

@@ -97,6 +97,37 @@ public class WarehouseTests(WarehouseFixture wh)
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
+    public void a_warehouse_built_by_other_code_is_rebuilt_even_when_the_raw_data_are_unchanged()
+    {
+        var copy = System.IO.Path.Combine(wh.Dir, "built-by-older-code.duckdb");
+        File.Copy(wh.Path, copy, overwrite: true);
+        using (var db = new DuckDBConnection("Data Source=" + copy))
+        {
+            db.Open();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = "UPDATE build_info SET value = 'an-older-build' WHERE key = 'build_code'";
+            Assert.Equal(1, cmd.ExecuteNonQuery());
+        }
+        var log = new StringWriter();
+        Warehouse.EnsureBuilt(warehousePath: copy, log: log);
+        Assert.Contains("different version of the code", log.ToString());
+        string BuildCode()
+        {
+            using var db = new DuckDBConnection($"Data Source={copy};ACCESS_MODE=READ_ONLY");
+            db.Open();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = "SELECT value FROM build_info WHERE key = 'build_code'";
+            return (string)cmd.ExecuteScalar()!;
+        }
+        Assert.Equal(Warehouse.BuildCode, BuildCode());
+        // and a current warehouse is left alone
+        var stamp = File.GetLastWriteTimeUtc(copy);
+        Warehouse.EnsureBuilt(warehousePath: copy, log: TextWriter.Null);
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(copy));
+    }
+
+    [Fact]
     public void backadjusted_zl_reanchors_at_the_snapshot_date()
     {
         var asOf = new DateOnly(2010, 6, 30);
@@ -180,7 +211,52 @@ public class AvailabilityTests(WarehouseFixture wh)
         Assert.Equal(new DateOnly(2026, 1, 30), Availability.CotRelease(new DateOnly(2025, 10, 7)));
         Assert.Equal(new DateOnly(2025, 9, 26), Availability.CotRelease(new DateOnly(2025, 9, 23)));
         Assert.Equal(new DateOnly(2026, 1, 30), Availability.CotRelease(new DateOnly(2025, 11, 10))); // the Monday as-of in PROVENANCE §8, in the backlog
-        Assert.Equal(new DateOnly(2025, 1, 3), Availability.CotRelease(new DateOnly(2024, 12, 30)));  // holiday-shifted Monday as-of → that Friday
+        // A Monday as-of in a week whose Wednesday is a federal holiday (New Year 2025) waits for the next business day
+        // like any holiday week (the CFTC archive has the report as of Tuesday 2024-12-31; Monday is the conservative case).
+        Assert.Equal(new DateOnly(2025, 1, 6), Availability.CotRelease(new DateOnly(2024, 12, 30)));
+    }
+
+    [Theory]
+    // cftc.gov COT release schedule 2024, dates marked "*Delayed release date due to a Federal holiday":
+    [InlineData("2024-06-18", "2024-06-24")] // Juneteenth Wednesday
+    [InlineData("2024-07-02", "2024-07-08")] // Independence Day Thursday
+    [InlineData("2024-11-26", "2024-12-02")] // Thanksgiving
+    [InlineData("2024-12-24", "2024-12-30")] // Christmas Wednesday
+    [InlineData("2015-06-30", "2015-07-06")] // CFTC notice 2015-06-30: next publication Monday 2015-07-06 (holiday 2015-07-03)
+    // same schedule, undelayed weeks with a Monday holiday (MLK, Presidents, Memorial, Labor, Veterans Day 2024):
+    [InlineData("2024-01-16", "2024-01-19")]
+    [InlineData("2024-02-20", "2024-02-23")]
+    [InlineData("2024-05-28", "2024-05-31")]
+    [InlineData("2024-09-03", "2024-09-06")]
+    [InlineData("2024-11-12", "2024-11-15")]
+    [InlineData("2024-06-11", "2024-06-14")] // an ordinary week
+    // one-off federal closures on a Wednesday–Friday (see Availability.IsFederalHoliday), erring late:
+    [InlineData("2018-12-04", "2018-12-10")] // national day of mourning Wed 2018-12-05
+    [InlineData("2017-01-17", "2017-01-23")] // Inauguration Day Fri 2017-01-20 (Washington-area federal holiday)
+    public void cot_release_waits_for_the_next_business_day_after_a_late_week_federal_holiday(string asOf, string release) =>
+        Assert.Equal(DateOnly.Parse(release), Availability.CotRelease(DateOnly.Parse(asOf)));
+
+    [Fact]
+    public void cot_report_of_christmas_week_2020_is_usable_only_after_its_monday_release()
+    {
+        // As-of Monday 2020-12-21 (CFTC used Monday data); Friday 2020-12-25 is Christmas, so the release is Monday
+        // 2020-12-28 at 3:30 p.m. ET, after the ZL close: first usable on Tuesday 2020-12-29.
+        var r = Snapshot.Load(wh.Path).Cot("SBO").Single(c => c.AsOfDate == new DateOnly(2020, 12, 21));
+        Assert.Equal(new DateOnly(2020, 12, 28), r.ReleaseDate);
+        Assert.Equal(new DateOnly(2020, 12, 29), r.AvailableDate);
+    }
+
+    [Fact]
+    public void the_first_report_of_the_2018_shutdown_is_in_its_backlog()
+    {
+        // CFTC announcement (Hagstrom Report, thefencepost.com, Jan 2019): "The last COT report was published on
+        // Dec. 21, 2018 … beginning with the report previously scheduled for release on Friday, Dec. 28, 2018 (based
+        // on data from Monday, Dec. 24, 2018). The CFTC expects to publish this report on Friday, Feb. 1, 2019."
+        // The shutdown began 2018-12-22, so that Monday report is part of the backlog, not a Friday release.
+        Assert.True(Availability.CotRelease(new DateOnly(2018, 12, 24)) >= new DateOnly(2019, 2, 1));
+        Assert.Equal(new DateOnly(2018, 12, 21), Availability.CotRelease(new DateOnly(2018, 12, 18))); // last one on time
+        var r = Snapshot.Load(wh.Path).Cot("SBO").Single(c => c.AsOfDate == new DateOnly(2018, 12, 24));
+        Assert.True(r.AvailableDate > new DateOnly(2019, 2, 1));
     }
 
     [Fact]

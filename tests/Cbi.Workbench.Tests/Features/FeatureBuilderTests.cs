@@ -90,6 +90,12 @@ public class FeatureBuilderTests(WarehouseFixture wh)
         Assert.Equal(0, At("days_to_wasde", 2020, 1, 10));
         Assert.Equal(1, At("days_to_wasde", 2020, 1, 9));
         Assert.Equal(21, At("days_to_wasde", 2020, 1, 13));
+        // The calendar starts 2001-01-11 (wasde_dates_dubilava first row 2001,1,11): the 2000 releases are not in
+        // it, so in 2000 the distance to the next release is unknown, not ~200 weekdays to January 2001.
+        Assert.True(double.IsNaN(At("days_to_wasde", 2000, 12, 28)));
+        Assert.True(double.IsNaN(At("wasde_day", 2000, 12, 28)));
+        // Next ZL day in the file, Tue 2001-01-16, to the 2001-02-08 release (second row): 17 weekdays.
+        Assert.Equal(17, At("days_to_wasde", 2001, 1, 16));
         // ZLN20: 15 July 2020 is a Wednesday → last trading day Tue 2020-07-14; the July delivery month starts 07-01.
         Assert.Equal(0, At("days_to_expiry", 2020, 7, 14));
         Assert.Equal(1, At("days_to_expiry", 2020, 7, 13));
