@@ -1,0 +1,345 @@
+using System.Diagnostics;
+using System.Globalization;
+using DuckDB.NET.Data;
+
+namespace Cbi.Workbench.Search;
+
+public enum TrialState { Running, Complete, Pruned, Fail }
+
+/// <summary>A trial as stored: parameter values (categories as indexes; <see cref="Labels"/> spells them),
+/// objective value (NaN unless complete), intermediate values by step, state and timings.</summary>
+public sealed record TrialRecord(int Number, TrialState State, double Value, IReadOnlyDictionary<string, double> Params,
+    IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<int, double> Intermediate,
+    DateTime StartedUtc, DateTime? FinishedUtc, string? Message)
+{
+    public double Seconds => FinishedUtc is { } f ? (f - StartedUtc).TotalSeconds : double.NaN;
+}
+
+/// <summary>Thrown by an objective (usually through <see cref="Trial.PruneIfNeeded"/>) to end a trial as PRUNED.</summary>
+public sealed class TrialPrunedException(int step) : Exception($"trial pruned at step {step}")
+{
+    public int Step { get; } = step;
+}
+
+/// <summary>The running trial handed to an objective: its parameters and a channel for intermediate values.</summary>
+public sealed class Trial
+{
+    readonly Study study;
+    readonly Dictionary<int, double> intermediate = [];
+    internal Trial(Study study, int number, IReadOnlyDictionary<string, double> values, DateTime started)
+    { this.study = study; Number = number; Values = values; Started = started; }
+
+    public int Number { get; }
+    public IReadOnlyDictionary<string, double> Values { get; }
+    internal DateTime Started { get; }
+    internal IReadOnlyDictionary<int, double> Intermediate => intermediate;
+
+    public int Int(string name) => study.Space[name] is IntParameter ? (int)Values[name] : throw new ArgumentException($"'{name}' is not an integer parameter.");
+    public double Float(string name) => study.Space[name] is FloatParameter ? Values[name] : throw new ArgumentException($"'{name}' is not a float parameter.");
+    public string Category(string name) => study.Space[name] is CategoricalParameter c ? c.Choices[(int)Values[name]] : throw new ArgumentException($"'{name}' is not a categorical parameter.");
+
+    /// <summary>Records (and immediately stores) an intermediate objective value at a step.</summary>
+    public void Report(int step, double value)
+    {
+        intermediate[step] = value;
+        study.StoreIntermediate(Number, step, value);
+        LastStep = step;
+    }
+
+    internal int LastStep { get; private set; } = -1;
+
+    public bool ShouldPrune() => LastStep >= 0 && study.Pruner.ShouldPrune(study.AsRecord(this), LastStep, study.Finished());
+
+    public void PruneIfNeeded() { if (ShouldPrune()) throw new TrialPrunedException(LastStep); }
+}
+
+/// <summary>Settings of a study; the seed makes a fresh study reproducible trial for trial.</summary>
+public sealed record StudyOptions
+{
+    public ISampler Sampler { get; init; } = new TpeSampler();
+    public IPruner Pruner { get; init; } = new NoPruner();
+    public int Seed { get; init; } = 42;
+    /// <summary>Print a line per trial to stderr.</summary>
+    public bool Progress { get; init; } = true;
+}
+
+/// <summary>A hyperparameter search (minimisation) whose every trial lives in a DuckDB file. Each state change
+/// is its own committed statement, so a killed process loses at most the trial it was running; reopening the
+/// study marks such orphaned RUNNING trials FAIL and carries on. Default file: artifacts/&lt;profile&gt;/studies.duckdb
+/// (kept apart from the warehouse because 01-export rebuilds the warehouse and DuckDB admits one writing process
+/// per file; a study file can also be shared by workers that take turns).</summary>
+public sealed class Study : IDisposable
+{
+    // Study instances alive in this process: a RUNNING trial owned by this process but by no live instance was
+    // abandoned (its Study was disposed mid-trial), just as one owned by a dead process was.
+    static readonly HashSet<string> LiveInstances = [];
+    static readonly string Host = Environment.MachineName;
+
+    readonly DuckDBConnection db;
+    readonly string instance = Guid.NewGuid().ToString("N")[..12];
+    readonly StudyOptions options;
+
+    public string Name { get; }
+    public string Path { get; }
+    public SearchSpace Space { get; }
+    internal IPruner Pruner => options.Pruner;
+
+    Study(string path, string name, SearchSpace space, StudyOptions options)
+    {
+        Path = path; Name = name; Space = space; this.options = options;
+        if (path != InMemory) Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        db = new DuckDBConnection($"Data Source={path}");
+        db.Open();
+        lock (LiveInstances) LiveInstances.Add(instance);
+    }
+
+    /// <summary>A study that lives only as long as its object (tests, throw-away comparisons).</summary>
+    public const string InMemory = ":memory:";
+
+    public static string DefaultPath => System.IO.Path.Combine(Workbench.ProfileDir, "studies.duckdb");
+
+    /// <summary>Creates the study, or reopens it (same space required) and fails its orphaned RUNNING trials.</summary>
+    public static Study Open(string name, SearchSpace space, StudyOptions? options = null, string? path = null)
+    {
+        if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A study needs a name.", nameof(name));
+        ArgumentNullException.ThrowIfNull(space);
+        var s = new Study(path ?? DefaultPath, name, space, options ?? new StudyOptions());
+        try { s.Initialise(); return s; }
+        catch { s.Dispose(); throw; }
+    }
+
+    /// <summary>Opens a stored study with the space it was created with (for reports; it can also be resumed).</summary>
+    public static Study OpenExisting(string name, string? path = null, StudyOptions? options = null)
+    {
+        var p = path ?? DefaultPath;
+        if (p != InMemory && !File.Exists(p)) throw new FileNotFoundException($"No study database at {p}.", p);
+        var stored = List(p).FirstOrDefault(s => s.Name == name)
+            ?? throw new KeyNotFoundException($"{p} holds no study '{name}' (it has: {string.Join(", ", List(p).Select(s => s.Name))}).");
+        return Open(name, SearchSpace.FromJson(stored.SpaceJson), options ?? new StudyOptions { Seed = stored.Seed }, p);
+    }
+
+    public sealed record StoredStudy(string Name, string SpaceJson, string Sampler, int Seed, int Trials, int Complete, double BestValue);
+
+    /// <summary>The studies in a database file with trial counts and best values.</summary>
+    public static IReadOnlyList<StoredStudy> List(string? path = null)
+    {
+        var p = path ?? DefaultPath;
+        if (!File.Exists(p)) return [];
+        using var db = new DuckDBConnection($"Data Source={p}");
+        db.Open();
+        using var c = db.CreateCommand();
+        c.CommandText = """
+            SELECT s.study, s.space_json, s.sampler, s.seed, count(t.number), count(*) FILTER (WHERE t.state = 'COMPLETE'), min(t.value) FILTER (WHERE t.state = 'COMPLETE')
+            FROM studies s LEFT JOIN trials t USING (study) GROUP BY ALL ORDER BY s.study
+            """;
+        var list = new List<StoredStudy>();
+        using var r = c.ExecuteReader();
+        while (r.Read())
+            list.Add(new StoredStudy(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? "" : r.GetString(2), r.IsDBNull(3) ? 0 : r.GetInt32(3),
+                (int)r.GetInt64(4), (int)r.GetInt64(5), r.IsDBNull(6) ? double.NaN : r.GetDouble(6)));
+        return list;
+    }
+
+    void Initialise()
+    {
+        Exec("""
+            CREATE TABLE IF NOT EXISTS studies(study VARCHAR PRIMARY KEY, space_json VARCHAR NOT NULL, sampler VARCHAR,
+                seed INTEGER, created_utc TIMESTAMP);
+            CREATE TABLE IF NOT EXISTS trials(study VARCHAR, number INTEGER, state VARCHAR NOT NULL, value DOUBLE,
+                started_utc TIMESTAMP NOT NULL, finished_utc TIMESTAMP, owner VARCHAR, message VARCHAR, PRIMARY KEY(study, number));
+            CREATE TABLE IF NOT EXISTS trial_params(study VARCHAR, number INTEGER, name VARCHAR, value DOUBLE, label VARCHAR,
+                PRIMARY KEY(study, number, name));
+            CREATE TABLE IF NOT EXISTS trial_values(study VARCHAR, number INTEGER, step INTEGER, value DOUBLE,
+                PRIMARY KEY(study, number, step));
+            """);
+        var json = Space.ToJson();
+        using (var c = Cmd("SELECT space_json FROM studies WHERE study = $s", ("s", Name)))
+        {
+            var existing = c.ExecuteScalar() as string;
+            if (existing == null)
+                Exec("INSERT INTO studies VALUES ($s, $j, $sm, $seed, $t)", ("s", Name), ("j", json), ("sm", options.Sampler.Name), ("seed", options.Seed), ("t", DateTime.UtcNow));
+            else if (existing != json)
+                throw new InvalidOperationException($"Study '{Name}' in {Path} was created with a different search space:\n  stored  {existing}\n  given   {json}\nUse a new study name to search a new space.");
+        }
+        foreach (var t in Load().Where(t => t.State == TrialState.Running))
+        {
+            var owner = OwnerOf(t.Number);
+            if (!IsAbandoned(owner)) { Log($"trial {t.Number} is RUNNING in live worker {owner}; left alone"); continue; }
+            Exec("UPDATE trials SET state = 'FAIL', finished_utc = $t, message = $m WHERE study = $s AND number = $n",
+                ("t", DateTime.UtcNow), ("m", $"worker {owner} ended while the trial was running"), ("s", Name), ("n", t.Number));
+            Log($"trial {t.Number} was left RUNNING by {owner}, which is gone: marked FAIL");
+        }
+    }
+
+    string OwnerOf(int number)
+    {
+        using var c = Cmd("SELECT owner FROM trials WHERE study = $s AND number = $n", ("s", Name), ("n", number));
+        return c.ExecuteScalar() as string ?? "";
+    }
+
+    static bool IsAbandoned(string owner)
+    {
+        var parts = owner.Split(':');
+        if (parts.Length != 3 || !int.TryParse(parts[1], out var pid)) return true;
+        if (parts[0] != Host) return false; // another machine's worker: cannot tell, leave it
+        if (pid == Environment.ProcessId) { lock (LiveInstances) return !LiveInstances.Contains(parts[2]); }
+        try { using var p = Process.GetProcessById(pid); return p.HasExited; }
+        catch (ArgumentException) { return true; }
+    }
+
+    /// <summary>All trials, in order.</summary>
+    public IReadOnlyList<TrialRecord> Trials => Load();
+
+    internal IReadOnlyList<TrialRecord> Finished() => Load().Where(t => t.State is TrialState.Complete or TrialState.Pruned).ToList();
+
+    /// <summary>The best complete trial, or null.</summary>
+    public TrialRecord? Best => Load().Where(t => t.State == TrialState.Complete && double.IsFinite(t.Value)).OrderBy(t => t.Value).ThenBy(t => t.Number).FirstOrDefault();
+
+    /// <summary>Runs trials until the study holds <paramref name="totalTrials"/> finished (COMPLETE or PRUNED) trials,
+    /// so re-running the same call after a crash completes the budget instead of starting over. An objective that
+    /// throws marks its trial FAIL and the exception propagates; a NaN or infinite value fails the trial and the
+    /// search goes on.</summary>
+    public TrialRecord? Optimize(Func<Trial, double> objective, int totalTrials, TimeSpan? timeout = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(totalTrials, 1);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var all = Load();
+            var finished = all.Where(t => t.State is TrialState.Complete or TrialState.Pruned).ToList();
+            if (finished.Count >= totalTrials) break;
+            if (timeout is { } limit && clock.Elapsed > limit) { Log($"time budget {limit} spent after {finished.Count} finished trials"); break; }
+            var number = all.Count == 0 ? 0 : all.Max(t => t.Number) + 1;
+            // Seeded per trial number: the same history and seed always give the same proposal.
+            var rng = new Random(unchecked(options.Seed * 1_000_003 + number * 7919));
+            var values = options.Sampler.Sample(Space, finished, rng);
+            var trial = Begin(number, values);
+            double value;
+            try { value = objective(trial); }
+            catch (TrialPrunedException p)
+            {
+                End(trial, TrialState.Pruned, double.NaN, $"pruned at step {p.Step}");
+                Log($"trial {number} PRUNED at step {p.Step} ({finished.Count + 1}/{totalTrials}) {Describe(values)}");
+                continue;
+            }
+            catch (Exception e)
+            {
+                End(trial, TrialState.Fail, double.NaN, e.GetType().Name + ": " + e.Message);
+                Log($"trial {number} FAIL: {e.Message}");
+                throw;
+            }
+            if (!double.IsFinite(value))
+            {
+                End(trial, TrialState.Fail, double.NaN, $"objective returned {value}");
+                Log($"trial {number} FAIL: objective returned {value}");
+                continue;
+            }
+            End(trial, TrialState.Complete, value, null);
+            var best = Best!;
+            Log($"trial {number} COMPLETE {value:G6} ({finished.Count + 1}/{totalTrials}; best {best.Value:G6} #{best.Number}; {(DateTime.UtcNow - trial.Started).TotalSeconds:F1} s) {Describe(values)}");
+        }
+        return Best;
+    }
+
+    string Describe(IReadOnlyDictionary<string, double> v) => string.Join(" ", Space.Parameters.Select(p => $"{p.Name}={p.Label(v[p.Name])}"));
+
+    Trial Begin(int number, IReadOnlyDictionary<string, double> values)
+    {
+        var started = DateTime.UtcNow;
+        using var tx = db.BeginTransaction();
+        Exec("INSERT INTO trials VALUES ($s, $n, 'RUNNING', NULL, $t, NULL, $o, NULL)", ("s", Name), ("n", number), ("t", started), ("o", $"{Host}:{Environment.ProcessId}:{instance}"));
+        foreach (var p in Space.Parameters)
+            Exec("INSERT INTO trial_params VALUES ($s, $n, $p, $v, $l)", ("s", Name), ("n", number), ("p", p.Name), ("v", values[p.Name]), ("l", p.Label(values[p.Name])));
+        tx.Commit();
+        return new Trial(this, number, values, started);
+    }
+
+    void End(Trial t, TrialState state, double value, string? message) =>
+        Exec("UPDATE trials SET state = $st, value = $v, finished_utc = $t, message = $m WHERE study = $s AND number = $n",
+            ("st", StateName(state)), ("v", double.IsFinite(value) ? value : null), ("t", DateTime.UtcNow), ("m", message), ("s", Name), ("n", t.Number));
+
+    internal void StoreIntermediate(int number, int step, double value) =>
+        Exec("INSERT OR REPLACE INTO trial_values VALUES ($s, $n, $st, $v)", ("s", Name), ("n", number), ("st", step), ("v", value));
+
+    internal TrialRecord AsRecord(Trial t) => new(t.Number, TrialState.Running, double.NaN, t.Values,
+        Space.Parameters.ToDictionary(p => p.Name, p => p.Label(t.Values[p.Name])), t.Intermediate, t.Started, null, null);
+
+    static string StateName(TrialState s) => s switch
+    {
+        TrialState.Running => "RUNNING", TrialState.Complete => "COMPLETE", TrialState.Pruned => "PRUNED", _ => "FAIL",
+    };
+
+    static TrialState ParseState(string s) => s switch
+    {
+        "RUNNING" => TrialState.Running, "COMPLETE" => TrialState.Complete, "PRUNED" => TrialState.Pruned, "FAIL" => TrialState.Fail,
+        _ => throw new InvalidDataException($"unknown trial state '{s}'"),
+    };
+
+    List<TrialRecord> Load()
+    {
+        var pv = new Dictionary<int, Dictionary<string, double>>();
+        var pl = new Dictionary<int, Dictionary<string, string>>();
+        using (var c = Cmd("SELECT number, name, value, label FROM trial_params WHERE study = $s", ("s", Name)))
+        using (var r = c.ExecuteReader())
+            while (r.Read())
+            {
+                var n = r.GetInt32(0);
+                (pv.TryGetValue(n, out var d) ? d : pv[n] = [])[r.GetString(1)] = r.GetDouble(2);
+                (pl.TryGetValue(n, out var l) ? l : pl[n] = [])[r.GetString(1)] = r.GetString(3);
+            }
+        var iv = new Dictionary<int, Dictionary<int, double>>();
+        using (var c = Cmd("SELECT number, step, value FROM trial_values WHERE study = $s", ("s", Name)))
+        using (var r = c.ExecuteReader())
+            while (r.Read())
+            {
+                var n = r.GetInt32(0);
+                (iv.TryGetValue(n, out var d) ? d : iv[n] = [])[r.GetInt32(1)] = r.IsDBNull(2) ? double.NaN : r.GetDouble(2);
+            }
+        var list = new List<TrialRecord>();
+        using (var c = Cmd("SELECT number, state, value, started_utc, finished_utc, message FROM trials WHERE study = $s ORDER BY number", ("s", Name)))
+        using (var r = c.ExecuteReader())
+            while (r.Read())
+            {
+                var n = r.GetInt32(0);
+                list.Add(new TrialRecord(n, ParseState(r.GetString(1)), r.IsDBNull(2) ? double.NaN : r.GetDouble(2),
+                    pv.GetValueOrDefault(n) ?? [], pl.GetValueOrDefault(n) ?? [], iv.GetValueOrDefault(n) ?? [],
+                    r.GetDateTime(3), r.IsDBNull(4) ? null : r.GetDateTime(4), r.IsDBNull(5) ? null : r.GetString(5)));
+            }
+        return list;
+    }
+
+    DuckDBCommand Cmd(string sql, params (string Name, object? Value)[] ps)
+    {
+        var c = db.CreateCommand();
+        c.CommandText = sql;
+        foreach (var (n, v) in ps) c.Parameters.Add(new DuckDBParameter(n, v ?? DBNull.Value));
+        return c;
+    }
+
+    void Exec(string sql, params (string Name, object? Value)[] ps)
+    {
+        using var c = Cmd(sql, ps);
+        c.ExecuteNonQuery();
+    }
+
+    void Log(string line) { if (options.Progress) Console.Error.WriteLine($"[study {Name}] {line}"); }
+
+    /// <summary>Writes the trial history as CSV (small, reviewable, committed with the artifacts; the DuckDB
+    /// file itself is git-ignored).</summary>
+    public void ExportCsv(string path)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var names = Space.Parameters.Select(p => p.Name).ToArray();
+        var lines = new List<string> { "number,state,value,seconds," + string.Join(',', names) };
+        foreach (var t in Load())
+            lines.Add(string.Join(',', new[] { t.Number.ToString(inv), StateName(t.State), t.Value.ToString("R", inv), t.Seconds.ToString("F2", inv) }
+                .Concat(names.Select(n => t.Labels.GetValueOrDefault(n, "")))));
+        Reporting.AtomicFile.WriteAllText(path, string.Join('\n', lines) + "\n");
+    }
+
+    public void Dispose()
+    {
+        lock (LiveInstances) LiveInstances.Remove(instance);
+        db.Dispose();
+    }
+}

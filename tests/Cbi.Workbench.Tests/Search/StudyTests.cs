@@ -1,0 +1,197 @@
+using Cbi.Workbench.Search;
+
+namespace Cbi.Workbench.Tests.Search;
+
+public class StudyTests
+{
+    /// <summary>Branin–Hoo on x1 ∈ [−5, 10], x2 ∈ [0, 15]; global minimum 0.397887 at (−π, 12.275), (π, 2.275),
+    /// (9.42478, 2.475) — Dixon &amp; Szegő (1978), as tabulated in Surjanovic &amp; Bingham, Virtual Library of
+    /// Simulation Experiments (sfu.ca/~ssurjano/branin.html).</summary>
+    static double Branin(double x1, double x2)
+    {
+        const double a = 1, r = 6, s = 10;
+        var b = 5.1 / (4 * Math.PI * Math.PI); var c = 5 / Math.PI; var t = 1 / (8 * Math.PI);
+        return a * Math.Pow(x2 - b * x1 * x1 + c * x1 - r, 2) + s * (1 - t) * Math.Cos(x1) + s;
+    }
+    const double BraninMinimum = 0.397887;
+
+    static readonly SearchSpace BraninSpace = SearchSpace.Of(new FloatParameter("x1", -5, 10), new FloatParameter("x2", 0, 15));
+
+    static double BestBranin(ISampler sampler, int seed, int budget)
+    {
+        using var study = Study.Open("branin", BraninSpace, new StudyOptions { Sampler = sampler, Seed = seed, Progress = false }, Study.InMemory);
+        return study.Optimize(t => Branin(t.Float("x1"), t.Float("x2")), budget)!.Value;
+    }
+
+    static double Median(IEnumerable<double> xs)
+    {
+        var s = xs.Order().ToArray();
+        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void tpe_beats_random_search_on_branin_at_equal_budget()
+    {
+        const int budget = 60, seeds = 11;
+        var tpe = Enumerable.Range(0, seeds).Select(s => BestBranin(new TpeSampler(), s, budget) - BraninMinimum).ToArray();
+        var rnd = Enumerable.Range(0, seeds).Select(s => BestBranin(new RandomSampler(), s, budget) - BraninMinimum).ToArray();
+        Console.WriteLine($"Branin, {budget} trials, {seeds} seeds: median regret TPE {Median(tpe):G4} vs random {Median(rnd):G4}");
+        Console.WriteLine($"  TPE    {string.Join(" ", tpe.Select(v => v.ToString("G3")))}");
+        Console.WriteLine($"  random {string.Join(" ", rnd.Select(v => v.ToString("G3")))}");
+        Assert.True(Median(tpe) < Median(rnd), $"TPE median regret {Median(tpe)} not below random {Median(rnd)}");
+        Assert.True(tpe.Count(v => v < 0.1) > seeds / 2, "TPE should get within 0.1 of the optimum on most seeds");
+        Assert.All(tpe.Concat(rnd), v => Assert.True(v >= -1e-6, "no sampler can beat the global minimum"));
+    }
+
+    [Fact]
+    public void the_same_seed_reproduces_the_study_trial_for_trial()
+    {
+        IReadOnlyList<TrialRecord> Run(int seed)
+        {
+            using var s = Study.Open("repro", BraninSpace, new StudyOptions { Seed = seed, Progress = false }, Study.InMemory);
+            s.Optimize(t => Branin(t.Float("x1"), t.Float("x2")), 20);
+            return s.Trials;
+        }
+        var a = Run(5); var b = Run(5); var c = Run(6);
+        Assert.Equal(a.Select(t => t.Value), b.Select(t => t.Value));
+        Assert.Equal(a.Select(t => t.Params["x1"]), b.Select(t => t.Params["x1"]));
+        Assert.NotEqual(a.Select(t => t.Value), c.Select(t => t.Value));
+    }
+
+    [Fact]
+    public void an_empty_search_space_is_refused_with_a_clear_error()
+    {
+        var e = Assert.Throws<ArgumentException>(() => SearchSpace.Of());
+        Assert.Contains("empty", e.Message);
+        Assert.Throws<ArgumentException>(() => SearchSpace.Of(new FloatParameter("lr", 0, 0.1, Log: true)));
+        Assert.Throws<ArgumentException>(() => SearchSpace.Of(new IntParameter("n", 5, 1)));
+        Assert.Throws<ArgumentException>(() => SearchSpace.Of(new CategoricalParameter("b", [])));
+    }
+
+    [Fact]
+    public async Task a_study_killed_mid_trial_resumes_without_losing_finished_trials()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"study-{Guid.NewGuid():N}.duckdb");
+        var space = KilledStudy.Space;
+        Func<Trial, double> Objective = KilledStudy.Objective;
+        try
+        {
+            // First worker: 4 trials finish, the 5th hangs; the worker then "dies" (its Study is disposed while
+            // the trial is RUNNING, exactly the state a killed process leaves behind).
+            var first = Study.Open("killed", space, new StudyOptions { Seed = 3, Progress = false }, path);
+            using var hang = new ManualResetEventSlim();
+            using var entered = new ManualResetEventSlim();
+            var worker = Task.Run(() =>
+            {
+                try { first.Optimize(t => { if (t.Number == 4) { entered.Set(); hang.Wait(); } return Objective(t); }, 10); }
+                catch (Exception) { /* the dead worker's last write fails; that is the point */ }
+            });
+            Assert.True(entered.Wait(TimeSpan.FromSeconds(30)));
+            var before = first.Trials.Where(t => t.State == TrialState.Complete).Select(t => (t.Number, t.Value)).ToList();
+            Assert.Equal(4, before.Count);
+            Assert.Equal(TrialState.Running, first.Trials.Single(t => t.Number == 4).State);
+            first.Dispose();
+
+            using (var second = Study.Open("killed", space, new StudyOptions { Seed = 3, Progress = false }, path))
+            {
+                var orphan = second.Trials.Single(t => t.Number == 4);
+                Assert.Equal(TrialState.Fail, orphan.State);
+                Assert.Contains("ended while the trial was running", orphan.Message);
+                second.Optimize(Objective, 10);
+                var all = second.Trials;
+                Assert.Equal(before, all.Where(t => t.Number < 4).Select(t => (t.Number, t.Value)));
+                Assert.Equal(10, all.Count(t => t.State == TrialState.Complete));
+                Assert.Equal(Enumerable.Range(0, 11), all.Select(t => t.Number));
+            }
+            hang.Set();
+            await worker.WaitAsync(TimeSpan.FromSeconds(30));
+
+            // A changed space is refused rather than silently mixed with the old trials.
+            var changed = SearchSpace.Of(new IntParameter("leaves", 4, 128));
+            Assert.Throws<InvalidOperationException>(() => Study.Open("killed", changed, new StudyOptions { Progress = false }, path));
+        }
+        finally { File.Delete(path); File.Delete(path + ".wal"); }
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task a_study_whose_process_is_killed_resumes_in_another_process()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"study-kill-{Guid.NewGuid():N}.duckdb");
+        try
+        {
+            using (var child = ChildProcess.Start("study-hang-at-4", path))
+            {
+                var line = await child.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+                Assert.True(line == "RUNNING 4", $"child said '{line}', stderr: {(child.HasExited ? child.StandardError.ReadToEnd() : "")}");
+                child.Kill(entireProcessTree: true);   // SIGKILL: no disposal, no cleanup, the WAL is all that is left
+                child.WaitForExit();
+            }
+            using var resumed = Study.Open("killed", KilledStudy.Space, new StudyOptions { Seed = 3, Progress = false }, path);
+            var before = resumed.Trials;
+            Assert.Equal(4, before.Count(t => t.State == TrialState.Complete));
+            Assert.Equal(TrialState.Fail, before.Single(t => t.Number == 4).State);
+            resumed.Optimize(KilledStudy.Objective, 10);
+            Assert.Equal(10, resumed.Trials.Count(t => t.State == TrialState.Complete));
+            Assert.Equal(before.Where(t => t.Number < 4).Select(t => t.Value), resumed.Trials.Where(t => t.Number < 4).Select(t => t.Value));
+            var best = resumed.Best!;
+            resumed.Dispose();
+            var listed = Study.List(path).Single();
+            Assert.Equal(("killed", 11, 10), (listed.Name, listed.Trials, listed.Complete));
+            using var reopened = Study.OpenExisting("killed", path);
+            Assert.Equal(KilledStudy.Space.ToJson(), reopened.Space.ToJson());
+            Assert.Equal((best.Number, best.Value), (reopened.Best!.Number, reopened.Best.Value));
+        }
+        finally { File.Delete(path); File.Delete(path + ".wal"); }
+    }
+
+    [Fact]
+    public void a_failing_objective_is_recorded_as_fail_and_a_nan_value_does_not_stop_the_search()
+    {
+        using var s = Study.Open("fails", BraninSpace, new StudyOptions { Progress = false }, Study.InMemory);
+        Assert.Throws<InvalidOperationException>(() => s.Optimize(t => throw new InvalidOperationException("boom"), 3));
+        Assert.Equal(TrialState.Fail, s.Trials.Single().State);
+        s.Optimize(t => t.Number == 1 ? double.NaN : t.Float("x1"), 3);
+        Assert.Equal([TrialState.Fail, TrialState.Fail, TrialState.Complete, TrialState.Complete, TrialState.Complete], s.Trials.Select(t => t.State));
+    }
+
+    [Fact]
+    public void median_pruner_stops_trials_worse_than_the_median_at_the_same_step()
+    {
+        static TrialRecord Done(int n, double v) => new(n, TrialState.Complete, v, new Dictionary<string, double>(), new Dictionary<string, string>(),
+            new Dictionary<int, double> { [0] = v, [1] = v }, DateTime.UtcNow, DateTime.UtcNow, null);
+        var finished = Enumerable.Range(1, 5).Select(i => Done(i, i)).ToList(); // medians at each step: 3
+        var pruner = new MedianPruner(startupTrials: 5);
+        TrialRecord Running(double v) => Done(99, v) with { State = TrialState.Running };
+        Assert.True(pruner.ShouldPrune(Running(3.5), 1, finished));
+        Assert.False(pruner.ShouldPrune(Running(2.5), 1, finished));
+        Assert.False(pruner.ShouldPrune(Running(3.5), 1, finished.Take(4).ToList()), "before the startup trials are done nothing is pruned");
+
+        // In a study: trials report a running mean per "fold"; those worse than the median get PRUNED.
+        using var s = Study.Open("pruned", BraninSpace, new StudyOptions { Pruner = new MedianPruner(startupTrials: 3), Progress = false, Sampler = new RandomSampler() }, Study.InMemory);
+        s.Optimize(t =>
+        {
+            var v = Branin(t.Float("x1"), t.Float("x2"));
+            for (var step = 0; step < 3; step++) { t.Report(step, v); t.PruneIfNeeded(); }
+            return v;
+        }, 20);
+        var trials = s.Trials;
+        Assert.Contains(trials, t => t.State == TrialState.Pruned);
+        Assert.All(trials.Where(t => t.State == TrialState.Pruned), t => Assert.True(t.Intermediate.Count >= 1));
+        Console.WriteLine($"pruned {trials.Count(t => t.State == TrialState.Pruned)} of {trials.Count}");
+    }
+
+    [Fact]
+    public void parameter_importance_finds_the_parameter_the_objective_depends_on()
+    {
+        var space = SearchSpace.Of(new FloatParameter("matters", 0, 1), new FloatParameter("ignored", 0, 1), new CategoricalParameter("flag", ["a", "b"]));
+        using var s = Study.Open("imp", space, new StudyOptions { Sampler = new RandomSampler(), Progress = false }, Study.InMemory);
+        s.Optimize(t => Math.Pow(t.Float("matters") - 0.3, 2), 40);
+        var imp = ParameterImportance.Compute(space, s.Trials);
+        Assert.Equal("matters", imp[0].Parameter);
+        Assert.True(imp[0].EtaSquared > 0.6, $"η² {imp[0].EtaSquared}");
+        var chart = Cbi.Workbench.Reporting.StudyCharts.History("imp", s.Trials);
+        Assert.Contains("best so far", Plotly.NET.GenericChart.toChartHTML(chart));
+    }
+}
