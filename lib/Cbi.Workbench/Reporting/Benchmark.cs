@@ -42,6 +42,16 @@ public static class Benchmark
         return r;
     }
 
+    /// <summary>The recorded result artifacts/bench/&lt;name&gt;.json, for notebooks that report a benchmark.</summary>
+    public static Result Read(string name)
+    {
+        var path = Path.Combine(Workbench.BenchDir, name + ".json");
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"no benchmark '{name}' at {path}; run the bench command that records it (see README).", path);
+        return JsonSerializer.Deserialize<Result>(File.ReadAllText(path))
+               ?? throw new InvalidDataException($"{path} does not hold a benchmark result.");
+    }
+
     public static string MachineDescription() =>
         $"{Environment.ProcessorCount} cores, {Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0)} GiB, " +
         $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}";
