@@ -29,6 +29,7 @@ internal sealed class Garch11(bool studentT) : IForecaster
 
     public void Fit(Frame frame, IReadOnlyList<int> trainRows, int horizon)
     {
+        trainRows = SeriesInput.UnbrokenTrainingRows(Name, frame, trainRows);
         var y = SeriesInput.TrainingLogCloses(Name, frame, trainRows, horizon, 250);
         var r = new double[y.Length - 1];
         for (var i = 1; i < y.Length; i++) r[i - 1] = y[i] - y[i - 1];
@@ -73,6 +74,7 @@ internal sealed class Garch11(bool studentT) : IForecaster
     public double HorizonVariance(Frame frame, int origin, int h)
     {
         var f = Fitted ?? throw new InvalidOperationException($"{Name}: not fitted.");
+        SeriesInput.CheckUnbroken(Name, frame, firstRow, origin);
         var next = NextVariance(frame, origin);
         var bar = f.UnconditionalVariance;
         var p = f.Persistence;
