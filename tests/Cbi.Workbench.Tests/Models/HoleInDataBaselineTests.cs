@@ -73,3 +73,27 @@ public class HoleInDataBaselineTests
         Assert.Contains("hole", ex.Message);
     }
 }
+
+public class HoleInDataEmpiricalSpreadTests
+{
+    [Fact]
+    public void random_walk_spread_leaves_out_returns_across_a_hole()
+    {
+        // 120 business days, a 45-day gap after row 59, daily log returns cycling −0.02…0.02 and a +0.4 jump across
+        // the gap. At origin 99 with a 40-day window the 5-day returns end at rows 60…99; the four ending at rows
+        // 60…63 start before the gap. Without them the remaining 36 returns are all sums of five consecutive cycle
+        // returns, i.e. exactly 0, so P10 = P90 = 0; with them P90 would pick up part of the 0.4 jump.
+        var dates = ConstructedSeries.Dates(120);
+        for (var i = 60; i < dates.Length; i++) dates[i] = dates[i].AddDays(45);
+        double[] cyc = [-0.02, -0.01, 0, 0.01, 0.02];
+        var y = new double[120];
+        y[0] = Math.Log(50);
+        for (var t = 1; t < y.Length; t++) y[t] = y[t - 1] + cyc[(t - 1) % 5] + (t == 60 ? 0.4 : 0);
+        var f = new Frame(dates, y.Select(Math.Exp).ToArray(), [], []);
+        var rw = Baseline.RandomWalk(window: 40);
+        rw.Fit(f, Splits.RowsWithTarget(f, 0, 93, 5), 5);
+        var q = rw.Predict(f, [99])[0];
+        Assert.Equal(0, q.Q10, 12);
+        Assert.Equal(0, q.Q90, 12);
+    }
+}
