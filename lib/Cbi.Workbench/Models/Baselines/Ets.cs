@@ -52,9 +52,7 @@ internal sealed class Ets : IForecaster
         {
             var o = originRows[i];
             SeriesInput.CheckOrigin(Name, frame, o, lastTrainRow);
-            SeriesInput.CheckUnbroken(Name, frame, firstRow, o);
-            var y = new double[o - firstRow + 1];
-            for (var k = 0; k < y.Length; k++) y[k] = SeriesInput.LogClose(Name, frame, firstRow + k);
+            var y = SeriesInput.LogClosesThrough(Name, frame, firstRow, o);
             var (level, trend) = Run(y, f.Kind, f.Alpha, f.Beta, f.Phi, f.Level0, f.Trend0, out _);
             var c = level + DampSum(f.Phi, horizon) * trend - y[^1];
             result[i] = new(c - z * sd, c, c + z * sd);

@@ -74,7 +74,6 @@ internal sealed class Garch11(bool studentT) : IForecaster
     public double HorizonVariance(Frame frame, int origin, int h)
     {
         var f = Fitted ?? throw new InvalidOperationException($"{Name}: not fitted.");
-        SeriesInput.CheckUnbroken(Name, frame, firstRow, origin);
         var next = NextVariance(frame, origin);
         var bar = f.UnconditionalVariance;
         var p = f.Persistence;
@@ -86,10 +85,9 @@ internal sealed class Garch11(bool studentT) : IForecaster
     double NextVariance(Frame frame, int origin)
     {
         var f = Fitted!;
-        var n = origin - firstRow;
-        var r = new double[n];
-        for (var i = 0; i < n; i++)
-            r[i] = SeriesInput.LogClose(Name, frame, firstRow + i + 1) - SeriesInput.LogClose(Name, frame, firstRow + i);
+        var y = SeriesInput.LogClosesThrough(Name, frame, firstRow, origin);
+        var r = new double[y.Length - 1];
+        for (var i = 0; i < r.Length; i++) r[i] = y[i + 1] - y[i];
         // Same starting variance as in training, so the filter through the training span reproduces the fit.
         return Filter(r, f.Mu, f.Omega, f.Alpha, f.Beta, out _, trainBackcast);
     }

@@ -50,13 +50,16 @@ internal static class SeriesInput
         return Enumerable.Range(start, last - start + 1).ToArray();
     }
 
-    /// <summary>A time-series model filters its fitted recursion through every close from its first training row to
-    /// the origin; that run must not cross a hole in the data.</summary>
-    internal static void CheckUnbroken(string model, Frame frame, int firstRow, int origin)
+    /// <summary>The log closes from a time-series model's first training row through the origin, which its fitted
+    /// recursion is filtered through; that run must not cross a hole in the data.</summary>
+    internal static double[] LogClosesThrough(string model, Frame frame, int firstRow, int origin)
     {
         if (origin > firstRow && frame.TargetRow(firstRow, origin - firstRow) != origin)
             throw new ArgumentException($"{model}: origin row {origin} ({frame.Dates[origin]:yyyy-MM-dd}) lies across a hole in the data " +
                                         $"from the training rows (from {frame.Dates[firstRow]:yyyy-MM-dd}); refit on rows after the hole.");
+        var y = new double[origin - firstRow + 1];
+        for (var k = 0; k < y.Length; k++) y[k] = LogClose(model, frame, firstRow + k);
+        return y;
     }
 
     internal static double LogClose(string model, Frame frame, int row)
