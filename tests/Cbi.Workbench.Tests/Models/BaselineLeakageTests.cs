@@ -7,15 +7,10 @@ namespace Cbi.Workbench.Tests.Models;
 /// forecast from the full frame (constructed Gaussian random-walk path, fixed seed; exact equality).</summary>
 public class BaselineLeakageTests
 {
+    public static TheoryData<string> Every => new(Baseline.All);
+
     [Theory]
-    [InlineData("rw")]
-    [InlineData("rw_drift")]
-    [InlineData("snaive")]
-    [InlineData("mean")]
-    [InlineData("ets")]
-    [InlineData("arima")]
-    [InlineData("garch_n")]
-    [InlineData("garch_t")]
+    [MemberData(nameof(Every))]
     public void forecast_is_unchanged_when_every_close_after_the_origin_is_cut_off(string name)
     {
         const int n = 800, h = 5, origin = 700;
