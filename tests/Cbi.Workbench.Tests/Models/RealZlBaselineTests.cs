@@ -85,7 +85,8 @@ public class RealZlBaselineTests(WarehouseFixture wh)
         var a = new AutoArima(); a.Fit(Zl, TrainRows(), 1);
         var f = a.Fitted!;
         Assert.Equal(1, f.D);
-        var y = TrainRows().Select(i => Math.Log(Zl.Close[i])).ToArray();
+        // The sample variance is taken over the rows the model is fitted on: the unbroken run after the 2003 hole.
+        var y = SeriesInput.UnbrokenTrainingRows("test", Zl, TrainRows()).Select(i => Math.Log(Zl.Close[i])).ToArray();
         var w = AutoArima.Difference(y, 1).Skip(AutoArima.MaxOrder).ToArray();
         var mw = w.Average();
         var v = w.Sum(x => (x - mw) * (x - mw)) / w.Length;

@@ -28,6 +28,7 @@ internal sealed class AutoArima : IForecaster
 
     public void Fit(Frame frame, IReadOnlyList<int> trainRows, int horizon)
     {
+        trainRows = SeriesInput.UnbrokenTrainingRows(Name, frame, trainRows);
         var y = SeriesInput.TrainingLogCloses(Name, frame, trainRows, horizon, 60);
         Fitted = Select(y, out var tried);
         ModelsTried = tried;
@@ -52,8 +53,7 @@ internal sealed class AutoArima : IForecaster
         {
             var o = originRows[i];
             SeriesInput.CheckOrigin(Name, frame, o, lastTrainRow);
-            var y = new double[o - firstRow + 1];
-            for (var k = 0; k < y.Length; k++) y[k] = SeriesInput.LogClose(Name, frame, firstRow + k);
+            var y = SeriesInput.LogClosesThrough(Name, frame, firstRow, o);
             var c = PointForecast(f, y, horizon) - y[^1];
             result[i] = new(c - z * sd, c, c + z * sd);
         }

@@ -54,7 +54,8 @@ internal abstract class EmpiricalBaseline : IForecaster
         var r = new List<double>(origin - from + 1);
         for (var s = from; s <= origin; s++)
         {
-            var v = Math.Log(f.Close[s] / f.Close[s - lag]);
+            // Target is NaN for a return across a hole in the data: the gap is not a lag-day return.
+            var v = f.Target(s - lag, lag);
             if (!double.IsNaN(v)) r.Add(v);
         }
         if (r.Count < 30)

@@ -28,6 +28,7 @@ internal sealed class Ets : IForecaster
 
     public void Fit(Frame frame, IReadOnlyList<int> trainRows, int horizon)
     {
+        trainRows = SeriesInput.UnbrokenTrainingRows(Name, frame, trainRows);
         var y = SeriesInput.TrainingLogCloses(Name, frame, trainRows, horizon, 30);
         Candidates = [FitKind(y, EtsKind.Simple), FitKind(y, EtsKind.Holt), FitKind(y, EtsKind.Damped)];
         Fitted = Candidates.MinBy(c => c.Aicc)!;
@@ -51,8 +52,7 @@ internal sealed class Ets : IForecaster
         {
             var o = originRows[i];
             SeriesInput.CheckOrigin(Name, frame, o, lastTrainRow);
-            var y = new double[o - firstRow + 1];
-            for (var k = 0; k < y.Length; k++) y[k] = SeriesInput.LogClose(Name, frame, firstRow + k);
+            var y = SeriesInput.LogClosesThrough(Name, frame, firstRow, o);
             var (level, trend) = Run(y, f.Kind, f.Alpha, f.Beta, f.Phi, f.Level0, f.Trend0, out _);
             var c = level + DampSum(f.Phi, horizon) * trend - y[^1];
             result[i] = new(c - z * sd, c, c + z * sd);

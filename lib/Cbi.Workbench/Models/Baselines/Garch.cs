@@ -29,6 +29,7 @@ internal sealed class Garch11(bool studentT) : IForecaster
 
     public void Fit(Frame frame, IReadOnlyList<int> trainRows, int horizon)
     {
+        trainRows = SeriesInput.UnbrokenTrainingRows(Name, frame, trainRows);
         var y = SeriesInput.TrainingLogCloses(Name, frame, trainRows, horizon, 250);
         var r = new double[y.Length - 1];
         for (var i = 1; i < y.Length; i++) r[i - 1] = y[i] - y[i - 1];
@@ -84,10 +85,9 @@ internal sealed class Garch11(bool studentT) : IForecaster
     double NextVariance(Frame frame, int origin)
     {
         var f = Fitted!;
-        var n = origin - firstRow;
-        var r = new double[n];
-        for (var i = 0; i < n; i++)
-            r[i] = SeriesInput.LogClose(Name, frame, firstRow + i + 1) - SeriesInput.LogClose(Name, frame, firstRow + i);
+        var y = SeriesInput.LogClosesThrough(Name, frame, firstRow, origin);
+        var r = new double[y.Length - 1];
+        for (var i = 0; i < r.Length; i++) r[i] = y[i + 1] - y[i];
         // Same starting variance as in training, so the filter through the training span reproduces the fit.
         return Filter(r, f.Mu, f.Omega, f.Alpha, f.Beta, out _, trainBackcast);
     }

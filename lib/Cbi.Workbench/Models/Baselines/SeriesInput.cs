@@ -28,6 +28,40 @@ internal static class SeriesInput
         return y;
     }
 
+    /// <summary>The rows a time-series model (ETS, ARIMA, GARCH) is fitted on: the unbroken run of trading days
+    /// that ends at the last training row and starts at the first training row or just after the latest hole in
+    /// the data before it. The splits leave out rows whose target crosses a hole, and the hole itself is a month
+    /// without prices, so the training rows are not one series; stitching them together would make the gap one
+    /// "daily" step of the model. Rows inside the run are all at or before the last training row, so their
+    /// closes are known when the model is fitted.</summary>
+    internal static int[] UnbrokenTrainingRows(string model, Frame frame, IReadOnlyList<int> trainRows)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        ArgumentNullException.ThrowIfNull(trainRows);
+        if (trainRows.Count == 0) throw new ArgumentException($"{model}: no training rows.", nameof(trainRows));
+        int first = trainRows[0], last = trainRows[^1];
+        if (first < 0 || last >= frame.Rows || first > last)
+            throw new ArgumentOutOfRangeException(nameof(trainRows), $"{model}: training rows {first}..{last} are not ascending rows of the frame (0..{frame.Rows - 1}).");
+        var start = last;
+        while (start > first && frame.TargetRow(start - 1, 1) == start) start--;
+        if (start > first)
+            Console.Error.WriteLine($"[{model}] fitted on {frame.Dates[start]:yyyy-MM-dd}…{frame.Dates[last]:yyyy-MM-dd}: the training rows from " +
+                                    $"{frame.Dates[first]:yyyy-MM-dd} lie before a hole in the data and are not part of one series.");
+        return Enumerable.Range(start, last - start + 1).ToArray();
+    }
+
+    /// <summary>The log closes from a time-series model's first training row through the origin, which its fitted
+    /// recursion is filtered through; that run must not cross a hole in the data.</summary>
+    internal static double[] LogClosesThrough(string model, Frame frame, int firstRow, int origin)
+    {
+        if (origin > firstRow && frame.TargetRow(firstRow, origin - firstRow) != origin)
+            throw new ArgumentException($"{model}: origin row {origin} ({frame.Dates[origin]:yyyy-MM-dd}) lies across a hole in the data " +
+                                        $"from the training rows (from {frame.Dates[firstRow]:yyyy-MM-dd}); refit on rows after the hole.");
+        var y = new double[origin - firstRow + 1];
+        for (var k = 0; k < y.Length; k++) y[k] = LogClose(model, frame, firstRow + k);
+        return y;
+    }
+
     internal static double LogClose(string model, Frame frame, int row)
     {
         var c = frame.Close[row];
