@@ -44,9 +44,7 @@ internal static class SeriesInput
             throw new ArgumentOutOfRangeException(nameof(trainRows), $"{model}: training rows {first}..{last} are not ascending rows of the frame (0..{frame.Rows - 1}).");
         var start = last;
         while (start > first && frame.TargetRow(start - 1, 1) == start) start--;
-        if (start > first)
-            Console.Error.WriteLine($"[{model}] fitted on {frame.Dates[start]:yyyy-MM-dd}…{frame.Dates[last]:yyyy-MM-dd}: the training rows from " +
-                                    $"{frame.Dates[first]:yyyy-MM-dd} lie before a hole in the data and are not part of one series.");
+        // Not printed per fit (every fold after 2003 would say it): the model's FitInfo.TrainStart records the run used.
         return Enumerable.Range(start, last - start + 1).ToArray();
     }
 
