@@ -39,6 +39,19 @@ internal sealed class CliArgs
             : throw new ArgumentException($"--{name} '{s}' is not a date of the form YYYY-MM-DD.");
     }
 
+    /// <summary>An integer option ≥ <paramref name="min"/>, or <paramref name="defaultValue"/> when absent.</summary>
+    public int GetInt(string name, int defaultValue, int min = 1) =>
+        Get(name) is { } s ? ParseInt(s, "--" + name, min) : defaultValue;
+
+    /// <summary>A comma-separated list of integers ≥ <paramref name="min"/> (e.g. horizons), or the default when absent.</summary>
+    public int[] GetInts(string name, int[] defaultValue, int min = 1) =>
+        Get(name) is { } s ? s.Split(',', StringSplitOptions.TrimEntries).Select(x => ParseInt(x, "--" + name, min)).ToArray() : defaultValue;
+
+    static int ParseInt(string s, string option, int min) =>
+        int.TryParse(s, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var v) && v >= min
+            ? v
+            : throw new ArgumentException($"{option} '{s}' is not an integer ≥ {min}.");
+
     public void RejectUnknown(params string[] known)
     {
         foreach (var k in options.Keys)

@@ -24,10 +24,8 @@ internal sealed class BaselinesCommand : ICliCommand
             var s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         };
         foreach (var m in models) Baseline.Factory(m);
-        var horizons = a.Get("horizons") is { } hs
-            ? hs.Split(',').Select(h => int.Parse(h, CultureInfo.InvariantCulture)).ToArray()
-            : BaselineStudy.Horizons.ToArray();
-        var folds = a.Get("folds") is { } f ? int.Parse(f, CultureInfo.InvariantCulture) : 7;
+        var horizons = a.GetInts("horizons", BaselineStudy.Horizons.ToArray());
+        var folds = a.GetInt("folds", 7);
 
         var frame = BaselineStudy.PriceFrame(Snapshot.Load(Warehouse.EnsureBuilt()).Bars("ZL"));
         var run = BaselineStudy.RunValidation(frame, models, horizons, folds);

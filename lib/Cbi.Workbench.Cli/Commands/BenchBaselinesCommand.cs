@@ -17,7 +17,7 @@ internal sealed class BenchBaselinesCommand : ICliCommand
     {
         var a = new CliArgs(args);
         a.RejectUnknown("repeats");
-        var repeats = a.Get("repeats") is { } r ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 5;
+        var repeats = a.GetInt("repeats", 5);
         // Rows before the holdout only: a benchmark has no business near holdout prices.
         var frame = Splits.Development(BaselineStudy.PriceFrame(Snapshot.Load(Warehouse.EnsureBuilt()).Bars("ZL")));
 

@@ -11,9 +11,9 @@ internal sealed class FeaturesCommand : ICliCommand
     {
         var a = new CliArgs(args);
         a.RejectUnknown("as-of", "out", "warehouse", "features", "bench");
-        if (a.Get("bench") is { } b)
+        if (a.Has("bench"))
         {
-            if (!int.TryParse(b, out var repeats) || repeats < 1) throw new ArgumentException($"--bench '{b}' is not a positive integer.");
+            var repeats = a.GetInt("bench", 0);
             var r = FeatureBench.Run(a.Get("warehouse"), repeats);
             Console.WriteLine($"features-build: median {r.Median:F0} ms over {r.Samples.Length} runs → {Path.Combine(Workbench.BenchDir, "features-build.json")}");
             if (a.Get("out") is null) return 0;

@@ -11,8 +11,7 @@ internal sealed class LeakageGuardCommand : ICliCommand
     {
         var a = new CliArgs(args);
         a.RejectUnknown("dates", "from", "to", "warehouse");
-        var n = 60;
-        if (a.Get("dates") is { } s && (!int.TryParse(s, out n) || n < 1)) throw new ArgumentException($"--dates '{s}' is not a positive integer.");
+        var n = a.GetInt("dates", 60);
         var r = LeakageGuard.Run(a.Get("warehouse"), n, a.GetDate("from"), a.GetDate("to"), progress: Console.Error.WriteLine);
         foreach (var m in r.Mismatches.Take(50)) Console.WriteLine("  " + m);
         if (r.Mismatches.Count > 50) Console.WriteLine($"  … {r.Mismatches.Count - 50} more");

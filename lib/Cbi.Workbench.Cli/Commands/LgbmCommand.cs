@@ -21,14 +21,13 @@ internal sealed class LgbmCommand : ICliCommand
         if (a.Positional.Count != 1 || a.Positional[0] is not ("search" or "bench"))
             throw new ArgumentException("usage: cbi " + Usage);
         if (a.Get("profile") is { } p) Environment.SetEnvironmentVariable(Workbench.ParameterVariable("profile"), p);
-        var horizons = (a.Get("horizons") ?? "1,5,21,63,126,252").Split(',').Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var h) && h > 0
-            ? h : throw new ArgumentException($"--horizons: '{s}' is not a positive whole number of trading days.")).ToArray();
+        var horizons = a.GetInts("horizons", [1, 5, 21, 63, 126, 252]);
         var frame = Splits.Development(FeatureBuilder.Build(Warehouse.EnsureBuilt()));
         Console.Error.WriteLine($"[lgbm] development frame {frame.Rows} rows {frame.Dates[0]:yyyy-MM-dd}…{frame.Dates[^1]:yyyy-MM-dd} × {frame.FeatureNames.Length} features");
         if (a.Positional[0] == "bench")
         {
             var h = horizons.Contains(21) ? 21 : horizons[0];
-            var r = LightGbmBench.MsPer100Rounds(frame, Splits.TrainRows(frame, h), h, int.Parse(a.Get("repeats") ?? "5", CultureInfo.InvariantCulture));
+            var r = LightGbmBench.MsPer100Rounds(frame, Splits.TrainRows(frame, h), h, a.GetInt("repeats", 5));
             Console.WriteLine($"{r.Median:F1} {r.Unit} (median of {r.Samples.Length})");
             return 0;
         }

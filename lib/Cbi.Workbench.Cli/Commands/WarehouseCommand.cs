@@ -13,9 +13,9 @@ internal sealed class WarehouseCommand : ICliCommand
         var a = new CliArgs(args);
         a.RejectUnknown("out", "bench");
         var path = a.Get("out") ?? Workbench.WarehousePath;
-        if (a.Get("bench") is { } n)
+        if (a.Has("bench"))
         {
-            var repeats = int.TryParse(n, out var r) && r >= 3 ? r : throw new ArgumentException($"--bench '{n}': need an integer ≥ 3.");
+            var repeats = a.GetInt("bench", 0, min: 3);
             var tmp = Path.Combine(Path.GetTempPath(), $"cbi-bench-{Environment.ProcessId}.duckdb");
             try
             {
