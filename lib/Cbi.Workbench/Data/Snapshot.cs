@@ -3,7 +3,8 @@ using DuckDB.NET.Data;
 namespace Cbi.Workbench.Data;
 
 /// <summary>The warehouse as known at a date: everything a forecaster standing at <see cref="AsOf"/> (after that
-/// day's ZL close) could have had. Bars with Date ≤ as-of; series values and COT rows with AvailableDate ≤ as-of;
+/// day's ZL close) could have had. Bars whose close was known by then (<see cref="Availability.DailyClose"/>: Date ≤ as-of,
+/// Date &lt; as-of for markets that close after ZL such as CL, HO, DX); series values and COT rows with AvailableDate ≤ as-of;
 /// the WASDE calendar and the ZL contract calendar in full (both are published in advance).
 /// <para>Symbols: ZL (continuous Yahoo ZL=F, quoted, unadjusted — the target series), ZL_BACKADJ (the same,
 /// ratio back-adjusted at the rolls whose gap was measured, re-anchored at the snapshot's last bar so it
@@ -25,7 +26,7 @@ public sealed class Snapshot
         var cutoff = asOf ?? DateOnly.MaxValue;
         foreach (var (k, v) in f.Bars)
         {
-            var n = UpperCount(v, b => b.Date, cutoff);
+            var n = UpperCount(v, b => Availability.DailyClose(k, b.Date), cutoff);
             IReadOnlyList<Bar> list = n == v.Length ? v : new ArraySegment<Bar>(v, 0, n);
             if (k == "ZL_BACKADJ" && asOf is not null && n > 0) list = Reanchor(list, f.Bars["ZL"]);
             bars[k] = list;
@@ -53,7 +54,8 @@ public sealed class Snapshot
     public IReadOnlyList<string> SeriesNames => full.Series.Keys.Order(StringComparer.Ordinal).ToArray();
     public IReadOnlyList<string> CotMarkets => full.Cot.Keys.Order(StringComparer.Ordinal).ToArray();
 
-    /// <summary>Daily bars of a symbol, ascending, Date ≤ as-of.</summary>
+    /// <summary>Daily bars of a symbol, ascending, those usable at the as-of ZL close:
+    /// <c>Availability.DailyClose(symbol, Date) ≤ as-of</c> (Date ≤ as-of; Date &lt; as-of for CL, HO, BZ, DX, …).</summary>
     public IReadOnlyList<Bar> Bars(string symbol) =>
         bars.TryGetValue(symbol, out var b) ? b : throw new KeyNotFoundException($"no symbol '{symbol}'; known: {string.Join(", ", Symbols)}.");
 

@@ -16,7 +16,7 @@ public static class FeatureCatalogue
     const string NextDay = "available date = next business day after the observation (data layer rule)";
     const string Cot = "CFTC COT legacy futures-only, soybean oil (SBO); as-of Tuesday, released Friday (the following business day in weeks with a Wed–Fri federal holiday; later after shutdowns), usable from the next ZL trading day";
     const string Calendar = "known in advance (calendar rule)";
-    const string AfterZl = "next ZL trading day (its close is struck after the ZL settlement)";
+    const string AfterZl = "next ZL trading day: its close is struck after the ZL settlement (data layer rule, Availability.DailyClose)";
 
     public static IReadOnlyList<FeatureSpec> All { get; } =
     [
