@@ -94,9 +94,11 @@ public static partial class FeatureBuilder
     {
         public readonly DateOnly[] Dates = zl.Select(b => b.Date).ToArray();
         public readonly double[] Close = zl.Select(b => b.Close).ToArray();
-        readonly double[] open = zl.Select(b => b.Open).ToArray();
-        readonly double[] high = zl.Select(b => b.High).ToArray();
-        readonly double[] low = zl.Select(b => b.Low).ToArray();
+        // A single-price bar (QualityGate.IsFlatBar: the thin 2000–2006 prints) has no range: its open/high/low are
+        // missing for the range indicators (hl_range, oc_range, ATR, ADX, CCI); its close stays.
+        readonly double[] open = zl.Select(b => QualityGate.IsFlatBar(b) ? double.NaN : b.Open).ToArray();
+        readonly double[] high = zl.Select(b => QualityGate.IsFlatBar(b) ? double.NaN : b.High).ToArray();
+        readonly double[] low = zl.Select(b => QualityGate.IsFlatBar(b) ? double.NaN : b.Low).ToArray();
         readonly Dictionary<string, double[]> cache = new();
         int N => Dates.Length;
 
