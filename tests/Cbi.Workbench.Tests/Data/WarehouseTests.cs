@@ -150,6 +150,38 @@ public class WarehouseTests(WarehouseFixture wh)
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
+    public void a_stale_warehouse_is_refused_by_snapshot_load_until_it_is_rebuilt()
+    {
+        var copy = System.IO.Path.Combine(wh.Dir, "stale-for-snapshot.duckdb");
+        void Tamper(string key, string value)
+        {
+            File.Copy(wh.Path, copy, overwrite: true);
+            using var db = new DuckDBConnection("Data Source=" + copy);
+            db.Open();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = $"UPDATE build_info SET value = '{value}' WHERE key = '{key}'";
+            Assert.Equal(1, cmd.ExecuteNonQuery());
+        }
+
+        Tamper("build_code", "an-older-build");
+        var code = Assert.Throws<InvalidDataException>(() => Snapshot.Load(copy));
+        Assert.Contains(System.IO.Path.GetFullPath(copy), code.Message);
+        Assert.Contains("built by other code", code.Message);
+        Assert.Contains("cbi warehouse", code.Message);
+
+        Tamper("data_version", "an-older-manifest");
+        var data = Assert.Throws<InvalidDataException>(() => Snapshot.Load(copy, new DateOnly(2015, 6, 5)));
+        Assert.Contains(System.IO.Path.GetFullPath(copy), data.Message);
+        Assert.Contains("an-older-manifest", data.Message);
+        Assert.Contains("cbi warehouse", data.Message);
+
+        // Going through EnsureBuilt rebuilds it, after which it loads.
+        Assert.Equal(wh.Report.MarketRows, Snapshot.Load(Warehouse.EnsureBuilt(warehousePath: copy, log: TextWriter.Null)).Symbols
+            .Where(sym => sym != "ZL_BACKADJ").Sum(sym => (long)Snapshot.Load(copy).Bars(sym).Count));
+    }
+
+    [Fact]
     public void backadjusted_zl_reanchors_at_the_snapshot_date()
     {
         var asOf = new DateOnly(2010, 6, 30);
