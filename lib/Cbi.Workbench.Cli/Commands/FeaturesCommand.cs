@@ -1,3 +1,4 @@
+using Cbi.Workbench.Data;
 using Cbi.Workbench.Features;
 
 namespace Cbi.Workbench.Cli.Commands;
@@ -14,7 +15,7 @@ internal sealed class FeaturesCommand : ICliCommand
         if (a.Has("bench"))
         {
             var repeats = a.GetInt("bench", 0);
-            var r = FeatureBench.Run(a.Get("warehouse"), repeats);
+            var r = FeatureBench.Run(a.Get("warehouse") ?? Warehouse.EnsureBuilt(), repeats);
             Console.WriteLine($"features-build: median {r.Median:F0} ms over {r.Samples.Length} runs → {Path.Combine(Workbench.BenchDir, "features-build.json")}");
             if (a.Get("out") is null) return 0;
         }
@@ -23,7 +24,7 @@ internal sealed class FeaturesCommand : ICliCommand
         var names = a.Get("features")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var options = new FeatureOptions { Features = names };
         FeatureCatalogue.Select(names); // unknown names fail before any work
-        var wh = a.Get("warehouse") ?? Workbench.WarehousePath;
+        var wh = a.Get("warehouse") ?? Warehouse.EnsureBuilt(); // an explicit --warehouse that is stale is refused by Snapshot.Load
         Console.Error.WriteLine($"[features] building from {wh}{(asOf is { } d ? $" as of {d:yyyy-MM-dd}" : "")}");
         var sw = System.Diagnostics.Stopwatch.StartNew();
         var frame = FeatureBuilder.Build(wh, asOf, options);

@@ -1,3 +1,4 @@
+using Cbi.Workbench.Data;
 using Cbi.Workbench.Features;
 
 namespace Cbi.Workbench.Cli.Commands;
@@ -12,7 +13,7 @@ internal sealed class LeakageGuardCommand : ICliCommand
         var a = new CliArgs(args);
         a.RejectUnknown("dates", "from", "to", "warehouse");
         var n = a.GetInt("dates", 60);
-        var r = LeakageGuard.Run(a.Get("warehouse"), n, a.GetDate("from"), a.GetDate("to"), progress: Console.Error.WriteLine);
+        var r = LeakageGuard.Run(a.Get("warehouse") ?? Warehouse.EnsureBuilt(), n, a.GetDate("from"), a.GetDate("to"), progress: Console.Error.WriteLine);
         foreach (var m in r.Mismatches.Take(50)) Console.WriteLine("  " + m);
         if (r.Mismatches.Count > 50) Console.WriteLine($"  … {r.Mismatches.Count - 50} more");
         Console.WriteLine(r.Summary());

@@ -14,6 +14,17 @@ public static class Availability
     public static DateOnly OnOrNextWeekday(DateOnly d) =>
         d.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? NextWeekday(d) : d;
 
+    /// <summary>Markets whose daily close is struck after the CBOT soybean-oil settlement (13:15 CT): NYMEX CL/HO
+    /// (13:30 CT settlement, Yahoo's bar runs to 16:00 CT) and their second contracts CL2/HO2, ICE Brent BZ (19:30
+    /// London), ICE DX and CBOE VIX (16:15 ET). CBOT ZS/ZM/ZC close with ZL; Bursa FCPO closes hours before.</summary>
+    public static IReadOnlySet<string> ClosesAfterZl { get; } = new HashSet<string>(StringComparer.Ordinal) { "CL", "CL2", "HO", "HO2", "BZ", "DX", "VIX" };
+
+    /// <summary>The first date on which a forecaster at the ZL close may use <paramref name="symbol"/>'s close of
+    /// <paramref name="date"/>: the same day for markets that close with or before ZL, the next weekday for those in
+    /// <see cref="ClosesAfterZl"/> (so no feature knows a move made after the ZL close it forecasts from). The one
+    /// place this rule lives: the warehouse (VIX), <c>Snapshot.Bars</c> and the feature builder all apply it.</summary>
+    public static DateOnly DailyClose(string symbol, DateOnly date) => ClosesAfterZl.Contains(symbol) ? NextWeekday(date) : date;
+
     /// <summary>FRED daily series (DGS10, DEXBZUS), Yahoo FX (USDMYR) and the Refinitiv panel: the value of
     /// day d is published after the US close of d at the earliest → usable the next business day.</summary>
     public static DateOnly NextBusinessDay(DateOnly d) => NextWeekday(d);

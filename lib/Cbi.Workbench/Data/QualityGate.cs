@@ -10,7 +10,8 @@ public sealed record QualityFinding(string Check, string Severity, string Symbol
 /// <see cref="Options.SigmaLimit"/> σ that reverses by more than that the next day: the signature of a bad print).
 /// Warnings: shorter gaps (holidays, closures such as Hurricane Sandy), single repeated bars, one-way extreme
 /// moves (contract rolls of the unadjusted Yahoo series, real shocks), known real negative prices
-/// (WTI 2020-04-20), high/low inconsistent with open/close, and a suspected intraday last bar.</summary>
+/// (WTI 2020-04-20), high/low inconsistent with open/close, single-price bars (<c>flat_bar</c>, counted per symbol
+/// and year) and a suspected intraday last bar.</summary>
 public static class QualityGate
 {
     public sealed record Options
@@ -85,6 +86,17 @@ public static class QualityGate
             Add("ohlc_inconsistent", "warning", inconsistent[0],
                 $"{inconsistent.Count} bars with high/low not containing open/close, {inconsistent[0]:yyyy-MM-dd} … {inconsistent[^1]:yyyy-MM-dd}");
 
+        // Single-price bars: in 2000–2006 Yahoo ZL=F holds many electronic-session prints of a lot or two with
+        // open = high = low = close (not settlements; later ones are mostly expiring-contract prints). They carry no
+        // range, so the feature builder treats their open/high/low as missing. One summary line per symbol and year.
+        foreach (var g in bars.Where(IsFlatBar).GroupBy(b => b.Date.Year))
+        {
+            var vols = g.Select(b => b.Volume).Where(v => !double.IsNaN(v)).Order().ToArray();
+            var median = vols.Length == 0 ? double.NaN : vols.Length % 2 == 1 ? vols[vols.Length / 2] : (vols[vols.Length / 2 - 1] + vols[vols.Length / 2]) / 2;
+            Add("flat_bar", "warning", g.First().Date,
+                $"{g.Count()} bars in {g.Key} with open = high = low = close (median volume {median}), {g.First().Date:yyyy-MM-dd} … {g.Last().Date:yyyy-MM-dd}: single prints, no range; range indicators treat their open/high/low as missing");
+        }
+
         // Extreme moves: |log return| beyond SigmaLimit × trailing σ. Returns touching a non-positive price
         // are undefined and skipped (reported above).
         var r = new double[bars.Count];
@@ -111,6 +123,10 @@ public static class QualityGate
         return f.Select(q => q.Severity == "error" && q.Date is { } d && o.Acknowledged.TryGetValue((symbol, q.Check, d), out var why)
             ? q with { Severity = "warning", Detail = $"acknowledged: {q.Detail} — {why}" } : q).ToList();
     }
+
+    /// <summary>A bar whose open, high, low and close are one price: a single print with no range information
+    /// (its close is kept; its open/high/low are not a day's range).</summary>
+    public static bool IsFlatBar(Bar b) => !double.IsNaN(b.Close) && b.Open == b.Close && b.High == b.Close && b.Low == b.Close;
 
     internal static int BusinessDaysBetween(DateOnly a, DateOnly b)
     {

@@ -53,7 +53,7 @@ internal sealed class RawInputs
         var brl1 = RawLoaders.Dated(rawDir, "fred_dexbzus_joshgainer/DEXBZUS.csv", "DATE", "DEXBZUS", "DEXBZUS", "fred_joshgainer", "BRL per USD");
         var brl2 = RawLoaders.Dated(rawDir, "fred_dexbzus_wygong/DEXBZUS.csv", "observation_date", "DEXBZUS", "DEXBZUS", "fred_wygong", "BRL per USD");
         r.AddSeries(JoinSeries(brl1, brl2, 1e-9), Availability.NextBusinessDay, brl2.Values[0].Date, brl1.Source, brl2.Source);
-        r.AddSeries(RawLoaders.Dated(rawDir, "vix_cboe_datasets/vix-daily.csv", "DATE", "CLOSE", "VIX", "cboe_datasets", "index points"), d => d);
+        r.AddSeries(RawLoaders.Dated(rawDir, "vix_cboe_datasets/vix-daily.csv", "DATE", "CLOSE", "VIX", "cboe_datasets", "index points"), d => Availability.DailyClose("VIX", d));
         r.AddSeries(RawLoaders.Dated(rawDir, "eia_oil_datasets/wti-daily.csv", "Date", "Price", "WTI_SPOT", "eia_datasets", "USD/bbl"), Availability.EiaWeekly);
         r.AddSeries(RawLoaders.Dated(rawDir, "eia_oil_datasets/brent-daily.csv", "Date", "Price", "BRENT_SPOT", "eia_datasets", "USD/bbl"), Availability.EiaWeekly);
         r.AddSeries(RawLoaders.Dated(rawDir, "palm_fcpo_omar/usdmyr.csv", "date", "close", "USDMYR", "yahoo_omar", "MYR per USD"), Availability.NextBusinessDay);

@@ -3,7 +3,8 @@ using DuckDB.NET.Data;
 namespace Cbi.Workbench.Data;
 
 /// <summary>The warehouse as known at a date: everything a forecaster standing at <see cref="AsOf"/> (after that
-/// day's ZL close) could have had. Bars with Date ≤ as-of; series values and COT rows with AvailableDate ≤ as-of;
+/// day's ZL close) could have had. Bars whose close was known by then (<see cref="Availability.DailyClose"/>: Date ≤ as-of,
+/// Date &lt; as-of for markets that close after ZL such as CL, HO, DX); series values and COT rows with AvailableDate ≤ as-of;
 /// the WASDE calendar and the ZL contract calendar in full (both are published in advance).
 /// <para>Symbols: ZL (continuous Yahoo ZL=F, quoted, unadjusted — the target series), ZL_BACKADJ (the same,
 /// ratio back-adjusted at the rolls whose gap was measured, re-anchored at the snapshot's last bar so it
@@ -25,7 +26,7 @@ public sealed class Snapshot
         var cutoff = asOf ?? DateOnly.MaxValue;
         foreach (var (k, v) in f.Bars)
         {
-            var n = UpperCount(v, b => b.Date, cutoff);
+            var n = UpperCount(v, b => Availability.DailyClose(k, b.Date), cutoff);
             IReadOnlyList<Bar> list = n == v.Length ? v : new ArraySegment<Bar>(v, 0, n);
             if (k == "ZL_BACKADJ" && asOf is not null && n > 0) list = Reanchor(list, f.Bars["ZL"]);
             bars[k] = list;
@@ -45,7 +46,10 @@ public sealed class Snapshot
     public IReadOnlyList<Observation> Monthly(string code) =>
         monthly.TryGetValue(code, out var m) ? m : throw new KeyNotFoundException($"no Pink Sheet code '{code}'; known: {string.Join(", ", MonthlyNames)}.");
 
-    /// <summary>Loads the warehouse (default data/warehouse.duckdb) as of a date (null = everything).</summary>
+    /// <summary>Loads the warehouse (default data/warehouse.duckdb) as of a date (null = everything). Throws
+    /// <see cref="InvalidDataException"/> naming the file when the warehouse is stale — built by other code (its
+    /// build_info.build_code) or from raw files whose MANIFEST.tsv has changed since — rather than hand out data made
+    /// by old rules; rebuild with <c>cbi warehouse</c>, or load through <see cref="Warehouse.EnsureBuilt"/>.</summary>
     public static Snapshot Load(string? warehousePath = null, DateOnly? asOf = null) =>
         new(Full.Get(warehousePath ?? Workbench.WarehousePath), asOf);
 
@@ -53,7 +57,8 @@ public sealed class Snapshot
     public IReadOnlyList<string> SeriesNames => full.Series.Keys.Order(StringComparer.Ordinal).ToArray();
     public IReadOnlyList<string> CotMarkets => full.Cot.Keys.Order(StringComparer.Ordinal).ToArray();
 
-    /// <summary>Daily bars of a symbol, ascending, Date ≤ as-of.</summary>
+    /// <summary>Daily bars of a symbol, ascending, those usable at the as-of ZL close:
+    /// <c>Availability.DailyClose(symbol, Date) ≤ as-of</c> (Date ≤ as-of; Date &lt; as-of for CL, HO, BZ, DX, …).</summary>
     public IReadOnlyList<Bar> Bars(string symbol) =>
         bars.TryGetValue(symbol, out var b) ? b : throw new KeyNotFoundException($"no symbol '{symbol}'; known: {string.Join(", ", Symbols)}.");
 
@@ -97,6 +102,7 @@ public sealed class Snapshot
     sealed class Full
     {
         public string DataVersion = "";
+        public string? BuildCode, RawDir;
         public Dictionary<string, Bar[]> Bars = new(StringComparer.Ordinal);
         public Dictionary<string, Observation[]> Series = new(StringComparer.Ordinal);
         public Dictionary<string, CotRow[]> Cot = new(StringComparer.Ordinal);
@@ -113,13 +119,30 @@ public sealed class Snapshot
             var full = Path.GetFullPath(path);
             if (!File.Exists(full)) throw new FileNotFoundException($"no warehouse at {full}; build it with `cbi warehouse` (or Warehouse.Build()).", full);
             var stamp = File.GetLastWriteTimeUtc(full);
+            Full data;
             lock (Cache)
             {
-                if (Cache.TryGetValue(full, out var c) && c.Stamp == stamp) return c.Data;
-                var data = Read(full);
-                Cache[full] = (stamp, data);
-                return data;
+                if (Cache.TryGetValue(full, out var c) && c.Stamp == stamp) data = c.Data;
+                else Cache[full] = (stamp, data = Read(full));
             }
+            EnsureCurrent(full, data);
+            return data;
+        }
+
+        // Checked on every load, not only on the first read: the raw files can change under a long-lived notebook.
+        static void EnsureCurrent(string path, Full f)
+        {
+            const string Fix = "rebuild it with `cbi warehouse` (or load it through Warehouse.EnsureBuilt())";
+            if (f.BuildCode != Warehouse.BuildCode)
+                throw new InvalidDataException($"stale warehouse {path}: built by other code (build_code {f.BuildCode ?? "missing"}, " +
+                                               $"this library {Warehouse.BuildCode}); {Fix}.");
+            // The raw directory it was built from; if that has moved away (a copied checkout), this checkout's data/raw.
+            var manifest = Path.Combine(f.RawDir ?? Workbench.RawDir, RawManifest.FileName);
+            if (!File.Exists(manifest)) manifest = Path.Combine(Workbench.RawDir, RawManifest.FileName);
+            var current = File.Exists(manifest) ? RawManifest.DataVersion(Path.GetDirectoryName(manifest)) : null;
+            if (current != f.DataVersion)
+                throw new InvalidDataException($"stale warehouse {path}: built from raw data version {f.DataVersion}, but {manifest} " +
+                                               (current is null ? "is missing" : $"is now version {current}") + $"; {Fix}.");
         }
 
         static Full Read(string path)
@@ -128,6 +151,8 @@ public sealed class Snapshot
             using var db = new DuckDBConnection($"Data Source={path};ACCESS_MODE=READ_ONLY");
             db.Open();
             f.DataVersion = (string)Scalar(db, "SELECT value FROM build_info WHERE key = 'data_version'");
+            f.BuildCode = Scalar(db, "SELECT value FROM build_info WHERE key = 'build_code'") as string;
+            f.RawDir = Scalar(db, "SELECT value FROM build_info WHERE key = 'raw_dir'") as string;
             foreach (var g in Query(db, "SELECT symbol, date, open, high, low, close, volume FROM market_daily ORDER BY symbol, date",
                          r => (S: r.GetString(0), B: new Bar(D(r, 1), X(r, 2), X(r, 3), X(r, 4), X(r, 5), X(r, 6)))).GroupBy(x => x.S))
                 f.Bars[g.Key] = g.Select(x => x.B).ToArray();

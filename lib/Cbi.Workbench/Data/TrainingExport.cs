@@ -1,13 +1,12 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Cbi.Workbench.Reporting;
 using DuckDB.NET.Data;
 
 namespace Cbi.Workbench.Data;
 
 /// <summary>The training table: one row per ZL trading day with the QUOTED (unadjusted) ZL close, the roll-day
 /// flag and the forward log-return targets ret_fwd_&lt;N&gt;d with their target dates, as Parquet plus a manifest
-/// JSON beside it (rows, date range, columns, SHA-256, data version). Point in time: with an as-of date, rows after
+/// JSON beside it (rows, date range, columns, SHA-256, data version), committed together (see <see cref="Verify"/>). Point in time: with an as-of date, rows after
 /// it are absent and a target whose target date is after it is null (not yet known).</summary>
 public static class TrainingExport
 {
@@ -48,35 +47,76 @@ public static class TrainingExport
         var sql = $"SELECT {string.Join(", ", select)} FROM zl_targets t JOIN zl_daily d ON d.date = t.date WHERE t.date <= {cutoff} ORDER BY t.date";
 
         log.WriteLine($"[export] {(asOf is null ? "full history" : $"as of {asOf:yyyy-MM-dd}")} → {outPath}");
-        long rows = 0; DateOnly? first = null, last = null; string sha = "";
-        using (var db = new DuckDBConnection($"Data Source={warehousePath};ACCESS_MODE=READ_ONLY"))
+        // The Parquet file and its manifest are one unit: both are written to temporary siblings, then committed
+        // with the manifest last. The old manifest is removed before the Parquet file is replaced, so at no moment
+        // does a manifest sit beside a Parquet file it does not describe (a crash in between leaves a Parquet file
+        // without a manifest, which Verify rejects as incomplete).
+        var manifestPath = ManifestPath(outPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
+        var suffix = "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+        string tmpData = outPath + suffix, tmpManifest = manifestPath + suffix;
+        ExportManifest manifest;
+        try
         {
-            db.Open();
-            using (var cmd = db.CreateCommand())
+            long rows = 0; DateOnly? first = null, last = null;
+            using (var db = new DuckDBConnection($"Data Source={warehousePath};ACCESS_MODE=READ_ONLY"))
             {
-                cmd.CommandText = $"SELECT COUNT(*), MIN(date), MAX(date) FROM ({sql}) x";
-                using var r = cmd.ExecuteReader();
-                r.Read();
-                rows = r.GetInt64(0);
-                if (!r.IsDBNull(1)) { first = r.GetFieldValue<DateOnly>(1); last = r.GetFieldValue<DateOnly>(2); }
+                db.Open();
+                using (var cmd = db.CreateCommand())
+                {
+                    cmd.CommandText = $"SELECT COUNT(*), MIN(date), MAX(date) FROM ({sql}) x";
+                    using var r = cmd.ExecuteReader();
+                    r.Read();
+                    rows = r.GetInt64(0);
+                    if (!r.IsDBNull(1)) { first = r.GetFieldValue<DateOnly>(1); last = r.GetFieldValue<DateOnly>(2); }
+                }
+                using (var cmd = db.CreateCommand())
+                {
+                    cmd.CommandText = $"COPY ({sql}) TO '{tmpData.Replace("'", "''")}' (FORMAT PARQUET)";
+                    cmd.ExecuteNonQuery();
+                }
             }
-            AtomicFile.Write(outPath, tmp =>
-            {
-                using var cmd = db.CreateCommand();
-                cmd.CommandText = $"COPY ({sql}) TO '{tmp.Replace("'", "''")}' (FORMAT PARQUET)";
-                cmd.ExecuteNonQuery();
-                using var s = File.OpenRead(tmp);
-                sha = Convert.ToHexStringLower(SHA256.HashData(s));
-            });
+            manifest = new ExportManifest(Path.GetFileName(outPath), rows, first, last, cols.ToArray(), Sha256Of(tmpData), snapshot.DataVersion, asOf,
+                "ZL quoted (Yahoo ZL=F nearest contract, unadjusted; roll days flagged in is_roll_day)",
+                snapshot.Quality.Count(q => q.Severity == "warning"));
+            File.WriteAllText(tmpManifest, JsonSerializer.Serialize(manifest, Json), new System.Text.UTF8Encoding(false));
+            File.Delete(manifestPath);
+            File.Move(tmpData, outPath, overwrite: true);
+            File.Move(tmpManifest, manifestPath, overwrite: true);
         }
-        var manifest = new ExportManifest(Path.GetFileName(outPath), rows, first, last, cols.ToArray(), sha, snapshot.DataVersion, asOf,
-            "ZL quoted (Yahoo ZL=F nearest contract, unadjusted; roll days flagged in is_roll_day)",
-            snapshot.Quality.Count(q => q.Severity == "warning"));
-        AtomicFile.WriteAllText(ManifestPath(outPath), JsonSerializer.Serialize(manifest, new JsonSerializerOptions
+        finally
         {
-            WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        }));
-        log.WriteLine($"[export] {rows} rows {first:yyyy-MM-dd} … {last:yyyy-MM-dd}, sha256 {sha[..12]}…");
+            if (File.Exists(tmpData)) File.Delete(tmpData);
+            if (File.Exists(tmpManifest)) File.Delete(tmpManifest);
+        }
+        log.WriteLine($"[export] {manifest.Rows} rows {manifest.FirstDate:yyyy-MM-dd} … {manifest.LastDate:yyyy-MM-dd}, sha256 {manifest.Sha256[..12]}…");
         return manifest;
+    }
+
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    static string Sha256Of(string path)
+    {
+        using var s = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(s));
+    }
+
+    /// <summary>Reads an export's manifest and checks it describes the Parquet file beside it (name and SHA-256).
+    /// Throws <see cref="InvalidDataException"/> naming the file when the manifest is missing (an incomplete
+    /// export) or does not match; returns the manifest otherwise. Consumers of an export read it through this.</summary>
+    public static ExportManifest Verify(string parquetPath)
+    {
+        var full = Path.GetFullPath(parquetPath);
+        var mp = ManifestPath(full);
+        if (!File.Exists(full)) throw new FileNotFoundException($"no export at {full}; write it with `cbi export`.", full);
+        if (!File.Exists(mp)) throw new InvalidDataException($"{full}: no manifest ({mp}); the export is incomplete, re-run `cbi export`.");
+        var m = JsonSerializer.Deserialize<ExportManifest>(File.ReadAllText(mp), Json)
+                ?? throw new InvalidDataException($"{mp}: empty manifest; re-run `cbi export`.");
+        if (m.File != Path.GetFileName(full))
+            throw new InvalidDataException($"{mp}: column file = '{m.File}', but it sits beside {Path.GetFileName(full)}; re-run `cbi export`.");
+        var sha = Sha256Of(full);
+        if (!string.Equals(sha, m.Sha256, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDataException($"{full}: SHA-256 {sha} does not match its manifest {mp} (column sha256 = {m.Sha256}); re-run `cbi export`.");
+        return m;
     }
 }

@@ -55,7 +55,7 @@ public static class Warehouse
             {
                 db.Open();
                 Exec(db, Schema);
-                WriteTables(db, inputs, findings, manifest, dataVersion);
+                WriteTables(db, inputs, findings, manifest, dataVersion, rawDir);
                 Step("roll calendar, back-adjusted ZL, targets (SQL)");
                 Exec(db, DerivedSql());
                 Exec(db, "CHECKPOINT;");
@@ -130,7 +130,7 @@ public static class Warehouse
         CREATE TABLE build_info(key VARCHAR, value VARCHAR);
         """;
 
-    static void WriteTables(DuckDBConnection db, RawInputs inputs, List<QualityFinding> findings, IReadOnlyList<RawFile> manifest, string dataVersion)
+    static void WriteTables(DuckDBConnection db, RawInputs inputs, List<QualityFinding> findings, IReadOnlyList<RawFile> manifest, string dataVersion, string rawDir)
     {
         using (var a = db.CreateAppender("market_daily"))
             foreach (var (symbol, (bars, sources)) in inputs.Market.OrderBy(k => k.Key, StringComparer.Ordinal))
@@ -174,6 +174,7 @@ public static class Warehouse
         {
             a.CreateRow().AppendValue("data_version").AppendValue(dataVersion).EndRow();
             a.CreateRow().AppendValue("build_code").AppendValue(BuildCode).EndRow();
+            a.CreateRow().AppendValue("raw_dir").AppendValue(Path.GetFullPath(rawDir)).EndRow();
             a.CreateRow().AppendValue("zl_quoted").AppendValue("ZL: Yahoo ZL=F nearest contract, unadjusted (ubitron to 2021-06-08, omar from 2021-06-09)").EndRow();
             a.CreateRow().AppendValue("zl_backadj").AppendValue("ZL_BACKADJ: ZL × exp(sum of later measured roll log-ratios); gaps measured with Quandl CHRIS #2 to 2019-11-05 only").EndRow();
         }

@@ -94,32 +94,23 @@ public static partial class FeatureBuilder
     {
         public readonly DateOnly[] Dates = zl.Select(b => b.Date).ToArray();
         public readonly double[] Close = zl.Select(b => b.Close).ToArray();
-        readonly double[] open = zl.Select(b => b.Open).ToArray();
-        readonly double[] high = zl.Select(b => b.High).ToArray();
-        readonly double[] low = zl.Select(b => b.Low).ToArray();
+        // A single-price bar (QualityGate.IsFlatBar: the thin 2000–2006 prints) has no range: its open/high/low are
+        // missing for the range indicators (hl_range, oc_range, ATR, ADX, CCI); its close stays.
+        readonly double[] open = zl.Select(b => QualityGate.IsFlatBar(b) ? double.NaN : b.Open).ToArray();
+        readonly double[] high = zl.Select(b => QualityGate.IsFlatBar(b) ? double.NaN : b.High).ToArray();
+        readonly double[] low = zl.Select(b => QualityGate.IsFlatBar(b) ? double.NaN : b.Low).ToArray();
         readonly Dictionary<string, double[]> cache = new();
         int N => Dates.Length;
 
         double[] Cached(string key, Func<double[]> f) => cache.TryGetValue(key, out var v) ? v : cache[key] = f();
 
-        // Markets whose daily close is struck after the CBOT soybean-oil settlement (13:15 CT): NYMEX CL/HO
-        // (14:30 ET settlement, Yahoo's bar runs to 17:00 ET), ICE DX and CBOE VIX (16:15 ET). Their close of day d
-        // is used from the next ZL trading day, so no feature knows a move made after the ZL close it forecasts
-        // from. CBOT ZS/ZM close with ZL; Bursa FCPO closes hours before — both same day.
-        static readonly HashSet<string> ClosesAfterZl = ["CL", "HO", "DX", "VIX"];
-
-        static DateOnly Usable(string source, DateOnly date, DateOnly available)
-        {
-            if (!ClosesAfterZl.Contains(source)) return available;
-            var nextDay = date.AddDays(1);
-            return available > nextDay ? available : nextDay;
-        }
-
+        // Bars join on the date their close became usable (Availability.DailyClose: the next day for markets that
+        // settle after ZL, e.g. CL, HO, DX); series carry their own AvailableDate (VIX's applies the same rule).
         double[] Bar(string symbol, int staleness) => Cached($"bar:{symbol}:{staleness}", () =>
-            AsOfJoin(Dates, src.Bars(symbol).Where(b => !double.IsNaN(b.Close)).Select(b => (Usable(symbol, b.Date, b.Date), b.Date, b.Close)), staleness));
+            AsOfJoin(Dates, src.Bars(symbol).Where(b => !double.IsNaN(b.Close)).Select(b => (Availability.DailyClose(symbol, b.Date), b.Date, b.Close)), staleness));
 
         double[] Series(string name, int staleness) => Cached($"series:{name}:{staleness}", () =>
-            AsOfJoin(Dates, src.Series(name).Where(o => !double.IsNaN(o.Value)).Select(o => (Usable(name, o.Date, o.AvailableDate), o.Date, o.Value)), staleness));
+            AsOfJoin(Dates, src.Series(name).Where(o => !double.IsNaN(o.Value)).Select(o => (o.AvailableDate, o.Date, o.Value)), staleness));
 
         double[] Spec(string feature) => Cached(feature, () => Compute(feature));
         static int Stale(string feature) => FeatureCatalogue.Get(feature).StalenessDays;

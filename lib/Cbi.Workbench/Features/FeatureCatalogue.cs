@@ -16,7 +16,7 @@ public static class FeatureCatalogue
     const string NextDay = "available date = next business day after the observation (data layer rule)";
     const string Cot = "CFTC COT legacy futures-only, soybean oil (SBO); as-of Tuesday, released Friday (the following business day in weeks with a Wed–Fri federal holiday; later after shutdowns), usable from the next ZL trading day";
     const string Calendar = "known in advance (calendar rule)";
-    const string AfterZl = "next ZL trading day (its close is struck after the ZL settlement)";
+    const string AfterZl = "next ZL trading day: its close is struck after the ZL settlement (data layer rule, Availability.DailyClose)";
 
     public static IReadOnlyList<FeatureSpec> All { get; } =
     [
@@ -31,18 +31,18 @@ public static class FeatureCatalogue
         new("rvol_5", "price", Zl, SameDay, 0, "annualised σ", "√252 × sample σ of the last 5 daily log returns"),
         new("rvol_21", "price", Zl, SameDay, 0, "annualised σ", "√252 × sample σ of the last 21 daily log returns"),
         new("rvol_63", "price", Zl, SameDay, 0, "annualised σ", "√252 × sample σ of the last 63 daily log returns"),
-        new("hl_range", "price", Zl, SameDay, 0, "fraction", "(high − low)/close"),
-        new("oc_range", "price", Zl, SameDay, 0, "log return", "ln(close/open)"),
+        new("hl_range", "price", Zl, SameDay, 0, "fraction", "(high − low)/close; NaN on a single-price bar (open = high = low = close)"),
+        new("oc_range", "price", Zl, SameDay, 0, "log return", "ln(close/open); NaN on a single-price bar"),
         // technical
         new("rsi_14", "technical", Zl, SameDay, 0, "0–100", "Wilder RSI 14"),
         new("macd", "technical", Zl, SameDay, 0, "fraction of close", "(EMA12 − EMA26)/close"),
         new("macd_signal", "technical", Zl, SameDay, 0, "fraction of close", "EMA9 of (EMA12 − EMA26), divided by close"),
-        new("atr_14", "technical", Zl, SameDay, 0, "fraction of close", "Wilder ATR 14 / close"),
+        new("atr_14", "technical", Zl, SameDay, 0, "fraction of close", "Wilder ATR 14 / close; a single-price bar has no true range (restarts the average)"),
         new("bb_upper_gap", "technical", Zl, SameDay, 0, "fraction", "close / Bollinger upper (20, 2σ) − 1"),
         new("bb_lower_gap", "technical", Zl, SameDay, 0, "fraction", "close / Bollinger lower (20, 2σ) − 1"),
         new("bb_width", "technical", Zl, SameDay, 0, "fraction", "(upper − lower)/middle, Bollinger (20, 2σ)"),
-        new("adx_14", "technical", Zl, SameDay, 0, "0–100", "Wilder ADX 14"),
-        new("cci_14", "technical", Zl, SameDay, 0, "index", "Lambert CCI 14"),
+        new("adx_14", "technical", Zl, SameDay, 0, "0–100", "Wilder ADX 14; a single-price bar has no range (restarts the averages)"),
+        new("cci_14", "technical", Zl, SameDay, 0, "index", "Lambert CCI 14; NaN while a single-price bar is in the window"),
         // substitution / macro
         new("palm_usd", "substitution", "FCPO (Bursa, TradingView, MYR/t) ÷ USDMYR (Yahoo)", "FCPO same-day (Bursa closes before CBOT); USDMYR " + NextDay, 3, "USD/t", "palm oil price in USD per tonne"),
         new("palm_ret_21d", "substitution", "palm_usd", "as palm_usd", 3, "log return", "21-trading-day log change of palm_usd on the ZL grid"),

@@ -51,6 +51,24 @@ public class QualityGateTests
     }
 
     [Fact]
+    public void single_price_bars_are_counted_per_year_as_warnings()
+    {
+        var b = Walk(300, new DateOnly(2020, 11, 2));
+        // Three single prints in 2020, one in 2021 (a bar with only open = close is not one: it has a range).
+        foreach (var i in new[] { 3, 10, 20 }) b[i] = b[i] with { Open = 99, High = 99, Low = 99, Close = 99, Volume = 1 };
+        b[60] = b[60] with { Open = 101, High = 101, Low = 101, Close = 101, Volume = 3 };
+        b[70] = b[70] with { Open = 100, High = 101, Low = 99, Close = 100 };
+        var flat = Check(b).Where(f => f.Check == "flat_bar").ToList();
+        Assert.Equal(2, flat.Count);
+        Assert.All(flat, f => Assert.Equal("warning", f.Severity));
+        Assert.StartsWith("3 bars in 2020", flat[0].Detail);
+        Assert.Equal(b[3].Date, flat[0].Date);
+        Assert.StartsWith("1 bars in 2021", flat[1].Detail);
+        Assert.True(QualityGate.IsFlatBar(b[60]));
+        Assert.False(QualityGate.IsFlatBar(b[70]));
+    }
+
+    [Fact]
     public void repeated_bars_warn_and_a_long_run_fails()
     {
         var b = Walk(20, new DateOnly(2020, 1, 6));

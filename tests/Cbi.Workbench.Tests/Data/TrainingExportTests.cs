@@ -43,6 +43,27 @@ public class TrainingExportTests(WarehouseFixture wh)
         Assert.Equal(-0.011754658789122407, (double)r["ret_fwd_1d"]!, 1e-12);
     }
 
+    [Fact]
+    public void the_parquet_file_and_its_manifest_are_committed_as_a_pair()
+    {
+        var path = Out("pair/training.parquet");
+        var m = TrainingExport.Write(path, asOf: new DateOnly(2010, 12, 31), warehousePath: wh.Path, log: TextWriter.Null);
+        Assert.Equal(m, TrainingExport.Verify(path) with { Columns = m.Columns });
+        Assert.Equal(m.Columns, TrainingExport.Verify(path).Columns);
+        Assert.Equal(new[] { "training.manifest.json", "training.parquet" }, Directory.GetFiles(Out("pair")).Select(Path.GetFileName).Order());
+
+        // Rewriting replaces both; a Parquet file that no longer matches its manifest, or has none, is refused.
+        var m2 = TrainingExport.Write(path, warehousePath: wh.Path, log: TextWriter.Null);
+        Assert.NotEqual(m.Sha256, m2.Sha256);
+        Assert.Equal(m2.Sha256, TrainingExport.Verify(path).Sha256);
+        File.AppendAllText(path, "x");
+        var changed = Assert.Throws<InvalidDataException>(() => TrainingExport.Verify(path));
+        Assert.Contains(Path.GetFullPath(path), changed.Message);
+        File.Delete(TrainingExport.ManifestPath(path));
+        var missing = Assert.Throws<InvalidDataException>(() => TrainingExport.Verify(path));
+        Assert.Contains("incomplete", missing.Message);
+    }
+
     [Theory]
     [InlineData("2012-06-29")]
     [InlineData("2020-04-20")]

@@ -97,6 +97,28 @@ public class WarehouseTests(WarehouseFixture wh)
     }
 
     [Fact]
+    public void markets_that_settle_after_zl_are_not_in_the_snapshot_of_that_day()
+    {
+        // Friday 2015-06-05. Raw quotes: yahoo_commodities_ubitron/Soybean Oil.csv line 3899 "2015-06-05,34.500000,…,34.779999";
+        // Crude Oil.csv line 3783 "2015-06-04,…,58.000000" and line 3784 "2015-06-05,…,59.130001";
+        // vix_cboe_datasets/vix-daily.csv line 6405 "2015-06-04,…,14.710000". ZL settles 13:15 CT, CL 13:30 CT, VIX 16:15 ET.
+        var friday = Snapshot.Load(wh.Path, new DateOnly(2015, 6, 5));
+        Assert.Equal(new DateOnly(2015, 6, 5), friday.Bars("ZL")[^1].Date);
+        Assert.Equal(34.779999, friday.Bars("ZL")[^1].Close, 1e-6);
+        Assert.Equal(new DateOnly(2015, 6, 4), friday.Bars("CL")[^1].Date);
+        Assert.Equal(58.0, friday.Bars("CL")[^1].Close, 1e-6);
+        foreach (var sym in new[] { "CL", "HO", "BZ", "DX" })
+            Assert.True(friday.Bars(sym)[^1].Date < friday.AsOf, $"{sym} bar dated {friday.Bars(sym)[^1].Date} in the snapshot of its own day");
+        Assert.Equal(new DateOnly(2015, 6, 4), friday.Series("VIX")[^1].Date);
+        Assert.Equal(14.71, friday.Series("VIX")[^1].Value, 1e-6);
+        // The Friday close is usable from the next ZL trading day, Monday 2015-06-08.
+        var monday = Snapshot.Load(wh.Path, new DateOnly(2015, 6, 8));
+        Assert.Equal(new DateOnly(2015, 6, 5), monday.Bars("CL")[^1].Date);
+        Assert.Equal(59.130001, monday.Bars("CL")[^1].Close, 1e-6);
+        Assert.Equal(new DateOnly(2015, 6, 5), monday.Series("VIX")[^1].Date);
+    }
+
+    [Fact]
     [Trait("Category", "Slow")]
     public void a_warehouse_built_by_other_code_is_rebuilt_even_when_the_raw_data_are_unchanged()
     {
@@ -125,6 +147,38 @@ public class WarehouseTests(WarehouseFixture wh)
         var stamp = File.GetLastWriteTimeUtc(copy);
         Warehouse.EnsureBuilt(warehousePath: copy, log: TextWriter.Null);
         Assert.Equal(stamp, File.GetLastWriteTimeUtc(copy));
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void a_stale_warehouse_is_refused_by_snapshot_load_until_it_is_rebuilt()
+    {
+        var copy = System.IO.Path.Combine(wh.Dir, "stale-for-snapshot.duckdb");
+        void Tamper(string key, string value)
+        {
+            File.Copy(wh.Path, copy, overwrite: true);
+            using var db = new DuckDBConnection("Data Source=" + copy);
+            db.Open();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = $"UPDATE build_info SET value = '{value}' WHERE key = '{key}'";
+            Assert.Equal(1, cmd.ExecuteNonQuery());
+        }
+
+        Tamper("build_code", "an-older-build");
+        var code = Assert.Throws<InvalidDataException>(() => Snapshot.Load(copy));
+        Assert.Contains(System.IO.Path.GetFullPath(copy), code.Message);
+        Assert.Contains("built by other code", code.Message);
+        Assert.Contains("cbi warehouse", code.Message);
+
+        Tamper("data_version", "an-older-manifest");
+        var data = Assert.Throws<InvalidDataException>(() => Snapshot.Load(copy, new DateOnly(2015, 6, 5)));
+        Assert.Contains(System.IO.Path.GetFullPath(copy), data.Message);
+        Assert.Contains("an-older-manifest", data.Message);
+        Assert.Contains("cbi warehouse", data.Message);
+
+        // Going through EnsureBuilt rebuilds it, after which it loads.
+        Assert.Equal(wh.Report.MarketRows, Snapshot.Load(Warehouse.EnsureBuilt(warehousePath: copy, log: TextWriter.Null)).Symbols
+            .Where(sym => sym != "ZL_BACKADJ").Sum(sym => (long)Snapshot.Load(copy).Bars(sym).Count));
     }
 
     [Fact]

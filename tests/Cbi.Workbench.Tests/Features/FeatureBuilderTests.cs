@@ -48,6 +48,21 @@ public class FeatureBuilderTests(WarehouseFixture wh)
     }
 
     [Fact]
+    public void a_thin_single_price_bar_has_no_range_but_keeps_its_close()
+    {
+        // yahoo_commodities_ubitron/Soybean Oil.csv line 476: "2002-01-08,16.240000,16.240000,16.240000,16.240000,16.240000,1"
+        // (open = high = low = close, volume 1: an electronic-session print); line 475: "2002-01-07,…,15.810000,15.810000,1".
+        var bar = Snapshot.Load(wh.Path).Bars("ZL").Single(b => b.Date == new DateOnly(2002, 1, 8));
+        Assert.True(QualityGate.IsFlatBar(bar));
+        Assert.Equal(Math.Log(16.24 / 15.81), At("ret_1d", 2002, 1, 8), 1e-6);   // close stays: 0.026835
+        foreach (var f in new[] { "hl_range", "oc_range", "atr_14", "adx_14", "cci_14" })
+            Assert.True(double.IsNaN(At(f, 2002, 1, 8)), $"{f} on a single-price bar should be missing, is {At(f, 2002, 1, 8)}");
+        // and the quality report counts such bars per year
+        Assert.Contains(Snapshot.Load(wh.Path).Quality, q => q is { Check: "flat_bar", Severity: "warning", Symbol: "ZL" }
+            && q.Date!.Value.Year == 2002 && q.Detail.StartsWith("74 bars in 2002"));
+    }
+
+    [Fact]
     public void palm_in_usd_uses_the_previous_days_exchange_rate()
     {
         // palm_fcpo_omar: FCPO 2022-04-28 close 6914 MYR/t; USDMYR dated 2022-04-27 close 4.322500228881836
