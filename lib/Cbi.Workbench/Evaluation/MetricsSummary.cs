@@ -8,11 +8,14 @@ namespace Cbi.Workbench.Evaluation;
 /// <summary>Scores of one model at one horizon over one split. Log-return scores use y and the quantiles;
 /// price scores compare the price forecast C₀·e^{q50} with the realised C₀·e^{y} (MAPE/sMAPE need no C₀;
 /// MAE/RMSE in cents per pound need the frame's origin closes). Skill and tests are against the reference
-/// model (rw) on the origins both models share; NaN when the reference is absent.</summary>
+/// model (rw) on the origins both models share; NaN when the reference is absent. <c>QuantileScore</c> is the
+/// three-quantile score (2/3)·Σ_{τ∈{0.1,0.5,0.9}} pinball_τ (see <see cref="Metrics.QuantileScore(IReadOnlyList{double}, IReadOnlyList{double}, IReadOnlyList{double}, IReadOnlyList{double})"/>),
+/// a coarse stand-in for the CRPS that is not comparable with a closed-form CRPS; <c>QuantileScoreSkill</c> is its
+/// skill over the reference.</summary>
 public sealed record SummaryRow(string Model, int Horizon, string Split, int N,
     double MaeLog, double RmseLog, double MapePrice, double SmapePrice, double MaePrice, double RmsePrice,
-    double Pinball10, double Pinball50, double Pinball90, double Crps, double Coverage80, double Sharpness80,
-    double IntervalScore80, double DirectionalAccuracy, double CrpsSkill, double MaeSkill, double DmStatistic,
+    double Pinball10, double Pinball50, double Pinball90, double QuantileScore, double Coverage80, double Sharpness80,
+    double IntervalScore80, double DirectionalAccuracy, double QuantileScoreSkill, double MaeSkill, double DmStatistic,
     double DmPValue, double PtPValue);
 
 public static class MetricsSummary
@@ -45,19 +48,19 @@ public static class MetricsSummary
                     maeP = Metrics.Mae(a, f); rmseP = Metrics.Rmse(a, f);
                 }
             }
-            var crps = Metrics.Crps(y, q10, q50, q90);
+            var qs = Metrics.QuantileScore(y, q10, q50, q90);
             var mae = Metrics.Mae(y, q50);
-            double crpsSkill = double.NaN, maeSkill = double.NaN, dmStat = double.NaN, dmP = double.NaN;
+            double qsSkill = double.NaN, maeSkill = double.NaN, dmStat = double.NaN, dmP = double.NaN;
             if (g.Key.Model != reference)
             {
                 var paired = xs.Where(r => refRows.ContainsKey((r.Horizon, r.Split, r.OriginDate)))
                     .Select(r => (m: r, rf: refRows[(r.Horizon, r.Split, r.OriginDate)])).ToList();
                 if (paired.Count > g.Key.Horizon + 2)
                 {
-                    double Cr(PredictionRow r) => Metrics.CrpsFromQuantiles(r.Y, [0.1, 0.5, 0.9], [r.Q10, r.Q50, r.Q90]);
-                    var lm = paired.Select(p => Cr(p.m)).ToArray();
-                    var lr = paired.Select(p => Cr(p.rf)).ToArray();
-                    crpsSkill = Metrics.Skill(lm.Average(), lr.Average());
+                    double Qs(PredictionRow r) => Metrics.QuantileScore(r.Y, r.Q10, r.Q50, r.Q90);
+                    var lm = paired.Select(p => Qs(p.m)).ToArray();
+                    var lr = paired.Select(p => Qs(p.rf)).ToArray();
+                    qsSkill = Metrics.Skill(lm.Average(), lr.Average());
                     maeSkill = Metrics.Skill(paired.Average(p => Math.Abs(p.m.Y - p.m.Q50)), paired.Average(p => Math.Abs(p.rf.Y - p.rf.Q50)));
                     try
                     {
@@ -71,9 +74,9 @@ public static class MetricsSummary
             try { pt = Metrics.PesaranTimmermann(y, q50).PValue; } catch (ArgumentException) { /* one-sided forecasts (e.g. rw = 0) */ }
             result.Add(new SummaryRow(g.Key.Model, g.Key.Horizon, g.Key.Split, xs.Count,
                 mae, Metrics.Rmse(y, q50), Metrics.Mape(py, pf), Metrics.Smape(py, pf), maeP, rmseP,
-                Metrics.Pinball(y, q10, 0.1), Metrics.Pinball(y, q50, 0.5), Metrics.Pinball(y, q90, 0.9), crps,
+                Metrics.Pinball(y, q10, 0.1), Metrics.Pinball(y, q50, 0.5), Metrics.Pinball(y, q90, 0.9), qs,
                 Metrics.Coverage(y, q10, q90), Metrics.Sharpness(q10, q90), Metrics.IntervalScore(y, q10, q90, 0.2),
-                Metrics.DirectionalAccuracy(y, q50), crpsSkill, maeSkill, dmStat, dmP, pt));
+                Metrics.DirectionalAccuracy(y, q50), qsSkill, maeSkill, dmStat, dmP, pt));
         }
         return result;
     }

@@ -126,7 +126,7 @@ public class WalkForwardTests
         var s = MetricsSummary.Compute(rows, f);
         var rw = s.Single(x => x.Model == "rw");
         var drift = s.Single(x => x.Model == "rw_drift");
-        Assert.True(double.IsNaN(rw.CrpsSkill));
+        Assert.True(double.IsNaN(rw.QuantileScoreSkill));
         // Every 5-day return of this series is exactly 0.005. rw_drift's slope since row 0 is 0.001 plus the partial
         // cycle (|·| ≤ 0.03) over ≥ 300 days, so its 5-day centre is off by at most 5·0.03/300 = 5e-4: MAE ≤ 5e-4
         // against rw's 0.005 → MAE skill ≥ 0.9.
