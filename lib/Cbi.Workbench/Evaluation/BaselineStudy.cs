@@ -6,7 +6,7 @@ namespace Cbi.Workbench.Evaluation;
 
 /// <summary>One line of the baseline comparison table shown in the notebooks.</summary>
 public sealed record BaselineComparison(string Model, int Horizon, int N, double QuantileScoreSkillVsRw, double MaeSkillVsRw,
-    double DmPValueVsRw, double Coverage80, double Sharpness80, double QuantileScore, double MapePrice);
+    double DmPValueVsRw, double Coverage80, double Sharpness80, double QuantileScore, double MapePrice, double DmEffectiveN);
 
 /// <summary>GARCH volatility forecasts against realised volatility at one horizon: QLIKE (Patton 2011) of the GARCH
 /// h-day variance and of a constant (training-sample) variance, and the correlation of forecast and realised
@@ -102,11 +102,12 @@ public static class BaselineStudy
 
     /// <summary>The comparison table: skill over rw (three-quantile score, MAE), DM p-value vs rw, coverage, sharpness,
     /// three-quantile score (not a closed-form CRPS),
-    /// price MAPE — one line per model × horizon of the given split.</summary>
+    /// price MAPE, and the non-overlapping periods behind the DM test (its p-value is NaN below
+    /// <see cref="MetricsSummary.MinDmEffectiveN"/>) — one line per model × horizon of the given split.</summary>
     public static IReadOnlyList<BaselineComparison> Compare(IReadOnlyList<SummaryRow> summary, string split = "validation") =>
         summary.Where(s => s.Split == split).OrderBy(s => s.Horizon).ThenBy(s => s.Model)
             .Select(s => new BaselineComparison(s.Model, s.Horizon, s.N, Math.Round(s.QuantileScoreSkill, 4), Math.Round(s.MaeSkill, 4),
                 Math.Round(s.DmPValue, 4), Math.Round(s.Coverage80, 3), Math.Round(s.Sharpness80, 4), Math.Round(s.QuantileScore, 5),
-                Math.Round(s.MapePrice, 2)))
+                Math.Round(s.MapePrice, 2), Math.Round(s.DmEffectiveN, 1)))
             .ToList();
 }

@@ -11,15 +11,24 @@ namespace Cbi.Workbench.Evaluation;
 /// model (rw) on the origins both models share; NaN when the reference is absent. <c>QuantileScore</c> is the
 /// three-quantile score (2/3)·Σ_{τ∈{0.1,0.5,0.9}} pinball_τ (see <see cref="Metrics.QuantileScore(IReadOnlyList{double}, IReadOnlyList{double}, IReadOnlyList{double}, IReadOnlyList{double})"/>),
 /// a coarse stand-in for the CRPS that is not comparable with a closed-form CRPS; <c>QuantileScoreSkill</c> is its
-/// skill over the reference.</summary>
+/// skill over the reference. <c>DmEffectiveN</c> = paired origins / h is the number of non-overlapping h-day
+/// periods behind the Diebold–Mariano test: overlapping h-day losses are MA(h−1), and with few such periods the
+/// HAC variance with h−1 lags is badly estimated (its size distortion is large; Harvey, Leybourne &amp; Newbold 1997
+/// show it even after their correction). Below <see cref="MetricsSummary.MinDmEffectiveN"/> periods the test is
+/// reported as not reliable: <c>DmReliable</c> false and <c>DmPValue</c> NaN (the statistic is kept as a
+/// description). At h = 252 on the 2020-01 → 2023-06 validation span (~880 origins) N/h ≈ 3.5.</summary>
 public sealed record SummaryRow(string Model, int Horizon, string Split, int N,
     double MaeLog, double RmseLog, double MapePrice, double SmapePrice, double MaePrice, double RmsePrice,
     double Pinball10, double Pinball50, double Pinball90, double QuantileScore, double Coverage80, double Sharpness80,
     double IntervalScore80, double DirectionalAccuracy, double QuantileScoreSkill, double MaeSkill, double DmStatistic,
-    double DmPValue, double PtPValue);
+    double DmPValue, double DmEffectiveN, bool DmReliable, double PtPValue);
 
 public static class MetricsSummary
 {
+    /// <summary>Fewest non-overlapping h-day periods (paired origins / h) for which a Diebold–Mariano p-value is
+    /// reported. 10 is a rule of thumb: the HAC variance then rests on at least ten roughly independent blocks.</summary>
+    public const double MinDmEffectiveN = 10;
+
     /// <summary>One row per model × horizon × split.</summary>
     public static IReadOnlyList<SummaryRow> Compute(IEnumerable<PredictionRow> rows, Frame? frame = null, string reference = "rw")
     {
@@ -50,11 +59,13 @@ public static class MetricsSummary
             }
             var qs = Metrics.QuantileScore(y, q10, q50, q90);
             var mae = Metrics.Mae(y, q50);
-            double qsSkill = double.NaN, maeSkill = double.NaN, dmStat = double.NaN, dmP = double.NaN;
+            double qsSkill = double.NaN, maeSkill = double.NaN, dmStat = double.NaN, dmP = double.NaN, dmEffN = double.NaN;
+            var dmReliable = false;
             if (g.Key.Model != reference)
             {
                 var paired = xs.Where(r => refRows.ContainsKey((r.Horizon, r.Split, r.OriginDate)))
                     .Select(r => (m: r, rf: refRows[(r.Horizon, r.Split, r.OriginDate)])).ToList();
+                dmEffN = (double)paired.Count / g.Key.Horizon;
                 if (paired.Count > g.Key.Horizon + 2)
                 {
                     double Qs(PredictionRow r) => Metrics.QuantileScore(r.Y, r.Q10, r.Q50, r.Q90);
@@ -65,7 +76,9 @@ public static class MetricsSummary
                     try
                     {
                         var dm = Metrics.DieboldMariano(lm, lr, g.Key.Horizon);
-                        dmStat = dm.Statistic; dmP = dm.PValue;
+                        dmStat = dm.Statistic;
+                        dmReliable = dmEffN >= MinDmEffectiveN;
+                        dmP = dmReliable ? dm.PValue : double.NaN;
                     }
                     catch (ArgumentException) { /* identical losses: no test possible, stays NaN */ }
                 }
@@ -76,7 +89,7 @@ public static class MetricsSummary
                 mae, Metrics.Rmse(y, q50), Metrics.Mape(py, pf), Metrics.Smape(py, pf), maeP, rmseP,
                 Metrics.Pinball(y, q10, 0.1), Metrics.Pinball(y, q50, 0.5), Metrics.Pinball(y, q90, 0.9), qs,
                 Metrics.Coverage(y, q10, q90), Metrics.Sharpness(q10, q90), Metrics.IntervalScore(y, q10, q90, 0.2),
-                Metrics.DirectionalAccuracy(y, q50), qsSkill, maeSkill, dmStat, dmP, pt));
+                Metrics.DirectionalAccuracy(y, q50), qsSkill, maeSkill, dmStat, dmP, dmEffN, dmReliable, pt));
         }
         return result;
     }

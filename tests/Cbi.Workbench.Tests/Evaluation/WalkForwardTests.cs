@@ -136,4 +136,39 @@ public class WalkForwardTests
         // rw misses by 0.005 in log terms every time: price MAPE = 100·(1 − e^{−0.005}) = 0.498752 %.
         Assert.Equal(100 * (1 - Math.Exp(-0.005)), rw.MapePrice, 9);
     }
+
+    // Paired rw / model rows at one horizon with varying losses, so that a DM statistic exists.
+    static List<PredictionRow> PairedRows(int n, int h)
+    {
+        var rows = new List<PredictionRow>();
+        var d0 = new DateOnly(2010, 1, 4);
+        for (var i = 0; i < n; i++)
+        {
+            var y = 0.02 * Math.Sin(0.7 * i);
+            var o = d0.AddDays(i); var t = o.AddDays(h);
+            rows.Add(new PredictionRow("rw", h, o, t, y, -0.03, 0, 0.03, 0, "validation"));
+            rows.Add(new PredictionRow("m", h, o, t, y, -0.03 + 0.01 * Math.Cos(1.3 * i), 0.005 * Math.Cos(0.9 * i), 0.03, 0, "validation"));
+        }
+        return rows;
+    }
+
+    [Fact]
+    public void diebold_mariano_p_value_is_withheld_below_ten_non_overlapping_periods()
+    {
+        // 40 origins at h = 5 are 40/5 = 8 non-overlapping periods (< 10): statistic kept, p-value NaN, not reliable.
+        var few = MetricsSummary.Compute(PairedRows(40, 5)).Single(r => r.Model == "m");
+        Assert.Equal(8.0, few.DmEffectiveN, 12);
+        Assert.False(few.DmReliable);
+        Assert.True(double.IsNaN(few.DmPValue));
+        Assert.True(double.IsFinite(few.DmStatistic));
+        // 50 origins at h = 5 are exactly 10 periods: the p-value is reported and is a probability.
+        var enough = MetricsSummary.Compute(PairedRows(50, 5)).Single(r => r.Model == "m");
+        Assert.Equal(10.0, enough.DmEffectiveN, 12);
+        Assert.True(enough.DmReliable);
+        Assert.InRange(enough.DmPValue, 0, 1);
+        // The reference itself has no DM test.
+        var rw = MetricsSummary.Compute(PairedRows(50, 5)).Single(r => r.Model == "rw");
+        Assert.False(rw.DmReliable);
+        Assert.True(double.IsNaN(rw.DmEffectiveN));
+    }
 }
