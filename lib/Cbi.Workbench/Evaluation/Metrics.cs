@@ -209,7 +209,9 @@ public static class Metrics
         ComparisonTests.DieboldMariano(loss1, loss2, horizon);
 
     /// <summary>Pesaran–Timmermann (1992) test that forecast directions carry information about realised
-    /// directions; one-sided p-value (H1: better than independent signs) from N(0,1).</summary>
+    /// directions; one-sided p-value (H1: better than independent signs) from N(0,1). As in
+    /// <see cref="DirectionalAccuracy"/>, pairs whose outcome or forecast is exactly 0 are dropped (N counts the
+    /// rest); throws if none remain or all remaining outcomes or forecasts share one sign.</summary>
     public static TestResult PesaranTimmermann(IReadOnlyList<double> actual, IReadOnlyList<double> forecast) =>
         ComparisonTests.PesaranTimmermann(actual, forecast);
 

@@ -11,7 +11,8 @@ namespace Cbi.Workbench.Evaluation;
 /// model (rw) on the origins both models share; NaN when the reference is absent. <c>QuantileScore</c> is the
 /// three-quantile score (2/3)·Σ_{τ∈{0.1,0.5,0.9}} pinball_τ (see <see cref="Metrics.QuantileScore(IReadOnlyList{double}, IReadOnlyList{double}, IReadOnlyList{double}, IReadOnlyList{double})"/>),
 /// a coarse stand-in for the CRPS that is not comparable with a closed-form CRPS; <c>QuantileScoreSkill</c> is its
-/// skill over the reference. <c>DmEffectiveN</c> = paired origins / h is the number of non-overlapping h-day
+/// skill over the reference. <c>DirectionalAccuracy</c> and <c>PtPValue</c> drop pairs whose outcome or P50 is
+/// exactly 0 and are NaN when none remain (the random walk, whose P50 is 0, has no direction). <c>DmEffectiveN</c> = paired origins / h is the number of non-overlapping h-day
 /// periods behind the Diebold–Mariano test: overlapping h-day losses are MA(h−1), and with few such periods the
 /// HAC variance with h−1 lags is badly estimated (its size distortion is large; Harvey, Leybourne &amp; Newbold 1997
 /// show it even after their correction). Below <see cref="MetricsSummary.MinDmEffectiveN"/> periods the test is
@@ -84,7 +85,7 @@ public static class MetricsSummary
                 }
             }
             double pt = double.NaN;
-            try { pt = Metrics.PesaranTimmermann(y, q50).PValue; } catch (ArgumentException) { /* one-sided forecasts (e.g. rw = 0) */ }
+            try { pt = Metrics.PesaranTimmermann(y, q50).PValue; } catch (ArgumentException) { /* no direction (rw's P50 is exactly 0) or one-sided signs: undefined, NaN */ }
             result.Add(new SummaryRow(g.Key.Model, g.Key.Horizon, g.Key.Split, xs.Count,
                 mae, Metrics.Rmse(y, q50), Metrics.Mape(py, pf), Metrics.Smape(py, pf), maeP, rmseP,
                 Metrics.Pinball(y, q10, 0.1), Metrics.Pinball(y, q50, 0.5), Metrics.Pinball(y, q90, 0.9), qs,

@@ -154,6 +154,28 @@ public class MetricsTests
     }
 
     [Fact]
+    public void pesaran_timmermann_drops_zero_pairs_like_directional_accuracy()
+    {
+        // The hand-calculated sample above (S = 1.411067, n = 8) with three pairs added whose outcome or forecast is
+        // exactly 0: they carry no direction, so the test must equal the one on the eight directional pairs.
+        var r = Metrics.PesaranTimmermann([1, 0, 1, -1, -1, 1, 2, -1, 1, 1, -3], [1, 1, 1, -1, 1, 1, 0, -1, -1, 1, 0]);
+        Assert.Equal(1.411067365901115, r.Statistic, 9);
+        Assert.Equal(0.07911237569996765, r.PValue, 7);
+        Assert.Equal(8, r.N);
+        // Directional accuracy on the same pairs: 6 hits of 8 directional pairs.
+        Assert.Equal(0.75, Metrics.DirectionalAccuracy([1, 0, 1, -1, -1, 1, 2, -1, 1, 1, -3], [1, 1, 1, -1, 1, 1, 0, -1, -1, 1, 0]), 14);
+    }
+
+    [Fact]
+    public void a_zero_forecast_has_no_direction_so_both_scores_are_undefined()
+    {
+        // The random walk's P50 is exactly 0: no pair is left, so directional accuracy is NaN and PT throws.
+        double[] y = [0.01, -0.02, 0.03, -0.01], zero = [0, 0, 0, 0];
+        Assert.True(double.IsNaN(Metrics.DirectionalAccuracy(y, zero)));
+        Assert.Throws<ArgumentException>(() => Metrics.PesaranTimmermann(y, zero));
+    }
+
+    [Fact]
     public void qlike_matches_hand_calculation_and_is_minimised_by_the_true_variance()
     {
         // Patton (2011) QLIKE in the form r/f + ln f: (r, f) = (2, 1) → 2; (0, 4) → ln 4; mean (2 + 1.386294)/2.

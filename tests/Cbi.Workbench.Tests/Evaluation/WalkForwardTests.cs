@@ -171,4 +171,18 @@ public class WalkForwardTests
         Assert.False(rw.DmReliable);
         Assert.True(double.IsNaN(rw.DmEffectiveN));
     }
+
+    [Fact]
+    public void random_walk_has_no_direction_in_the_summary()
+    {
+        // rw's P50 is exactly 0 in every row: its directional accuracy and PT p-value are undefined (NaN), not
+        // computed over "down" calls; model m's P50 (0.005·cos 0.9i) is never 0, so both are defined for it.
+        var s = MetricsSummary.Compute(PairedRows(50, 5));
+        var rw = s.Single(r => r.Model == "rw");
+        Assert.True(double.IsNaN(rw.DirectionalAccuracy));
+        Assert.True(double.IsNaN(rw.PtPValue));
+        var m = s.Single(r => r.Model == "m");
+        Assert.InRange(m.DirectionalAccuracy, 0, 1);
+        Assert.InRange(m.PtPValue, 0, 1);
+    }
 }
