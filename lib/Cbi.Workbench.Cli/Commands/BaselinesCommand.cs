@@ -31,7 +31,7 @@ internal sealed class BaselinesCommand : ICliCommand
         var run = BaselineStudy.RunValidation(frame, models, horizons, folds);
         PredictionStore.WriteParquet(run.Rows.ToList());
         if (!a.Has("no-warehouse")) PredictionStore.WriteWarehouse(run.Rows.ToList());
-        var summary = MetricsSummary.Compute(run.Rows, frame);
+        var summary = MetricsSummary.Compute(run.Rows, frame, folds: BaselineStudy.ValidationFolds(frame, horizons, folds));
         var path = Path.Combine(Workbench.ProfileDir, "baselines-summary.csv");
         MetricsSummary.WriteCsv(summary, path);
         Console.WriteLine($"{run.Rows.Count} prediction rows, {run.QuantileCrossings} quantile crossings repaired; summary {path}");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Cbi.Workbench.Models;
 using Cbi.Workbench.Reporting;
+using Cbi.Workbench.Validation;
 
 namespace Cbi.Workbench.Evaluation;
 
@@ -17,12 +18,15 @@ namespace Cbi.Workbench.Evaluation;
 /// HAC variance with h−1 lags is badly estimated (its size distortion is large; Harvey, Leybourne &amp; Newbold 1997
 /// show it even after their correction). Below <see cref="MetricsSummary.MinDmEffectiveN"/> periods the test is
 /// reported as not reliable: <c>DmReliable</c> false and <c>DmPValue</c> NaN (the statistic is kept as a
-/// description). At h = 252 on the 2020-01 → 2023-06 validation span (~880 origins) N/h ≈ 3.5.</summary>
+/// description). At h = 252 on the 2020-01 → 2023-06 validation span (~880 origins) N/h ≈ 3.5. <c>Mase</c> is the
+/// mean absolute scaled error of P50 (Hyndman &amp; Koehler 2006): each error |y − q50| is divided by the in-sample
+/// mean absolute h-step no-change error, mean |ln(C[t+h]/C[t])| over the training rows of the row's fold, then
+/// averaged; NaN unless the folds are passed to <see cref="MetricsSummary.Compute"/>.</summary>
 public sealed record SummaryRow(string Model, int Horizon, string Split, int N,
     double MaeLog, double RmseLog, double MapePrice, double SmapePrice, double MaePrice, double RmsePrice,
     double Pinball10, double Pinball50, double Pinball90, double QuantileScore, double Coverage80, double Sharpness80,
     double IntervalScore80, double DirectionalAccuracy, double QuantileScoreSkill, double MaeSkill, double DmStatistic,
-    double DmPValue, double DmEffectiveN, bool DmReliable, double PtPValue);
+    double DmPValue, double DmEffectiveN, bool DmReliable, double PtPValue, double Mase);
 
 public static class MetricsSummary
 {
@@ -30,10 +34,21 @@ public static class MetricsSummary
     /// reported. 10 is a rule of thumb: the HAC variance then rests on at least ten roughly independent blocks.</summary>
     public const double MinDmEffectiveN = 10;
 
-    /// <summary>One row per model × horizon × split.</summary>
-    public static IReadOnlyList<SummaryRow> Compute(IEnumerable<PredictionRow> rows, Frame? frame = null, string reference = "rw")
+    /// <summary>One row per model × horizon × split. <paramref name="folds"/> (the folds the rows were produced on,
+    /// with row indices into <paramref name="frame"/>, e.g. built on <c>Splits.Development(frame)</c>, which keeps
+    /// the frame's row numbers) enable MASE; a row whose (horizon, fold, split) has no fold, or whose origin is not
+    /// a score row of it, is an error.</summary>
+    public static IReadOnlyList<SummaryRow> Compute(IEnumerable<PredictionRow> rows, Frame? frame = null, string reference = "rw",
+        IEnumerable<Fold>? folds = null)
     {
         var all = rows.ToList();
+        Dictionary<(int, int, string), (double Scale, HashSet<DateOnly> Origins)>? scales = null;
+        if (folds != null)
+        {
+            if (frame is null) throw new ArgumentException("MASE needs the frame the folds index into.", nameof(frame));
+            scales = folds.ToDictionary(f => (f.Horizon, f.Index, f.Split),
+                f => (NoChangeScale(frame, f), f.ScoreRows.Where(r => r < frame.Rows).Select(r => frame.Dates[r]).ToHashSet()));
+        }
         Dictionary<DateOnly, double>? close = frame?.Dates.Select((d, i) => (d, c: frame.Close[i])).ToDictionary(x => x.d, x => x.c);
         var refRows = all.Where(r => r.Model == reference)
             .ToDictionary(r => (r.Horizon, r.Split, r.OriginDate));
@@ -84,15 +99,45 @@ public static class MetricsSummary
                     catch (ArgumentException) { /* identical losses: no test possible, stays NaN */ }
                 }
             }
+            var mase = double.NaN;
+            if (scales != null)
+            {
+                double sum = 0;
+                foreach (var r in xs)
+                {
+                    if (!scales.TryGetValue((r.Horizon, r.Fold, r.Split), out var sc) || !sc.Origins.Contains(r.OriginDate))
+                        throw new ArgumentException($"MASE: {r.Model} h={r.Horizon} origin {r.OriginDate:yyyy-MM-dd} (fold {r.Fold}, {r.Split}) " +
+                            "is not a score row of any given fold; pass the folds the rows were produced on.", nameof(folds));
+                    sum += Math.Abs(r.Y - r.Q50) / sc.Scale;
+                }
+                mase = sum / xs.Count;
+            }
             double pt = double.NaN;
             try { pt = Metrics.PesaranTimmermann(y, q50).PValue; } catch (ArgumentException) { /* no direction (rw's P50 is exactly 0) or one-sided signs: undefined, NaN */ }
             result.Add(new SummaryRow(g.Key.Model, g.Key.Horizon, g.Key.Split, xs.Count,
                 mae, Metrics.Rmse(y, q50), Metrics.Mape(py, pf), Metrics.Smape(py, pf), maeP, rmseP,
                 Metrics.Pinball(y, q10, 0.1), Metrics.Pinball(y, q50, 0.5), Metrics.Pinball(y, q90, 0.9), qs,
                 Metrics.Coverage(y, q10, q90), Metrics.Sharpness(q10, q90), Metrics.IntervalScore(y, q10, q90, 0.2),
-                Metrics.DirectionalAccuracy(y, q50), qsSkill, maeSkill, dmStat, dmP, dmEffN, dmReliable, pt));
+                Metrics.DirectionalAccuracy(y, q50), qsSkill, maeSkill, dmStat, dmP, dmEffN, dmReliable, pt, mase));
         }
         return result;
+    }
+
+    /// <summary>MASE scale of one fold: the in-sample mean absolute h-step no-change error, mean |ln(C[t+h]/C[t])|
+    /// over the fold's training rows whose target lies inside the frame (Hyndman &amp; Koehler 2006, with the
+    /// h-step naive forecast as the scaling benchmark, as for multi-step forecasts).</summary>
+    internal static double NoChangeScale(Frame frame, Fold fold)
+    {
+        double s = 0; var n = 0;
+        foreach (var t in fold.TrainRows)
+        {
+            var y = frame.Target(t, fold.Horizon);
+            if (double.IsNaN(y)) continue;
+            s += Math.Abs(y); n++;
+        }
+        if (n == 0) throw new ArgumentException($"MASE: fold {fold.Index} (h={fold.Horizon}) has no training row with a target.");
+        if (s == 0) throw new ArgumentException($"MASE is undefined for fold {fold.Index} (h={fold.Horizon}): every in-sample no-change error is 0.");
+        return s / n;
     }
 
     /// <summary>Writes the summary as CSV (invariant culture) atomically.</summary>

@@ -185,4 +185,34 @@ public class WalkForwardTests
         Assert.InRange(m.DirectionalAccuracy, 0, 1);
         Assert.InRange(m.PtPValue, 0, 1);
     }
+
+    [Fact]
+    public void mase_scale_is_the_mean_absolute_in_sample_no_change_error_of_the_fold()
+    {
+        // Cycle: 1-day log returns cycle −0.02, −0.01, 0, 0.01, 0.02, so over 300 training rows (60 full cycles) the
+        // mean |1-day no-change error| is (0.02+0.01+0+0.01+0.02)/5 = 0.012.
+        var f = Cycle(400);
+        var fold = new Cbi.Workbench.Validation.Fold(0, 1, Range(0, 300), Range(301, 310), "validation");
+        Assert.Equal(0.012, MetricsSummary.NoChangeScale(f, fold), 14);
+    }
+
+    [Fact]
+    public void summary_mase_scales_errors_by_the_folds_in_sample_no_change_error()
+    {
+        // Every 5-day log return of Cycle(·, drift 0.001) is exactly 5·0.001 = 0.005, in and out of sample, so rw
+        // (P50 = 0) misses by the in-sample scale every time: MASE = 1. rw_drift's MAE ≤ 5e-4 (see the skill test)
+        // gives MASE ≤ 5e-4 / 0.005 = 0.1.
+        var f = Cycle(600, drift: 0.001);
+        var folds = Expanding(f, 300, 100, 3, 5).ToList();
+        var rows = WalkForward.Run(Baseline.Factory("rw"), f, folds, [5], progress: false).Rows
+            .Concat(WalkForward.Run(Baseline.Factory("rw_drift"), f, folds, [5], progress: false).Rows).ToList();
+        var s = MetricsSummary.Compute(rows, f, folds: folds);
+        Assert.Equal(1.0, s.Single(x => x.Model == "rw").Mase, 9);
+        Assert.InRange(s.Single(x => x.Model == "rw_drift").Mase, 0, 0.1);
+        // Without folds there is no in-sample scale: NaN, not a guess.
+        Assert.True(double.IsNaN(MetricsSummary.Compute(rows, f).Single(x => x.Model == "rw").Mase));
+        // Folds that did not produce the rows are refused.
+        var other = Expanding(f, 350, 50, 2, 5).ToList();
+        Assert.Throws<ArgumentException>(() => MetricsSummary.Compute(rows, f, folds: other));
+    }
 }
