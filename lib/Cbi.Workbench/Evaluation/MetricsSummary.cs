@@ -18,7 +18,8 @@ namespace Cbi.Workbench.Evaluation;
 /// HAC variance with h−1 lags is badly estimated (its size distortion is large; Harvey, Leybourne &amp; Newbold 1997
 /// show it even after their correction). Below <see cref="MetricsSummary.MinDmEffectiveN"/> periods the test is
 /// reported as not reliable: <c>DmReliable</c> false and <c>DmPValue</c> NaN (the statistic is kept as a
-/// description). At h = 252 on the 2020-01 → 2023-06 validation span (~880 origins) N/h ≈ 3.5. <c>Mase</c> is the
+/// description). On the 2020-01 → 2023-06 validation folds (measured: 752 origins at h = 126, 626 at h = 252) N/h is
+/// 6.0 and 2.5. <c>Mase</c> is the
 /// mean absolute scaled error of P50 (Hyndman &amp; Koehler 2006): each error |y − q50| is divided by the in-sample
 /// mean absolute h-step no-change error, mean |ln(C[t+h]/C[t])| over the training rows of the row's fold, then
 /// averaged; NaN unless the folds are passed to <see cref="MetricsSummary.Compute"/>.</summary>
