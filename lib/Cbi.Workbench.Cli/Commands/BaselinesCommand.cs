@@ -31,13 +31,13 @@ internal sealed class BaselinesCommand : ICliCommand
         var run = BaselineStudy.RunValidation(frame, models, horizons, folds);
         PredictionStore.WriteParquet(run.Rows.ToList());
         if (!a.Has("no-warehouse")) PredictionStore.WriteWarehouse(run.Rows.ToList());
-        var summary = MetricsSummary.Compute(run.Rows, frame);
+        var summary = MetricsSummary.Compute(run.Rows, frame, folds: BaselineStudy.ValidationFolds(frame, horizons, folds));
         var path = Path.Combine(Workbench.ProfileDir, "baselines-summary.csv");
         MetricsSummary.WriteCsv(summary, path);
         Console.WriteLine($"{run.Rows.Count} prediction rows, {run.QuantileCrossings} quantile crossings repaired; summary {path}");
         foreach (var c in BaselineStudy.Compare(summary))
             Console.WriteLine(FormattableString.Invariant(
-                $"{c.Model,-9} h={c.Horizon,3} n={c.N,4} CRPS skill {c.CrpsSkillVsRw,7:F3}  MAE skill {c.MaeSkillVsRw,7:F3}  DM p {c.DmPValueVsRw,6:F3}  cover {c.Coverage80:F2}  MAPE {c.MapePrice,5:F2} %"));
+                $"{c.Model,-9} h={c.Horizon,3} n={c.N,4} QS skill {c.QuantileScoreSkillVsRw,7:F3}  MAE skill {c.MaeSkillVsRw,7:F3}  DM p {c.DmPValueVsRw,6:F3} (N/h {c.DmEffectiveN,5:F1})  MASE {c.Mase,5:F2}  cover {c.Coverage80:F2}  MAPE {c.MapePrice,5:F2} %"));
         return 0;
     }
 }

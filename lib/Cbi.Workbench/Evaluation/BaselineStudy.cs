@@ -5,8 +5,8 @@ using Cbi.Workbench.Validation;
 namespace Cbi.Workbench.Evaluation;
 
 /// <summary>One line of the baseline comparison table shown in the notebooks.</summary>
-public sealed record BaselineComparison(string Model, int Horizon, int N, double CrpsSkillVsRw, double MaeSkillVsRw,
-    double DmPValueVsRw, double Coverage80, double Sharpness80, double Crps, double MapePrice);
+public sealed record BaselineComparison(string Model, int Horizon, int N, double QuantileScoreSkillVsRw, double MaeSkillVsRw,
+    double DmPValueVsRw, double Coverage80, double Sharpness80, double QuantileScore, double MapePrice, double DmEffectiveN, double Mase);
 
 /// <summary>GARCH volatility forecasts against realised volatility at one horizon: QLIKE (Patton 2011) of the GARCH
 /// h-day variance and of a constant (training-sample) variance, and the correlation of forecast and realised
@@ -57,7 +57,15 @@ public static class BaselineStudy
     {
         var hs = (horizons ?? Horizons).ToArray();
         var dev = Splits.Development(frame);
-        return Run(dev, models, hs.SelectMany(h => Splits.Validation(dev, h, folds)), hs);
+        return Run(dev, models, ValidationFolds(frame, hs, folds), hs);
+    }
+
+    /// <summary>The validation folds <see cref="RunValidation"/> uses (built on the development frame, whose row
+    /// numbers are the frame's), e.g. for MASE in <see cref="MetricsSummary.Compute"/>.</summary>
+    public static IReadOnlyList<Fold> ValidationFolds(Frame frame, IEnumerable<int>? horizons = null, int folds = 7)
+    {
+        var dev = Splits.Development(frame);
+        return (horizons ?? Horizons).SelectMany(h => Splits.Validation(dev, h, folds)).ToList();
     }
 
     /// <summary>Walk-forward of the named baselines over the given folds and horizons.</summary>
@@ -100,12 +108,14 @@ public static class BaselineStudy
             v.Average(x => x.Forecast), v.Average(x => x.Realised));
     }
 
-    /// <summary>The comparison table: skill over rw (CRPS, MAE), DM p-value vs rw, coverage, sharpness, CRPS,
-    /// price MAPE — one line per model × horizon of the given split.</summary>
+    /// <summary>The comparison table: skill over rw (three-quantile score, MAE), DM p-value vs rw, coverage, sharpness,
+    /// three-quantile score (not a closed-form CRPS),
+    /// price MAPE, and the non-overlapping periods behind the DM test (its p-value is NaN below
+    /// <see cref="MetricsSummary.MinDmEffectiveN"/>) and MASE (NaN unless the summary had the folds) — one line per model × horizon of the given split.</summary>
     public static IReadOnlyList<BaselineComparison> Compare(IReadOnlyList<SummaryRow> summary, string split = "validation") =>
         summary.Where(s => s.Split == split).OrderBy(s => s.Horizon).ThenBy(s => s.Model)
-            .Select(s => new BaselineComparison(s.Model, s.Horizon, s.N, Math.Round(s.CrpsSkill, 4), Math.Round(s.MaeSkill, 4),
-                Math.Round(s.DmPValue, 4), Math.Round(s.Coverage80, 3), Math.Round(s.Sharpness80, 4), Math.Round(s.Crps, 5),
-                Math.Round(s.MapePrice, 2)))
+            .Select(s => new BaselineComparison(s.Model, s.Horizon, s.N, Math.Round(s.QuantileScoreSkill, 4), Math.Round(s.MaeSkill, 4),
+                Math.Round(s.DmPValue, 4), Math.Round(s.Coverage80, 3), Math.Round(s.Sharpness80, 4), Math.Round(s.QuantileScore, 5),
+                Math.Round(s.MapePrice, 2), Math.Round(s.DmEffectiveN, 1), Math.Round(s.Mase, 3)))
             .ToList();
 }

@@ -39,9 +39,14 @@ internal static class ComparisonTests
     internal static TestResult PesaranTimmermann(IReadOnlyList<double> actual, IReadOnlyList<double> forecast)
     {
         Metrics.Check(actual, forecast);
-        var n = actual.Count;
+        // Same rule as Metrics.DirectionalAccuracy: a pair whose outcome or forecast is exactly 0 has no direction
+        // and is dropped (counting a 0 forecast as "down" would credit the random walk's P50 = 0 with a call).
+        var keep = Enumerable.Range(0, actual.Count).Where(i => actual[i] != 0 && forecast[i] != 0).ToArray();
+        var n = keep.Length;
+        if (n == 0)
+            throw new ArgumentException("Pesaran–Timmermann is undefined: no pair has a non-zero outcome and a non-zero forecast.");
         double hits = 0, ya = 0, xf = 0;
-        for (var i = 0; i < n; i++)
+        foreach (var i in keep)
         {
             var up = actual[i] > 0; var fu = forecast[i] > 0;
             if (up) ya++;

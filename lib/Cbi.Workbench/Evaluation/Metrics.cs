@@ -87,7 +87,8 @@ public static class Metrics
 
     /// <summary>CRPS approximated from a set of quantiles: CRPS = 2∫₀¹ pinball_τ dτ (Gneiting &amp; Raftery 2007,
     /// eq. 21 via the quantile representation of Laio &amp; Tamea 2007), the integral replaced by the mean over
-    /// the given levels. With P10/P50/P90 this is a coarse but proper-scoring-consistent summary.</summary>
+    /// the given levels. It approaches the CRPS only with many levels; with P10/P50/P90 use
+    /// <see cref="QuantileScore(IReadOnlyList{double}, IReadOnlyList{double}, IReadOnlyList{double}, IReadOnlyList{double})"/>, which is named for what it is.</summary>
     public static double CrpsFromQuantiles(double y, IReadOnlyList<double> levels, IReadOnlyList<double> quantiles)
     {
         if (levels.Count == 0 || levels.Count != quantiles.Count)
@@ -97,15 +98,24 @@ public static class Metrics
         return 2 * s / levels.Count;
     }
 
-    /// <summary>Mean quantile-CRPS of P10/P50/P90 forecasts.</summary>
-    public static double Crps(IReadOnlyList<double> actual, IReadOnlyList<double> q10, IReadOnlyList<double> q50, IReadOnlyList<double> q90)
+    /// <summary>Three-quantile score of P10/P50/P90 forecasts: QS = mean over rows of
+    /// (2/3)·[pinball₀.₁(y, q10) + pinball₀.₅(y, q50) + pinball₀.₉(y, q90)], i.e. <see cref="CrpsFromQuantiles"/>
+    /// with the levels 0.1, 0.5, 0.9. It is a proper score for those three quantiles, but only a coarse
+    /// approximation of the CRPS (the integral over τ replaced by three points): its values are not comparable
+    /// with a closed-form CRPS (e.g. <see cref="CrpsGaussian"/>) or a CRPS from many quantiles, only with the
+    /// same three-quantile score of another model.</summary>
+    public static double QuantileScore(IReadOnlyList<double> actual, IReadOnlyList<double> q10, IReadOnlyList<double> q50, IReadOnlyList<double> q90)
     {
         Check(actual, q10); Check(actual, q50); Check(actual, q90);
         double s = 0;
         for (var i = 0; i < actual.Count; i++)
-            s += 2 * (Pinball(actual[i], q10[i], 0.1) + Pinball(actual[i], q50[i], 0.5) + Pinball(actual[i], q90[i], 0.9)) / 3;
+            s += QuantileScore(actual[i], q10[i], q50[i], q90[i]);
         return s / actual.Count;
     }
+
+    /// <summary>Three-quantile score of one P10/P50/P90 forecast (see the list overload for the definition).</summary>
+    public static double QuantileScore(double y, double q10, double q50, double q90) =>
+        2 * (Pinball(y, q10, 0.1) + Pinball(y, q50, 0.5) + Pinball(y, q90, 0.9)) / 3;
 
     /// <summary>Closed-form CRPS of N(mu, sigma²) at y (Gneiting, Raftery, Westveld &amp; Goldman 2005, eq. 5):
     /// σ[z(2Φ(z)−1) + 2φ(z) − 1/√π], z = (y−μ)/σ.</summary>
@@ -199,7 +209,9 @@ public static class Metrics
         ComparisonTests.DieboldMariano(loss1, loss2, horizon);
 
     /// <summary>Pesaran–Timmermann (1992) test that forecast directions carry information about realised
-    /// directions; one-sided p-value (H1: better than independent signs) from N(0,1).</summary>
+    /// directions; one-sided p-value (H1: better than independent signs) from N(0,1). As in
+    /// <see cref="DirectionalAccuracy"/>, pairs whose outcome or forecast is exactly 0 are dropped (N counts the
+    /// rest); throws if none remain or all remaining outcomes or forecasts share one sign.</summary>
     public static TestResult PesaranTimmermann(IReadOnlyList<double> actual, IReadOnlyList<double> forecast) =>
         ComparisonTests.PesaranTimmermann(actual, forecast);
 

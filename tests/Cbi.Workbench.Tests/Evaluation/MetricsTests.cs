@@ -70,6 +70,22 @@ public class MetricsTests
     }
 
     [Fact]
+    public void three_quantile_score_is_two_thirds_of_the_summed_pinball_losses()
+    {
+        // y = 0.05, (q10, q50, q90) = (−0.1, 0, 0.1): pinball₀.₁ = 0.1·0.15 = 0.015, pinball₀.₅ = 0.5·0.05 = 0.025,
+        // pinball₀.₉ = (1−0.9)·0.05 = 0.005 → QS = 2·0.045/3 = 0.03. Second row y = −0.2: 0.9·0.1 = 0.09,
+        // 0.5·0.2 = 0.1, 0.1·0.3 = 0.03 → 2·0.22/3 = 0.146667; mean of both = 0.088333.
+        Assert.Equal(0.03, Metrics.QuantileScore(0.05, -0.1, 0, 0.1), 14);
+        Assert.Equal((0.03 + 0.44 / 3) / 2, Metrics.QuantileScore([0.05, -0.2], [-0.1, -0.1], [0, 0], [0.1, 0.1]), 14);
+        // It is CrpsFromQuantiles at the levels 0.1, 0.5, 0.9, and for N(0,1) quantiles at y = 0 it is far from the
+        // closed-form CRPS 0.233695 (Gneiting et al. 2005 eq. 5): 2/3·(0.1·1.281552 + 0 + 0.1·1.281552) = 0.170874.
+        var z = MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 0.9);
+        Assert.Equal(Metrics.CrpsFromQuantiles(0, [0.1, 0.5, 0.9], [-z, 0, z]), Metrics.QuantileScore(0, -z, 0, z), 14);
+        Assert.Equal(0.4 * z / 3, Metrics.QuantileScore(0, -z, 0, z), 12);
+        Assert.True(Metrics.CrpsGaussian(0, 0, 1) - Metrics.QuantileScore(0, -z, 0, z) > 0.06);
+    }
+
+    [Fact]
     public void coverage_sharpness_and_interval_score()
     {
         double[] y = [-1, 0.5, 2], lo = [0, 0, 0], hi = [1, 1, 1];
@@ -135,6 +151,28 @@ public class MetricsTests
         var r = Metrics.PesaranTimmermann([1, 1, -1, -1, 1, -1, 1, 1], [1, 1, -1, 1, 1, -1, -1, 1]);
         Assert.Equal(1.411067365901115, r.Statistic, 9);
         Assert.Equal(0.07911237569996765, r.PValue, 7);
+    }
+
+    [Fact]
+    public void pesaran_timmermann_drops_zero_pairs_like_directional_accuracy()
+    {
+        // The hand-calculated sample above (S = 1.411067, n = 8) with three pairs added whose outcome or forecast is
+        // exactly 0: they carry no direction, so the test must equal the one on the eight directional pairs.
+        var r = Metrics.PesaranTimmermann([1, 0, 1, -1, -1, 1, 2, -1, 1, 1, -3], [1, 1, 1, -1, 1, 1, 0, -1, -1, 1, 0]);
+        Assert.Equal(1.411067365901115, r.Statistic, 9);
+        Assert.Equal(0.07911237569996765, r.PValue, 7);
+        Assert.Equal(8, r.N);
+        // Directional accuracy on the same pairs: 6 hits of 8 directional pairs.
+        Assert.Equal(0.75, Metrics.DirectionalAccuracy([1, 0, 1, -1, -1, 1, 2, -1, 1, 1, -3], [1, 1, 1, -1, 1, 1, 0, -1, -1, 1, 0]), 14);
+    }
+
+    [Fact]
+    public void a_zero_forecast_has_no_direction_so_both_scores_are_undefined()
+    {
+        // The random walk's P50 is exactly 0: no pair is left, so directional accuracy is NaN and PT throws.
+        double[] y = [0.01, -0.02, 0.03, -0.01], zero = [0, 0, 0, 0];
+        Assert.True(double.IsNaN(Metrics.DirectionalAccuracy(y, zero)));
+        Assert.Throws<ArgumentException>(() => Metrics.PesaranTimmermann(y, zero));
     }
 
     [Fact]

@@ -126,7 +126,7 @@ public class WalkForwardTests
         var s = MetricsSummary.Compute(rows, f);
         var rw = s.Single(x => x.Model == "rw");
         var drift = s.Single(x => x.Model == "rw_drift");
-        Assert.True(double.IsNaN(rw.CrpsSkill));
+        Assert.True(double.IsNaN(rw.QuantileScoreSkill));
         // Every 5-day return of this series is exactly 0.005. rw_drift's slope since row 0 is 0.001 plus the partial
         // cycle (|·| ≤ 0.03) over ≥ 300 days, so its 5-day centre is off by at most 5·0.03/300 = 5e-4: MAE ≤ 5e-4
         // against rw's 0.005 → MAE skill ≥ 0.9.
@@ -135,5 +135,84 @@ public class WalkForwardTests
         Assert.Equal(295, drift.N); // origins 300..599, the last 5 have no target inside 600 rows
         // rw misses by 0.005 in log terms every time: price MAPE = 100·(1 − e^{−0.005}) = 0.498752 %.
         Assert.Equal(100 * (1 - Math.Exp(-0.005)), rw.MapePrice, 9);
+    }
+
+    // Paired rw / model rows at one horizon with varying losses, so that a DM statistic exists.
+    static List<PredictionRow> PairedRows(int n, int h)
+    {
+        var rows = new List<PredictionRow>();
+        var d0 = new DateOnly(2010, 1, 4);
+        for (var i = 0; i < n; i++)
+        {
+            var y = 0.02 * Math.Sin(0.7 * i);
+            var o = d0.AddDays(i); var t = o.AddDays(h);
+            rows.Add(new PredictionRow("rw", h, o, t, y, -0.03, 0, 0.03, 0, "validation"));
+            rows.Add(new PredictionRow("m", h, o, t, y, -0.03 + 0.01 * Math.Cos(1.3 * i), 0.005 * Math.Cos(0.9 * i), 0.03, 0, "validation"));
+        }
+        return rows;
+    }
+
+    [Fact]
+    public void diebold_mariano_p_value_is_withheld_below_ten_non_overlapping_periods()
+    {
+        // 40 origins at h = 5 are 40/5 = 8 non-overlapping periods (< 10): statistic kept, p-value NaN, not reliable.
+        var few = MetricsSummary.Compute(PairedRows(40, 5)).Single(r => r.Model == "m");
+        Assert.Equal(8.0, few.DmEffectiveN, 12);
+        Assert.False(few.DmReliable);
+        Assert.True(double.IsNaN(few.DmPValue));
+        Assert.True(double.IsFinite(few.DmStatistic));
+        // 50 origins at h = 5 are exactly 10 periods: the p-value is reported and is a probability.
+        var enough = MetricsSummary.Compute(PairedRows(50, 5)).Single(r => r.Model == "m");
+        Assert.Equal(10.0, enough.DmEffectiveN, 12);
+        Assert.True(enough.DmReliable);
+        Assert.InRange(enough.DmPValue, 0, 1);
+        // The reference itself has no DM test.
+        var rw = MetricsSummary.Compute(PairedRows(50, 5)).Single(r => r.Model == "rw");
+        Assert.False(rw.DmReliable);
+        Assert.True(double.IsNaN(rw.DmEffectiveN));
+    }
+
+    [Fact]
+    public void random_walk_has_no_direction_in_the_summary()
+    {
+        // rw's P50 is exactly 0 in every row: its directional accuracy and PT p-value are undefined (NaN), not
+        // computed over "down" calls; model m's P50 (0.005·cos 0.9i) is never 0, so both are defined for it.
+        var s = MetricsSummary.Compute(PairedRows(50, 5));
+        var rw = s.Single(r => r.Model == "rw");
+        Assert.True(double.IsNaN(rw.DirectionalAccuracy));
+        Assert.True(double.IsNaN(rw.PtPValue));
+        var m = s.Single(r => r.Model == "m");
+        Assert.InRange(m.DirectionalAccuracy, 0, 1);
+        Assert.InRange(m.PtPValue, 0, 1);
+    }
+
+    [Fact]
+    public void mase_scale_is_the_mean_absolute_in_sample_no_change_error_of_the_fold()
+    {
+        // Cycle: 1-day log returns cycle −0.02, −0.01, 0, 0.01, 0.02, so over 300 training rows (60 full cycles) the
+        // mean |1-day no-change error| is (0.02+0.01+0+0.01+0.02)/5 = 0.012.
+        var f = Cycle(400);
+        var fold = new Cbi.Workbench.Validation.Fold(0, 1, Range(0, 300), Range(301, 310), "validation");
+        Assert.Equal(0.012, MetricsSummary.NoChangeScale(f, fold), 14);
+    }
+
+    [Fact]
+    public void summary_mase_scales_errors_by_the_folds_in_sample_no_change_error()
+    {
+        // Every 5-day log return of Cycle(·, drift 0.001) is exactly 5·0.001 = 0.005, in and out of sample, so rw
+        // (P50 = 0) misses by the in-sample scale every time: MASE = 1. rw_drift's MAE ≤ 5e-4 (see the skill test)
+        // gives MASE ≤ 5e-4 / 0.005 = 0.1.
+        var f = Cycle(600, drift: 0.001);
+        var folds = Expanding(f, 300, 100, 3, 5).ToList();
+        var rows = WalkForward.Run(Baseline.Factory("rw"), f, folds, [5], progress: false).Rows
+            .Concat(WalkForward.Run(Baseline.Factory("rw_drift"), f, folds, [5], progress: false).Rows).ToList();
+        var s = MetricsSummary.Compute(rows, f, folds: folds);
+        Assert.Equal(1.0, s.Single(x => x.Model == "rw").Mase, 9);
+        Assert.InRange(s.Single(x => x.Model == "rw_drift").Mase, 0, 0.1);
+        // Without folds there is no in-sample scale: NaN, not a guess.
+        Assert.True(double.IsNaN(MetricsSummary.Compute(rows, f).Single(x => x.Model == "rw").Mase));
+        // Folds that did not produce the rows are refused.
+        var other = Expanding(f, 350, 50, 2, 5).ToList();
+        Assert.Throws<ArgumentException>(() => MetricsSummary.Compute(rows, f, folds: other));
     }
 }

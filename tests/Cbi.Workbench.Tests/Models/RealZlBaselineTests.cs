@@ -112,6 +112,6 @@ public class RealZlBaselineTests(WarehouseFixture wh)
         Assert.All(run.Rows.Where(r => r.Model == "rw"), r => Assert.Equal(0, r.Q50));
         Assert.True(s.Single(x => x.Model == "rw" && x.Horizon == 63).Sharpness80 > 2 * s.Single(x => x.Model == "rw" && x.Horizon == 5).Sharpness80);
         // Skill against rw exists for every other model.
-        Assert.All(s.Where(x => x.Model != "rw"), x => Assert.False(double.IsNaN(x.CrpsSkill)));
+        Assert.All(s.Where(x => x.Model != "rw"), x => Assert.False(double.IsNaN(x.QuantileScoreSkill)));
     }
 }

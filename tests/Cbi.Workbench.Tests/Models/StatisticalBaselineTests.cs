@@ -59,6 +59,64 @@ public class StatisticalBaselineTests
     }
 
     [Fact]
+    public void garch_t_one_day_monte_carlo_matches_the_analytic_t_quantile_within_monte_carlo_error()
+    {
+        // At h = 1, S − μ = σ·z with z standardised t(ν): the 0.8 quantile of |S − μ| is σ·√((ν−2)/ν)·t_ν⁻¹(0.9).
+        // Monte-Carlo standard error of a sample τ-quantile: √(τ(1−τ)/n) / density at the quantile (Serfling 1980,
+        // §2.3.3), here τ = 0.8, n = 4,000 and the density of |S − μ| is 2·f_t(q/(σs))/(σs). Tolerance 4 SE.
+        const double nu = 6, sigma2 = 1e-4;
+        var fit = new GarchFit(0.0003, 2e-6, 0.08, 0.90, nu, 0, 1000);
+        var s = Math.Sqrt((nu - 2) / nu) * Math.Sqrt(sigma2);
+        var tq = StudentT.InvCDF(0, 1, nu, 0.9);
+        var analytic = s * tq;
+        var se = Math.Sqrt(0.8 * 0.2 / Garch11.McPaths) / (2 * StudentT.PDF(0, 1, nu, tq) / s);
+        var sim = Garch11.SimulatedHalfWidth(fit, 1, [sigma2], Garch11.McPaths, Garch11.McSeed)[0];
+        Assert.InRange(sim, analytic - 4 * se, analytic + 4 * se);
+    }
+
+    [Fact]
+    public void garch_t_monte_carlo_is_reproducible_for_a_fixed_seed()
+    {
+        var fit = new GarchFit(0.0003, 2e-6, 0.08, 0.90, 5, 0, 1000);
+        double[] starts = [5e-5, 1e-4, 4e-4];
+        var a = Garch11.SimulatedHalfWidth(fit, 21, starts, Garch11.McPaths, Garch11.McSeed);
+        var b = Garch11.SimulatedHalfWidth(fit, 21, starts, Garch11.McPaths, Garch11.McSeed);
+        Assert.Equal(a, b);
+        // A higher starting variance gives a wider interval (same draws for every start).
+        Assert.True(a[0] < a[1] && a[1] < a[2]);
+    }
+
+    [Fact]
+    public void garch_t_monte_carlo_sum_of_many_iid_t_days_approaches_the_gaussian_quantile()
+    {
+        // α = β = 0 makes the days iid: S − hμ is a sum of h = 50 scaled t(6) variables with variance hω. By the CLT
+        // the 0.8 quantile of |S − hμ|/√(hω) tends to Φ⁻¹(0.9) = 1.281552; the Cornish–Fisher kurtosis term
+        // (z³ − 3z)/24 · κ with the sum's excess kurtosis κ = 6/(ν−4)/h = 0.06 moves it by −0.0044. MC SE for the
+        // Gaussian case √(0.16/4000)/(2φ(1.2816)) = 0.018; tolerance 4 SE around 1.281552 − 0.0044.
+        var fit = new GarchFit(0.0, 1e-4, 0, 0, 6, 0, 1000);
+        var w = Garch11.SimulatedHalfWidth(fit, 50, [1e-4], Garch11.McPaths, Garch11.McSeed)[0] / Math.Sqrt(50 * 1e-4);
+        var z = Normal.InvCDF(0, 1, 0.9);
+        var se = Math.Sqrt(0.16 / Garch11.McPaths) / (2 * Normal.PDF(0, 1, z));
+        Assert.InRange(w, z - 0.0044 - 4 * se, z - 0.0044 + 4 * se);
+    }
+
+    [Fact]
+    public void garch_t_multi_day_quantiles_are_symmetric_about_the_drift_and_reproducible()
+    {
+        var f = ConstructedSeries.Cycle(400);
+        QuantileForecast Run()
+        {
+            var g = new Garch11(true);
+            g.Fit(f, ConstructedSeries.Range(0, 380), 5);
+            return g.Predict(f, [390])[0];
+        }
+        var a = Run();
+        Assert.Equal(a, Run());
+        Assert.Equal(a.Q50 - a.Q10, a.Q90 - a.Q50, 12);
+        Assert.True(a.Q90 > a.Q50);
+    }
+
+    [Fact]
     public void ets_simple_recursion_and_likelihood_match_hand_calculation()
     {
         // y = (1, 2, 4), l0 = 1, α = 0.5: errors 0, 1, 2.5 (levels 1, 1.5, 2.75) → SSE 7.25;
