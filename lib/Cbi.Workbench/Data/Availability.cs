@@ -117,8 +117,25 @@ public static class Availability
     /// beyond the calendar, the next weekday.</summary>
     public static DateOnly NextTradingDay(IReadOnlyList<DateOnly> tradingDays, DateOnly d)
     {
-        int lo = 0, hi = tradingDays.Count;
-        while (lo < hi) { var mid = (lo + hi) / 2; if (tradingDays[mid] <= d) lo = mid + 1; else hi = mid; }
-        return lo < tradingDays.Count ? tradingDays[lo] : NextWeekday(d);
+        var i = CountOnOrBefore(tradingDays, x => x, d);
+        return i < tradingDays.Count ? tradingDays[i] : NextWeekday(d);
+    }
+
+    /// <summary>How many items of <paramref name="sorted"/> (ascending by <paramref name="key"/>) have a key on or
+    /// before <paramref name="cutoff"/>: the as-of cut every point-in-time filter makes.</summary>
+    internal static int CountOnOrBefore<T>(IReadOnlyList<T> sorted, Func<T, DateOnly> key, DateOnly cutoff)
+    {
+        int lo = 0, hi = sorted.Count;
+        while (lo < hi) { var mid = (lo + hi) / 2; if (key(sorted[mid]) <= cutoff) lo = mid + 1; else hi = mid; }
+        return lo;
+    }
+
+    /// <summary>Weekdays d with <paramref name="from"/> &lt; d ≤ <paramref name="to"/> (0 when to ≤ from).</summary>
+    internal static int WeekdaysAfterThrough(DateOnly from, DateOnly to)
+    {
+        var n = 0;
+        for (var d = from.AddDays(1); d <= to; d = d.AddDays(1))
+            if (d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)) n++;
+        return n;
     }
 }

@@ -52,7 +52,7 @@ public static class QualityGate
             else if (cur < prev) Add("non_monotonic_date", "error", cur, $"follows {prev:yyyy-MM-dd} (row {i + 1})");
             else
             {
-                var missing = BusinessDaysBetween(prev, cur);
+                var missing = Availability.WeekdaysAfterThrough(prev, cur.AddDays(-1)); // weekdays strictly between
                 if (missing > o.ErrorGapBusinessDays) Add("gap", "error", cur, $"{missing} business days missing after {prev:yyyy-MM-dd}");
                 else if (missing > o.WarnGapBusinessDays) Add("gap", "warning", cur, $"{missing} business days missing after {prev:yyyy-MM-dd}");
             }
@@ -127,14 +127,6 @@ public static class QualityGate
     /// <summary>A bar whose open, high, low and close are one price: a single print with no range information
     /// (its close is kept; its open/high/low are not a day's range).</summary>
     public static bool IsFlatBar(Bar b) => !double.IsNaN(b.Close) && b.Open == b.Close && b.High == b.Close && b.Low == b.Close;
-
-    internal static int BusinessDaysBetween(DateOnly a, DateOnly b)
-    {
-        var n = 0;
-        for (var d = a.AddDays(1); d < b; d = d.AddDays(1))
-            if (d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)) n++;
-        return n;
-    }
 
     static bool SameBar(Bar a, Bar b) => Eq(a.Open, b.Open) && Eq(a.High, b.High) && Eq(a.Low, b.Low) && Eq(a.Close, b.Close) && Eq(a.Volume, b.Volume);
     static bool Eq(double x, double y) => x == y || (double.IsNaN(x) && double.IsNaN(y));

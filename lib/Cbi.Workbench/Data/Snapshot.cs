@@ -26,7 +26,7 @@ public sealed class Snapshot
         var cutoff = asOf ?? DateOnly.MaxValue;
         foreach (var (k, v) in f.Bars)
         {
-            var n = UpperCount(v, b => Availability.DailyClose(k, b.Date), cutoff);
+            var n = Availability.CountOnOrBefore(v, b => Availability.DailyClose(k, b.Date), cutoff);
             IReadOnlyList<Bar> list = n == v.Length ? v : new ArraySegment<Bar>(v, 0, n);
             if (k == "ZL_BACKADJ" && asOf is not null && n > 0) list = Reanchor(list, f.Bars["ZL"]);
             bars[k] = list;
@@ -87,16 +87,9 @@ public sealed class Snapshot
     static Bar[] Reanchor(IReadOnlyList<Bar> adj, Bar[] zl)
     {
         var last = adj[^1];
-        var i = UpperCount(zl, b => b.Date, last.Date) - 1;
+        var i = Availability.CountOnOrBefore(zl, b => b.Date, last.Date) - 1;
         var k = zl[i].Close / last.Close;
         return adj.Select(b => b with { Open = b.Open * k, High = b.High * k, Low = b.Low * k, Close = b.Close * k }).ToArray();
-    }
-
-    static int UpperCount<T>(T[] sorted, Func<T, DateOnly> key, DateOnly cutoff)
-    {
-        int lo = 0, hi = sorted.Length;
-        while (lo < hi) { var mid = (lo + hi) / 2; if (key(sorted[mid]) <= cutoff) lo = mid + 1; else hi = mid; }
-        return lo;
     }
 
     sealed class Full

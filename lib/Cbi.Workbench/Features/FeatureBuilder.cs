@@ -261,7 +261,7 @@ public static partial class FeatureBuilder
                 // reports): the next known date would be months away, so the value is missing, as for wasde_day.
                 if (w.Count == 0 || Dates[i] < w[0]) continue;
                 while (k < w.Count && w[k] < Dates[i]) k++;
-                if (k < w.Count) r[i] = Weekdays(Dates[i], w[k]);
+                if (k < w.Count) r[i] = Availability.WeekdaysAfterThrough(Dates[i], w[k]);
             }
             return r;
         }
@@ -279,21 +279,12 @@ public static partial class FeatureBuilder
             {
                 while (k < contracts.Length && contracts[k].LastTradingDay < Dates[i]) k++;
                 if (k == contracts.Length) continue;
-                days[i] = Weekdays(Dates[i], contracts[k].LastTradingDay);
+                days[i] = Availability.WeekdaysAfterThrough(Dates[i], contracts[k].LastTradingDay);
                 win[i] = Dates[i] >= contracts[k].Month ? 1 : 0;
             }
             return (expiry = (days, win)).Value;
         }
         (double[], double[])? expiry;
-
-        /// <summary>Weekdays d with from &lt; d ≤ to.</summary>
-        static double Weekdays(DateOnly from, DateOnly to)
-        {
-            var n = 0;
-            for (var d = from.AddDays(1); d <= to; d = d.AddDays(1))
-                if (d.DayOfWeek is not DayOfWeek.Saturday and not DayOfWeek.Sunday) n++;
-            return n;
-        }
 
         static double[] VolRegime(double[] rv)
         {
