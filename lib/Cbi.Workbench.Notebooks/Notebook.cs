@@ -36,7 +36,7 @@ public sealed class Notebook
     public static void Write(Notebook notebook, string path)
     {
         var text = ToText(notebook, FormatOf(path));
-        Cbi.Workbench.Reporting.AtomicFile.WriteAllText(path, text);
+        Cbi.Workbench.IO.AtomicFile.WriteAllText(path, text);
     }
 
     /// <summary>The file content <see cref="Write"/> would produce.</summary>

@@ -1,3 +1,4 @@
+using Cbi.Workbench.IO;
 using Cbi.Workbench.Reporting;
 
 namespace Cbi.Workbench.Tests;

@@ -71,7 +71,7 @@ internal sealed class RunAllCommand : ICliCommand
             notebooks,
         };
         var path = Path.Combine(Workbench.ArtifactsDir, inputs["profile"], "run-manifest.json");
-        Cbi.Workbench.Reporting.AtomicFile.WriteAllText(path,
+        Cbi.Workbench.IO.AtomicFile.WriteAllText(path,
             System.Text.Json.JsonSerializer.Serialize(manifest, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 

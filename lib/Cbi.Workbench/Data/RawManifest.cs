@@ -1,3 +1,4 @@
+using Cbi.Workbench.IO;
 using System.Security.Cryptography;
 using System.Text;
 using Cbi.Workbench.Reporting;

@@ -1,3 +1,4 @@
+using Cbi.Workbench.IO;
 using System.Security.Cryptography;
 using System.Text.Json;
 using DuckDB.NET.Data;
@@ -22,7 +23,7 @@ public static class TrainingExport
     /// nothing, if the quality gate has errors.</summary>
     public static ExportManifest Write(string? outPath = null, DateOnly? asOf = null, string? warehousePath = null, TextWriter? log = null)
     {
-        log ??= Console.Error;
+        log ??= Log.Writer;
         outPath = Path.GetFullPath(outPath ?? DefaultPath(asOf));
         warehousePath = Warehouse.EnsureBuilt(warehousePath: warehousePath, log: log);
         var snapshot = Snapshot.Load(warehousePath);

@@ -1,3 +1,4 @@
+using Cbi.Workbench.IO;
 using System.Diagnostics;
 using DuckDB.NET.Data;
 
@@ -21,7 +22,7 @@ public static class Warehouse
     {
         rawDir ??= Workbench.RawDir;
         warehousePath ??= Workbench.WarehousePath;
-        log ??= Console.Error;
+        log ??= Log.Writer;
         var sw = Stopwatch.StartNew();
         void Step(string s) => log.WriteLine($"[warehouse {sw.Elapsed.TotalSeconds,5:F1}s] {s}");
 
@@ -99,7 +100,7 @@ public static class Warehouse
                 cmd.CommandText = "SELECT value FROM build_info WHERE key = 'build_code'";
                 var code = cmd.ExecuteScalar() as string;
                 if (data == current && code == BuildCode) return warehousePath;
-                (log ?? Console.Error).WriteLine(data != current
+                (log ?? Log.Writer).WriteLine(data != current
                     ? "[warehouse] raw data changed since the last build: rebuilding"
                     : "[warehouse] built by a different version of the code: rebuilding");
             }

@@ -1,3 +1,4 @@
+using Cbi.Workbench.IO;
 using Cbi.Workbench.Data;
 using Cbi.Workbench.Models;
 using Cbi.Workbench.Validation;
@@ -28,7 +29,7 @@ public static class BaselineStudy
         ArgumentNullException.ThrowIfNull(bars);
         var kept = bars.Where(b => double.IsFinite(b.Close) && b.Close > 0).ToArray();
         if (kept.Length < bars.Count)
-            Console.Error.WriteLine($"[baselines] {bars.Count - kept.Length} of {bars.Count} bars have no usable close; left out.");
+            Log.Progress($"[baselines] {bars.Count - kept.Length} of {bars.Count} bars have no usable close; left out.");
         if (kept.Length == 0) throw new ArgumentException("no bar has a close.", nameof(bars));
         return new Frame(kept.Select(b => b.Date).ToArray(), kept.Select(b => b.Close).ToArray(), [], []);
     }
@@ -78,10 +79,10 @@ public static class BaselineStudy
         var elapsed = TimeSpan.Zero;
         foreach (var m in models)
         {
-            Console.Error.WriteLine($"[baselines] {m}: {foldList.Count} folds over horizons {string.Join(",", hs)}");
+            Log.Progress($"[baselines] {m}: {foldList.Count} folds over horizons {string.Join(",", hs)}");
             var r = WalkForward.Run(Baseline.Factory(m), frame, foldList, hs, progress: false);
             rows.AddRange(r.Rows); crossings += r.QuantileCrossings; noTarget += r.OriginsWithoutTarget; elapsed += r.Elapsed;
-            Console.Error.WriteLine($"[baselines] {m}: {r.Rows.Count} rows in {r.Elapsed.TotalSeconds:F1} s, {r.QuantileCrossings} crossings repaired");
+            Log.Progress($"[baselines] {m}: {r.Rows.Count} rows in {r.Elapsed.TotalSeconds:F1} s, {r.QuantileCrossings} crossings repaired");
         }
         return new BacktestResult(rows, crossings, noTarget, elapsed);
     }

@@ -1,3 +1,4 @@
+using Cbi.Workbench.IO;
 using System.Globalization;
 using System.Text;
 using Cbi.Workbench.Models;

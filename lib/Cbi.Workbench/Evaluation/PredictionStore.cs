@@ -1,3 +1,4 @@
+using Cbi.Workbench.IO;
 using Cbi.Workbench.Models;
 using Cbi.Workbench.Reporting;
 using DuckDB.NET.Data;
@@ -30,7 +31,7 @@ public static class PredictionStore
             Append(con, "p", rows);
             Exec(con, $"COPY (SELECT * FROM p ORDER BY model, horizon, origin_date) TO '{Sql(tmp)}' (FORMAT parquet)");
         });
-        Console.Error.WriteLine($"[predictions] {rows.Count} rows of {string.Join(", ", models)} written to {path}");
+        Log.Progress($"[predictions] {rows.Count} rows of {string.Join(", ", models)} written to {path}");
     }
 
     /// <summary>Replaces the rows of the models in <paramref name="rows"/> in the warehouse table
@@ -49,7 +50,7 @@ public static class PredictionStore
         Exec(con, $"DELETE FROM predictions WHERE model IN ({InList(models)})");
         Append(con, "predictions", rows);
         tx.Commit();
-        Console.Error.WriteLine($"[predictions] {rows.Count} rows of {string.Join(", ", models)} written to {warehousePath} (table predictions)");
+        Log.Progress($"[predictions] {rows.Count} rows of {string.Join(", ", models)} written to {warehousePath} (table predictions)");
     }
 
     /// <summary>Reads the Parquet table (all models, or the ones named).</summary>

@@ -1,3 +1,4 @@
+using Cbi.Workbench.IO;
 using System.Diagnostics;
 using Cbi.Workbench.Models;
 using Cbi.Workbench.Validation;
@@ -59,13 +60,13 @@ public static class WalkForward
                     rows.Add(new PredictionRow(model.Name, h, frame.Dates[o], frame.Dates[o + h], frame.Target(o, h), a, b, c, fold.Index, fold.Split));
                 }
                 if (progress)
-                    Console.Error.WriteLine($"[walk-forward {model.Name}] h={h} fold {fold.Index} ({fold.Split}): trained on {fold.TrainRows.Length} rows, scored {origins.Length}");
+                    Log.Progress($"[walk-forward {model.Name}] h={h} fold {fold.Index} ({fold.Split}): trained on {fold.TrainRows.Length} rows, scored {origins.Length}");
             }
         }
         if (crossings > 0)
-            Console.Error.WriteLine($"[walk-forward {name}] {crossings} forecasts had crossing quantiles; repaired by sorting.");
+            Log.Progress($"[walk-forward {name}] {crossings} forecasts had crossing quantiles; repaired by sorting.");
         if (noTarget > 0 && progress)
-            Console.Error.WriteLine($"[walk-forward {name}] {noTarget} score origins have no target inside the data; not emitted.");
+            Log.Progress($"[walk-forward {name}] {noTarget} score origins have no target inside the data; not emitted.");
         return new BacktestResult(rows, crossings, noTarget, sw.Elapsed);
     }
 }

@@ -1,3 +1,4 @@
+using Cbi.Workbench.IO;
 using Cbi.Workbench.Models;
 using Cbi.Workbench.Reporting;
 using Parquet;

@@ -1,3 +1,4 @@
+using Cbi.Workbench.IO;
 using System.Diagnostics;
 using System.Text.Json;
 
@@ -19,7 +20,7 @@ public static class Benchmark
         var samples = new double[repeats];
         for (var i = 0; i < repeats; i++)
         {
-            Console.Error.WriteLine($"[bench {name}] run {i + 1}/{repeats}");
+            Log.Progress($"[bench {name}] run {i + 1}/{repeats}");
             var sw = Stopwatch.StartNew();
             work();
             samples[i] = sw.Elapsed.TotalMilliseconds;
@@ -38,7 +39,7 @@ public static class Benchmark
             DateTime.UtcNow, notes ?? new Dictionary<string, string>());
         AtomicFile.WriteAllText(Path.Combine(Workbench.BenchDir, name + ".json"),
             JsonSerializer.Serialize(r, new JsonSerializerOptions { WriteIndented = true }));
-        Console.Error.WriteLine($"[bench {name}] median {median:F1} {unit} over {samples.Length} runs");
+        Log.Progress($"[bench {name}] median {median:F1} {unit} over {samples.Length} runs");
         return r;
     }
 

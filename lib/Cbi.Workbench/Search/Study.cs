@@ -1,3 +1,4 @@
+using Cbi.Workbench.IO;
 using System.Diagnostics;
 using System.Globalization;
 using DuckDB.NET.Data;
@@ -322,7 +323,7 @@ public sealed class Study : IDisposable
         c.ExecuteNonQuery();
     }
 
-    void Log(string line) { if (options.Progress) Console.Error.WriteLine($"[study {Name}] {line}"); }
+    void Log(string line) { if (options.Progress) IO.Log.Progress($"[study {Name}] {line}"); }
 
     /// <summary>Writes the trial history as CSV (small, reviewable, committed with the artifacts; the DuckDB
     /// file itself is git-ignored).</summary>
@@ -334,7 +335,7 @@ public sealed class Study : IDisposable
         foreach (var t in Load())
             lines.Add(string.Join(',', new[] { t.Number.ToString(inv), StateName(t.State), t.Value.ToString("R", inv), t.Seconds.ToString("F2", inv) }
                 .Concat(names.Select(n => t.Labels.GetValueOrDefault(n, "")))));
-        Reporting.AtomicFile.WriteAllText(path, string.Join('\n', lines) + "\n");
+        AtomicFile.WriteAllText(path, string.Join('\n', lines) + "\n");
     }
 
     public void Dispose()

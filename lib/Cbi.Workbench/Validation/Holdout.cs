@@ -1,3 +1,4 @@
+using Cbi.Workbench.IO;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Cbi.Workbench.Models;
@@ -49,7 +50,7 @@ public static class Holdout
         var text = File.Exists(path) ? File.ReadAllText(path) : "";
         if (text.Length > 0 && !text.EndsWith('\n')) text += "\n";
         AtomicFile.WriteAllText(path, text + JsonSerializer.Serialize(rec) + "\n");
-        Console.Error.WriteLine($"[holdout] read {rows.Length} rows {rec.FirstDate}…{rec.LastDate} recorded in {path}");
+        Log.Progress($"[holdout] read {rows.Length} rows {rec.FirstDate}…{rec.LastDate} recorded in {path}");
         return new HoldoutSet(frame, rows);
     }
 

@@ -1,3 +1,4 @@
+using Cbi.Workbench.IO;
 using System.Diagnostics;
 using System.Globalization;
 using Cbi.Workbench.Reporting;
@@ -21,7 +22,7 @@ public static class LightGbmBench
             var sw = Stopwatch.StartNew();
             using var m = LightGbmModel.Train(data, o, null, frame.FeatureNames);
             if (i >= 0) samples[i] = sw.Elapsed.TotalMilliseconds * 100.0 / m.BestIteration;
-            Console.Error.WriteLine($"[bench {name}] run {i + 2}/{repeats + 1}: {sw.Elapsed.TotalMilliseconds:F0} ms for {m.BestIteration} rounds{(i < 0 ? " (warm-up)" : "")}");
+            Log.Progress($"[bench {name}] run {i + 2}/{repeats + 1}: {sw.Elapsed.TotalMilliseconds:F0} ms for {m.BestIteration} rounds{(i < 0 ? " (warm-up)" : "")}");
         }
         var inv = CultureInfo.InvariantCulture;
         return Benchmark.Record(name, "ms per 100 rounds", samples, new Dictionary<string, string>

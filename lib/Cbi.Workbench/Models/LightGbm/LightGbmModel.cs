@@ -1,3 +1,4 @@
+using Cbi.Workbench.IO;
 using System.Text;
 using Cbi.Workbench.Reporting;
 
@@ -133,7 +134,7 @@ public sealed unsafe class LightGbmModel : IDisposable
         for (var it = 1; it <= options.Iterations; it++)
         {
             Native.Check(Native.LGBM_BoosterUpdateOneIter(training, out var finished), "LGBM_BoosterUpdateOneIter");
-            if (finished != 0) { Console.Error.WriteLine($"[lightgbm] no further split possible after round {it - 1}"); break; }
+            if (finished != 0) { Log.Progress($"[lightgbm] no further split possible after round {it - 1}"); break; }
             best = it;
             if (validSet == null) continue;
             Native.Check(Native.LGBM_BoosterGetEvalCounts(training, out var ne), "LGBM_BoosterGetEvalCounts");

@@ -1,3 +1,4 @@
+using Cbi.Workbench.IO;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;

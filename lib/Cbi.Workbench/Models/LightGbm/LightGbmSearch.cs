@@ -1,3 +1,4 @@
+using Cbi.Workbench.IO;
 using System.Diagnostics;
 using Cbi.Workbench.Evaluation;
 using Cbi.Workbench.Search;
@@ -110,7 +111,7 @@ public static class LightGbmSearch
             t.Report(step, v);
             t.PruneIfNeeded();
         }), profile.Trials) ?? throw new InvalidOperationException($"Study {study.Name} finished without a complete trial.");
-        Console.Error.WriteLine($"[lgbm search h={horizon}] best mean pinball {best.Value:G5} (trial {best.Number}) after {sw.Elapsed.TotalSeconds:F0} s");
+        Log.Progress($"[lgbm search h={horizon}] best mean pinball {best.Value:G5} (trial {best.Number}) after {sw.Elapsed.TotalSeconds:F0} s");
         return best;
     }
 
@@ -154,7 +155,7 @@ public static class LightGbmSearch
         foreach (var h in horizons)
         {
             var sw = Stopwatch.StartNew();
-            Console.Error.WriteLine($"[lgbm search] horizon {h}: {profile.Trials} trials, last {profile.MaxFolds} folds");
+            Log.Progress($"[lgbm search] horizon {h}: {profile.Trials} trials, last {profile.MaxFolds} folds");
             var best = Run(frame, foldsFor(h), h, profile, studyPath, seed);
             using var study = Study.OpenExisting($"lgbm-h{h}-{profile.Name}", studyPath, new StudyOptions { Progress = false, Seed = seed });
             study.ExportCsv(Path.Combine(outDir, $"study-h{h}.csv"));
@@ -162,7 +163,7 @@ public static class LightGbmSearch
             results.Add(new HorizonResult(h, best, OptionsFor(best.Params, profile, seed, refit: true), trials.Count(t => t.State != TrialState.Running),
                 trials.Count(t => t.State == TrialState.Pruned), sw.Elapsed.TotalSeconds));
         }
-        Reporting.AtomicFile.WriteAllText(Path.Combine(outDir, "best-params.json"), System.Text.Json.JsonSerializer.Serialize(
+        AtomicFile.WriteAllText(Path.Combine(outDir, "best-params.json"), System.Text.Json.JsonSerializer.Serialize(
             results.Select(r => new { horizon = r.Horizon, mean_pinball = r.Best.Value, trial = r.Best.Number, parameters = r.Best.Labels, trials = r.Trials, pruned = r.Pruned, seconds = Math.Round(r.Seconds, 1) }),
             new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         return results;

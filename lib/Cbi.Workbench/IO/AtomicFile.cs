@@ -1,8 +1,8 @@
-namespace Cbi.Workbench.Reporting;
+namespace Cbi.Workbench.IO;
 
 /// <summary>Writes a file so that readers see either the old content or the complete new one: the writer
 /// fills a temporary sibling, which is renamed over the target only when the writer returns.</summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     public static void Write(string path, Action<string> writeToTempPath)
     {
