@@ -10,6 +10,9 @@ public class NotebookGlobals
 
     /// <summary>Shows <paramref name="value"/> as a display_data output (text/html and text/plain, or the given
     /// mime types).</summary>
+    /// <param name="value">The value to show.</param>
+    /// <param name="mimeTypes">Mime types to produce; none = text/html and text/plain.</param>
+    /// <exception cref="InvalidOperationException">Called outside a running cell.</exception>
     public void display(object? value, params string[] mimeTypes)
     {
         var collector = Collector ?? throw new InvalidOperationException("display() called outside a running cell.");

@@ -21,11 +21,22 @@ public sealed record NotebookRunOptions
 }
 
 /// <summary>Per-cell timing and status of a run.</summary>
+/// <param name="Cell">1-based cell number, counting every cell of the notebook (markdown included).</param>
+/// <param name="Kernel">The cell's kernel (csharp for every cell that ran).</param>
+/// <param name="Ok">False when the cell failed to compile or threw.</param>
+/// <param name="Elapsed">Wall-clock time of the cell.</param>
 public sealed record CellRun(int Cell, string Kernel, bool Ok, TimeSpan Elapsed);
 
+/// <summary>Outcome of <see cref="NotebookRunner.Run(string, NotebookRunOptions?)"/>.</summary>
+/// <param name="NotebookPath">Full path of the notebook that ran.</param>
+/// <param name="Executed">The notebook with outputs, execution counts and cell times.</param>
+/// <param name="Cells">One entry per code cell, in order (markdown and raw cells are not listed).</param>
+/// <param name="Wall">Wall-clock time of the whole run.</param>
 public sealed record NotebookRunResult(string NotebookPath, Notebook Executed, IReadOnlyList<CellRun> Cells, TimeSpan Wall)
 {
+    /// <summary>Number of code cells run.</summary>
     public int CellsRun => Cells.Count;
+    /// <summary>Number of code cells that failed.</summary>
     public int CellsFailed => Cells.Count(c => !c.Ok);
     /// <summary>dotnet-repl's convention: 2 when any cell failed, else 0.</summary>
     public int ExitCode => CellsFailed > 0 ? 2 : 0;
@@ -43,6 +54,11 @@ public static class NotebookRunner
     static readonly SemaphoreSlim oneRunAtATime = new(1, 1);
 
     /// <summary>Runs the notebook and writes the executed .ipynb to <paramref name="outputPath"/> atomically.</summary>
+    /// <param name="notebookPath">The .dib or .ipynb to run.</param>
+    /// <param name="outputPath">Where the executed notebook is written; its extension selects the format (.ipynb keeps outputs).</param>
+    /// <param name="options">Inputs and progress writer; null = none and standard error.</param>
+    /// <exception cref="NotebookFormatException">The notebook is missing, malformed or not runnable headless (see the
+    /// class summary), or <paramref name="outputPath"/> has neither .dib nor .ipynb extension (found after the run).</exception>
     public static NotebookRunResult Run(string notebookPath, string outputPath, NotebookRunOptions? options = null)
     {
         var result = Run(notebookPath, options);
@@ -50,7 +66,12 @@ public static class NotebookRunner
         return result;
     }
 
-    /// <summary>Runs the notebook and returns the executed notebook (outputs, execution counts, cell times).</summary>
+    /// <summary>Runs the notebook and returns the executed notebook (outputs, execution counts, cell times). Cell
+    /// failures are recorded as error outputs, not thrown. Runs are serialised process-wide; the working directory,
+    /// console writers and CBI_INPUT_* variables are restored afterwards.</summary>
+    /// <param name="notebookPath">The .dib or .ipynb to run.</param>
+    /// <param name="options">Inputs and progress writer; null = none and standard error.</param>
+    /// <exception cref="NotebookFormatException">The notebook is missing, malformed or not runnable headless (see the class summary).</exception>
     public static NotebookRunResult Run(string notebookPath, NotebookRunOptions? options = null)
     {
         options ??= new NotebookRunOptions();

@@ -5,12 +5,14 @@ namespace Cbi.Workbench.Data;
 /// late, never early.</summary>
 public static class Availability
 {
+    /// <summary>The first Monday–Friday strictly after <paramref name="d"/> (holidays are not skipped).</summary>
     public static DateOnly NextWeekday(DateOnly d)
     {
         do d = d.AddDays(1); while (d.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday);
         return d;
     }
 
+    /// <summary><paramref name="d"/> itself if it is a Monday–Friday, otherwise the following Monday.</summary>
     public static DateOnly OnOrNextWeekday(DateOnly d) =>
         d.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? NextWeekday(d) : d;
 
@@ -23,10 +25,13 @@ public static class Availability
     /// <paramref name="date"/>: the same day for markets that close with or before ZL, the next weekday for those in
     /// <see cref="ClosesAfterZl"/> (so no feature knows a move made after the ZL close it forecasts from). The one
     /// place this rule lives: the warehouse (VIX), <c>Snapshot.Bars</c> and the feature builder all apply it.</summary>
+    /// <param name="symbol">Warehouse symbol (case-sensitive), e.g. ZL, CL, VIX.</param>
+    /// <param name="date">Trading date of the close.</param>
     public static DateOnly DailyClose(string symbol, DateOnly date) => ClosesAfterZl.Contains(symbol) ? NextWeekday(date) : date;
 
     /// <summary>FRED daily series (DGS10, DEXBZUS), Yahoo FX (USDMYR) and the Refinitiv panel: the value of
-    /// day d is published after the US close of d at the earliest → usable the next business day.</summary>
+    /// day d is published after the US close of d at the earliest → usable the next business day (the next weekday;
+    /// holidays are not skipped).</summary>
     public static DateOnly NextBusinessDay(DateOnly d) => NextWeekday(d);
 
     /// <summary>EIA daily spot prices (WTI, Brent) are released weekly (Wednesday) for the week before, so the
@@ -40,6 +45,7 @@ public static class Availability
     /// <summary>World Bank Pink Sheet month m: published in the first days of month m+1 (the vendored file,
     /// updated 2025-11-04, ends with 2025M10). Rule: usable from the 10th of the following month, or the next
     /// weekday if that is a weekend.</summary>
+    /// <param name="month">Any date in month m (only its year and month are used).</param>
     public static DateOnly PinkSheet(DateOnly month) => OnOrNextWeekday(new DateOnly(month.Year, month.Month, 1).AddMonths(1).AddDays(9));
 
     /// <summary>CFTC COT as-of date (normally Tuesday) → release date (3:30 p.m. ET, after the ZL close): the Friday
@@ -115,6 +121,8 @@ public static class Availability
 
     /// <summary>The first date in <paramref name="tradingDays"/> (sorted) strictly after <paramref name="d"/>;
     /// beyond the calendar, the next weekday.</summary>
+    /// <param name="tradingDays">Trading days, ascending.</param>
+    /// <param name="d">The date to step from.</param>
     public static DateOnly NextTradingDay(IReadOnlyList<DateOnly> tradingDays, DateOnly d)
     {
         var i = CountOnOrBefore(tradingDays, x => x, d);

@@ -7,7 +7,10 @@ namespace Cbi.Workbench.Data;
 /// <summary>Tables and charts of 01-export: the quality report, which sources exist when, ZL with its roll days.</summary>
 public static class DataReports
 {
-    /// <summary>Quality findings, errors first (what the export gate looks at).</summary>
+    /// <summary>Quality findings, errors first (what the export gate looks at), then by symbol and date.</summary>
+    /// <param name="snapshot">The snapshot whose <see cref="Snapshot.Quality"/> findings are listed.</param>
+    /// <returns>One row per finding; string columns severity, check, symbol, date (yyyy-MM-dd, empty when the finding
+    /// has no date), detail, source.</returns>
     public static DataFrame QualityTable(Snapshot snapshot)
     {
         var q = snapshot.Quality.OrderBy(f => f.Severity == "error" ? 0 : 1).ThenBy(f => f.Symbol, StringComparer.Ordinal).ThenBy(f => f.Date).ToList();
@@ -20,7 +23,8 @@ public static class DataReports
             new StringDataFrameColumn("source", q.Select(f => f.Source)));
     }
 
-    /// <summary>Counts per severity and check, e.g. "0 errors, 66 warnings (gap 20, …)".</summary>
+    /// <summary>Counts per severity and check, e.g. "0 errors, 66 warnings (gap 20, …)"; checks in descending count.</summary>
+    /// <param name="snapshot">The snapshot whose <see cref="Snapshot.Quality"/> findings are counted.</param>
     public static string QualitySummary(Snapshot snapshot)
     {
         var q = snapshot.Quality;
@@ -28,7 +32,9 @@ public static class DataReports
         return $"{q.Count(f => f.Severity == "error")} errors, {q.Count(f => f.Severity == "warning")} warnings ({string.Join(", ", byCheck)})";
     }
 
-    /// <summary>One row per symbol/series/COT market, one marker per month that has at least one value.</summary>
+    /// <summary>One row per symbol/series/COT market (plus the WASDE calendar), one marker per month that has at
+    /// least one value in <paramref name="snapshot"/> (so as-of cuts show).</summary>
+    /// <param name="snapshot">The snapshot to chart.</param>
     public static GenericChart CoverageChart(Snapshot snapshot)
     {
         static IEnumerable<DateTime> Months(IEnumerable<DateOnly> dates) =>
@@ -47,7 +53,11 @@ public static class DataReports
             .Titled("Source coverage (one mark per month with data)");
     }
 
-    /// <summary>The quoted ZL close (the target series) and the back-adjusted one, roll days marked.</summary>
+    /// <summary>The quoted ZL close (the target series) and the back-adjusted one (ZL_BACKADJ), in US cents per
+    /// pound, roll days marked.</summary>
+    /// <param name="snapshot">The snapshot to chart (symbols ZL and ZL_BACKADJ are required).</param>
+    /// <param name="from">First date shown; null = the whole history.</param>
+    /// <exception cref="KeyNotFoundException">The snapshot has no ZL or ZL_BACKADJ symbol.</exception>
     public static GenericChart ZlRollChart(Snapshot snapshot, DateOnly? from = null)
     {
         var start = from ?? DateOnly.MinValue;

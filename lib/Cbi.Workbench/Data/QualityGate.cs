@@ -1,6 +1,13 @@
 namespace Cbi.Workbench.Data;
 
 /// <summary>One quality finding. Severity "error" stops the export; "warning" is shown and kept.</summary>
+/// <param name="Check">Check name: duplicate_date, non_monotonic_date, gap, stale_bar, stale_run, non_positive_price,
+/// ohlc_inconsistent, flat_bar, spike, extreme_move or intraday_last_bar.</param>
+/// <param name="Severity">"error" or "warning".</param>
+/// <param name="Symbol">Symbol or series name checked.</param>
+/// <param name="Source">Source tag or file of the checked series.</param>
+/// <param name="Date">The bar the finding is about (the first one for summary findings); null when there is none.</param>
+/// <param name="Detail">Human-readable description (prefixed "acknowledged:" for accepted errors).</param>
 public sealed record QualityFinding(string Check, string Severity, string Symbol, string Source, DateOnly? Date, string Detail);
 
 /// <summary>Checks a daily price series (in source order) before it enters the export.
@@ -14,11 +21,16 @@ public sealed record QualityFinding(string Check, string Severity, string Symbol
 /// and year) and a suspected intraday last bar.</summary>
 public static class QualityGate
 {
+    /// <summary>Thresholds of <see cref="Check"/>; the defaults are those the warehouse build uses.</summary>
     public sealed record Options
     {
+        /// <summary>A gap of more than this many missing weekdays between consecutive bars is a warning (default 3).</summary>
         public int WarnGapBusinessDays { get; init; } = 3;
+        /// <summary>A gap of more than this many missing weekdays between consecutive bars is an error (default 20).</summary>
         public int ErrorGapBusinessDays { get; init; } = 20;
+        /// <summary>This many identical consecutive bars (all of OHLCV equal) make an error (default 5); two already give a warning.</summary>
         public int ErrorStaleRun { get; init; } = 5;
+        /// <summary>Extreme-move threshold in multiples of the trailing σ of daily close-to-close log returns (default 8).</summary>
         public double SigmaLimit { get; init; } = 8;
         /// <summary>Trailing window of log returns for σ (at least 60 are needed before σ is trusted).</summary>
         public int SigmaWindow { get; init; } = 250;
@@ -39,6 +51,12 @@ public static class QualityGate
             "(Quandl #2 1202) and falls back next day: an expiring-contract print in delivery; kept as quoted, use ZS with care at expiries",
     };
 
+    /// <summary>Runs every check of the class summary on one series.</summary>
+    /// <param name="symbol">Symbol reported in the findings and key into <see cref="Options.KnownNonPositive"/> and <see cref="Options.Acknowledged"/>.</param>
+    /// <param name="source">Source tag reported in the findings.</param>
+    /// <param name="bars">The bars in source order (not re-sorted: out-of-order dates are themselves a finding).</param>
+    /// <param name="options">Thresholds; null = the defaults.</param>
+    /// <returns>The findings grouped by check (not sorted by date); acknowledged errors come back as warnings.</returns>
     public static List<QualityFinding> Check(string symbol, string source, IReadOnlyList<Bar> bars, Options? options = null)
     {
         var o = options ?? new Options();

@@ -5,11 +5,18 @@ namespace Cbi.Workbench.Data;
 
 /// <summary>Raised for any defect in a raw input: names the file, the 1-based line and the column so that the
 /// person fixing it can open the file at the right place.</summary>
+/// <param name="file">The file, relative to the repository (e.g. <c>data/raw/…</c>).</param>
+/// <param name="line">1-based physical line; 0 when the defect concerns the whole file (missing, hash mismatch).</param>
+/// <param name="column">Column name, or null when the defect is not tied to one column.</param>
+/// <param name="problem">What is wrong; appended to the message.</param>
 public sealed class RawDataException(string file, int line, string? column, string problem)
     : Exception($"{file}: line {line}{(column is null ? "" : $", column '{column}'")}: {problem}")
 {
+    /// <summary>The file, relative to the repository (e.g. <c>data/raw/…</c>).</summary>
     public string File { get; } = file;
+    /// <summary>1-based physical line of the defect; 0 when it concerns the whole file.</summary>
     public int Line { get; } = line;
+    /// <summary>Column name of the defect, or null when it is not tied to one column.</summary>
     public string? Column { get; } = column;
 }
 

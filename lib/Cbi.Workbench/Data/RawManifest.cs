@@ -6,6 +6,13 @@ using Cbi.Workbench.Reporting;
 namespace Cbi.Workbench.Data;
 
 /// <summary>One vendored raw file: where it came from (data/raw/PROVENANCE.md) and its SHA-256.</summary>
+/// <param name="Path">Path relative to data/raw, '/'-separated (e.g. <c>yahoo_commodities_ubitron/Soybean Oil.csv</c>).</param>
+/// <param name="Repo">Upstream GitHub repository (owner/name).</param>
+/// <param name="Commit">Upstream commit the file was taken from.</param>
+/// <param name="RepoPath">Path of the file in the upstream repository.</param>
+/// <param name="Licence">Licence as stated upstream (often "not stated").</param>
+/// <param name="Units">Units of the file's values, e.g. "US cents/lb", "USD/bbl", "contracts".</param>
+/// <param name="Sha256">Lower-case hex SHA-256 of the file's bytes.</param>
 public sealed record RawFile(string Path, string Repo, string Commit, string RepoPath, string Licence, string Units, string Sha256);
 
 /// <summary>data/raw/MANIFEST.tsv: the provenance facts of every vendored file plus its hash. The facts are
@@ -13,6 +20,7 @@ public sealed record RawFile(string Path, string Repo, string Commit, string Rep
 /// files' current hashes, <see cref="Verify"/> checks the files against the committed manifest.</summary>
 public static class RawManifest
 {
+    /// <summary>File name of the manifest inside the raw directory: <c>MANIFEST.tsv</c>.</summary>
     public const string FileName = "MANIFEST.tsv";
     static readonly string[] Columns = ["path", "repo", "commit", "repo_path", "licence", "units", "sha256"];
 
@@ -82,6 +90,9 @@ public static class RawManifest
 
     /// <summary>The manifest entries from the provenance facts and the files' current hashes. A fact without
     /// a file, or a .csv under data/raw without a fact, is an error (the manifest must describe everything).</summary>
+    /// <param name="rawDir">The raw data directory (data/raw).</param>
+    /// <exception cref="RawDataException">A file named by the provenance facts is missing.</exception>
+    /// <exception cref="InvalidDataException">A .csv under <paramref name="rawDir"/> has no provenance facts.</exception>
     public static IReadOnlyList<RawFile> FromProvenance(string rawDir)
     {
         var entries = new List<RawFile>();
@@ -99,7 +110,11 @@ public static class RawManifest
         return entries;
     }
 
-    /// <summary>Regenerates data/raw/MANIFEST.tsv (atomically).</summary>
+    /// <summary>Regenerates data/raw/MANIFEST.tsv (atomically) from <see cref="FromProvenance"/>.</summary>
+    /// <param name="rawDir">The raw data directory; null = <see cref="Workbench.RawDir"/>.</param>
+    /// <returns>The full path of the written manifest.</returns>
+    /// <exception cref="RawDataException">A file named by the provenance facts is missing.</exception>
+    /// <exception cref="InvalidDataException">A .csv under the raw directory has no provenance facts.</exception>
     public static string Write(string? rawDir = null)
     {
         rawDir ??= Workbench.RawDir;
@@ -112,7 +127,11 @@ public static class RawManifest
         return path;
     }
 
-    /// <summary>Reads the committed manifest.</summary>
+    /// <summary>Reads the committed manifest (blank lines skipped).</summary>
+    /// <param name="rawDir">The raw data directory; null = <see cref="Workbench.RawDir"/>.</param>
+    /// <returns>The entries in file order.</returns>
+    /// <exception cref="RawDataException">The manifest is missing, its header is not the expected one, or a line
+    /// does not have 7 tab-separated fields.</exception>
     public static IReadOnlyList<RawFile> Read(string? rawDir = null)
     {
         rawDir ??= Workbench.RawDir;
@@ -135,6 +154,10 @@ public static class RawManifest
 
     /// <summary>Checks that every manifest file exists and has its recorded SHA-256; throws naming the first
     /// missing or changed file. Returns the data version: SHA-256 of the manifest text.</summary>
+    /// <param name="rawDir">The raw data directory; null = <see cref="Workbench.RawDir"/>.</param>
+    /// <returns>The data version (<see cref="DataVersion"/>), lower-case hex.</returns>
+    /// <exception cref="RawDataException">The manifest is missing or malformed, or a listed file is missing or its
+    /// SHA-256 differs.</exception>
     public static string Verify(string? rawDir = null)
     {
         rawDir ??= Workbench.RawDir;
@@ -151,6 +174,9 @@ public static class RawManifest
     }
 
     /// <summary>SHA-256 of MANIFEST.tsv: changes exactly when any raw file or its provenance changes.</summary>
+    /// <param name="rawDir">The raw data directory; null = <see cref="Workbench.RawDir"/>.</param>
+    /// <returns>Lower-case hex SHA-256 of the manifest's bytes.</returns>
+    /// <exception cref="FileNotFoundException">The manifest does not exist.</exception>
     public static string DataVersion(string? rawDir = null) =>
         Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(rawDir ?? Workbench.RawDir, FileName))));
 

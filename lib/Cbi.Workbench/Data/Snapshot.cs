@@ -13,7 +13,9 @@ namespace Cbi.Workbench.Data;
 /// The whole warehouse is read once per file version and shared by all snapshots of it.</summary>
 public sealed class Snapshot
 {
+    /// <summary>The as-of date (the forecaster stands after that day's ZL close); null = everything in the warehouse.</summary>
     public DateOnly? AsOf { get; }
+    /// <summary>Raw data version the warehouse was built from (SHA-256 of data/raw/MANIFEST.tsv, see <see cref="RawManifest.DataVersion"/>).</summary>
     public string DataVersion { get; }
     readonly Full full;
     readonly Dictionary<string, IReadOnlyList<Bar>> bars = new(StringComparer.Ordinal);
@@ -43,6 +45,9 @@ public sealed class Snapshot
 
     /// <summary>A World Bank Pink Sheet monthly series (nominal USD; Date = first day of the month), only values
     /// with AvailableDate ≤ as-of (rule: the 10th of the following month, see <see cref="Availability.PinkSheet"/>).</summary>
+    /// <param name="code">A Pink Sheet code from <see cref="MonthlyNames"/> (case-sensitive).</param>
+    /// <returns>Observations ascending by month.</returns>
+    /// <exception cref="KeyNotFoundException"><paramref name="code"/> is not in the warehouse.</exception>
     public IReadOnlyList<Observation> Monthly(string code) =>
         monthly.TryGetValue(code, out var m) ? m : throw new KeyNotFoundException($"no Pink Sheet code '{code}'; known: {string.Join(", ", MonthlyNames)}.");
 
@@ -50,24 +55,37 @@ public sealed class Snapshot
     /// <see cref="InvalidDataException"/> naming the file when the warehouse is stale — built by other code (its
     /// build_info.build_code) or from raw files whose MANIFEST.tsv has changed since — rather than hand out data made
     /// by old rules; rebuild with <c>cbi warehouse</c>, or load through <see cref="Warehouse.EnsureBuilt"/>.</summary>
+    /// <param name="warehousePath">The DuckDB file; null = <see cref="Workbench.WarehousePath"/>.</param>
+    /// <param name="asOf">The as-of date; null = no cut.</param>
+    /// <exception cref="FileNotFoundException">There is no warehouse file.</exception>
+    /// <exception cref="InvalidDataException">The warehouse is stale (see above).</exception>
     public static Snapshot Load(string? warehousePath = null, DateOnly? asOf = null) =>
         new(Full.Get(warehousePath ?? Workbench.WarehousePath), asOf);
 
+    /// <summary>Price symbols in the warehouse (ordinal order), e.g. ZL, ZL_BACKADJ, ZS, CL, ZL2; keys of <see cref="Bars"/>.</summary>
     public IReadOnlyList<string> Symbols => full.Bars.Keys.Order(StringComparer.Ordinal).ToArray();
+    /// <summary>Daily series names (ordinal order): DGS10, DEXBZUS, VIX, …; keys of <see cref="Series"/>.</summary>
     public IReadOnlyList<string> SeriesNames => full.Series.Keys.Order(StringComparer.Ordinal).ToArray();
+    /// <summary>COT market names (ordinal order): SBM, SBO, SOYBEANS; keys of <see cref="Cot"/>.</summary>
     public IReadOnlyList<string> CotMarkets => full.Cot.Keys.Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>Daily bars of a symbol, ascending, those usable at the as-of ZL close:
     /// <c>Availability.DailyClose(symbol, Date) ≤ as-of</c> (Date ≤ as-of; Date &lt; as-of for CL, HO, BZ, DX, …).</summary>
+    /// <param name="symbol">A symbol from <see cref="Symbols"/> (case-sensitive).</param>
+    /// <exception cref="KeyNotFoundException"><paramref name="symbol"/> is not in the warehouse.</exception>
     public IReadOnlyList<Bar> Bars(string symbol) =>
         bars.TryGetValue(symbol, out var b) ? b : throw new KeyNotFoundException($"no symbol '{symbol}'; known: {string.Join(", ", Symbols)}.");
 
     /// <summary>Values of a series (DGS10, DEXBZUS, VIX, WTI_SPOT, BRENT_SPOT, USDMYR, RIN_D4), ascending by
     /// date, only those with AvailableDate ≤ as-of.</summary>
+    /// <param name="name">A name from <see cref="SeriesNames"/> (case-sensitive).</param>
+    /// <exception cref="KeyNotFoundException"><paramref name="name"/> is not in the warehouse.</exception>
     public IReadOnlyList<Observation> Series(string name) =>
         series.TryGetValue(name, out var s) ? s : throw new KeyNotFoundException($"no series '{name}'; known: {string.Join(", ", SeriesNames)}.");
 
     /// <summary>COT rows of a market (SBO, SOYBEANS, SBM), ascending by as-of date, AvailableDate ≤ as-of.</summary>
+    /// <param name="market">A market from <see cref="CotMarkets"/> (case-sensitive).</param>
+    /// <exception cref="KeyNotFoundException"><paramref name="market"/> is not in the warehouse.</exception>
     public IReadOnlyList<CotRow> Cot(string market) =>
         cot.TryGetValue(market, out var c) ? c : throw new KeyNotFoundException($"no COT market '{market}'; known: {string.Join(", ", CotMarkets)}.");
 

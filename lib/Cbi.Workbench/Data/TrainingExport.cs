@@ -11,16 +11,44 @@ namespace Cbi.Workbench.Data;
 /// it are absent and a target whose target date is after it is null (not yet known).</summary>
 public static class TrainingExport
 {
+    /// <summary>The manifest JSON written beside an export (snake_case property names).</summary>
+    /// <param name="File">File name (no directory) of the Parquet file it describes.</param>
+    /// <param name="Rows">Number of rows (ZL trading days).</param>
+    /// <param name="FirstDate">First row date; null when the export is empty.</param>
+    /// <param name="LastDate">Last row date; null when the export is empty.</param>
+    /// <param name="Columns">Column names in file order: date, close, is_roll_day, ret_fwd_&lt;N&gt;d for each of
+    /// <see cref="Warehouse.TargetHorizons"/>, then target_date_&lt;N&gt;d for each.</param>
+    /// <param name="Sha256">Lower-case hex SHA-256 of the Parquet file.</param>
+    /// <param name="DataVersion">Raw data version of the warehouse it came from (<see cref="RawManifest.DataVersion"/>).</param>
+    /// <param name="AsOf">The as-of date of a point-in-time export; null for the full history.</param>
+    /// <param name="PriceSeries">Description of the price series in the close column.</param>
+    /// <param name="QualityWarnings">Number of quality warnings in the warehouse at export time (errors refuse the export).</param>
     public sealed record ExportManifest(string File, long Rows, DateOnly? FirstDate, DateOnly? LastDate, string[] Columns,
         string Sha256, string DataVersion, DateOnly? AsOf, string PriceSeries, int QualityWarnings);
 
+    /// <summary>Default export path: &lt;profile dir&gt;/export/training.parquet, or training_asof_yyyy-MM-dd.parquet
+    /// with an as-of date.</summary>
+    /// <param name="asOf">The as-of date; null = full history.</param>
+    /// <exception cref="ArgumentException">The active profile is invalid (see <see cref="Workbench.Profile"/>).</exception>
     public static string DefaultPath(DateOnly? asOf = null) =>
         Path.Combine(Workbench.ProfileDir, "export", asOf is { } d ? $"training_asof_{d:yyyy-MM-dd}.parquet" : "training.parquet");
 
+    /// <summary>The manifest path of an export: its extension replaced by <c>.manifest.json</c>.</summary>
+    /// <param name="parquetPath">Path of the Parquet file.</param>
     public static string ManifestPath(string parquetPath) => Path.ChangeExtension(parquetPath, ".manifest.json");
 
     /// <summary>Writes the export (building the warehouse first if it is missing or stale). Fails, writing
-    /// nothing, if the quality gate has errors.</summary>
+    /// nothing, if the quality gate has errors. Columns: date, close (quoted ZL, US cents per pound), is_roll_day,
+    /// ret_fwd_&lt;N&gt;d = ln(close[t+N] / close[t]) over N ZL trading days, target_date_&lt;N&gt;d, for N in
+    /// <see cref="Warehouse.TargetHorizons"/>; rows ascending by date.</summary>
+    /// <param name="outPath">The Parquet file; null = <see cref="DefaultPath"/>(<paramref name="asOf"/>).</param>
+    /// <param name="asOf">Point-in-time cut: rows after it are dropped and targets whose target date is after it are
+    /// null; null = full history.</param>
+    /// <param name="warehousePath">The DuckDB warehouse; null = <see cref="Workbench.WarehousePath"/>.</param>
+    /// <param name="log">Progress lines; null = <see cref="Log.Writer"/>.</param>
+    /// <returns>The manifest written beside the file.</returns>
+    /// <exception cref="InvalidDataException">The warehouse has quality errors.</exception>
+    /// <exception cref="RawDataException">A raw file is missing, changed or malformed (while ensuring the warehouse).</exception>
     public static ExportManifest Write(string? outPath = null, DateOnly? asOf = null, string? warehousePath = null, TextWriter? log = null)
     {
         log ??= Log.Writer;
@@ -105,6 +133,9 @@ public static class TrainingExport
     /// <summary>Reads an export's manifest and checks it describes the Parquet file beside it (name and SHA-256).
     /// Throws <see cref="InvalidDataException"/> naming the file when the manifest is missing (an incomplete
     /// export) or does not match; returns the manifest otherwise. Consumers of an export read it through this.</summary>
+    /// <param name="parquetPath">Path of the Parquet file.</param>
+    /// <exception cref="FileNotFoundException">The Parquet file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The manifest is missing, empty, names another file or has another SHA-256.</exception>
     public static ExportManifest Verify(string parquetPath)
     {
         var full = Path.GetFullPath(parquetPath);

@@ -12,12 +12,28 @@ namespace Cbi.Workbench.Data;
 /// zl_roll, zl_daily, zl_targets, quality_report, raw_manifest, build_info.</para></summary>
 public static class Warehouse
 {
+    /// <summary>What <see cref="Build"/> produced.</summary>
+    /// <param name="Path">Full path of the written warehouse file.</param>
+    /// <param name="DataVersion">Raw data version it was built from (<see cref="RawManifest.DataVersion"/>).</param>
+    /// <param name="MarketRows">Rows written to market_daily from the sources (excluding the derived ZL_BACKADJ rows).</param>
+    /// <param name="SeriesRows">Rows written to series_daily.</param>
+    /// <param name="CotRows">Rows written to cot_weekly.</param>
+    /// <param name="Errors">Quality findings with severity "error".</param>
+    /// <param name="Warnings">Quality findings with severity "warning".</param>
+    /// <param name="Seconds">Wall-clock build time, seconds.</param>
     public sealed record BuildReport(string Path, string DataVersion, long MarketRows, long SeriesRows, long CotRows,
         int Errors, int Warnings, double Seconds);
 
     /// <summary>Horizons (ZL trading days) of the targets ret_fwd_&lt;N&gt;d / target_date_&lt;N&gt;d.</summary>
     public static readonly int[] TargetHorizons = [1, 5, 20, 21, 63, 126, 252];
 
+    /// <summary>Builds the warehouse unconditionally (see the class summary). Quality errors are recorded in
+    /// quality_report, not thrown: the export refuses them later.</summary>
+    /// <param name="rawDir">The raw data directory; null = <see cref="Workbench.RawDir"/>.</param>
+    /// <param name="warehousePath">The DuckDB file to (re)place; null = <see cref="Workbench.WarehousePath"/>.</param>
+    /// <param name="log">Progress lines; null = <see cref="Log.Writer"/>.</param>
+    /// <exception cref="RawDataException">A raw file is missing, changed (hash mismatch) or malformed, or two
+    /// sources of the same series disagree.</exception>
     public static BuildReport Build(string? rawDir = null, string? warehousePath = null, TextWriter? log = null)
     {
         rawDir ??= Workbench.RawDir;
@@ -82,7 +98,12 @@ public static class Warehouse
     internal static string BuildCode => typeof(Warehouse).Assembly.ManifestModule.ModuleVersionId.ToString("N");
 
     /// <summary>Builds the warehouse unless it exists and was built from the current raw data version by this
-    /// build of the code.</summary>
+    /// build of the code (an unreadable warehouse is rebuilt too).</summary>
+    /// <param name="rawDir">The raw data directory; null = <see cref="Workbench.RawDir"/>.</param>
+    /// <param name="warehousePath">The DuckDB file; null = <see cref="Workbench.WarehousePath"/>.</param>
+    /// <param name="log">Progress lines; null = <see cref="Log.Writer"/>.</param>
+    /// <returns><paramref name="warehousePath"/> (or the default path), now current.</returns>
+    /// <exception cref="RawDataException">A raw file is missing, changed or malformed (see <see cref="Build"/>).</exception>
     public static string EnsureBuilt(string? rawDir = null, string? warehousePath = null, TextWriter? log = null)
     {
         rawDir ??= Workbench.RawDir;

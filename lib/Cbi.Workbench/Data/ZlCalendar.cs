@@ -7,6 +7,14 @@ public static class ZlCalendar
 {
     static readonly (char Code, int Month)[] Months = [('F', 1), ('H', 3), ('K', 5), ('N', 7), ('Q', 8), ('U', 9), ('V', 10), ('Z', 12)];
 
+    /// <summary>All ZL contracts of the years <paramref name="fromYear"/>…<paramref name="toYear"/> (inclusive), eight
+    /// per year in year then month order, each with its last trading day: the latest business day strictly before the
+    /// 15th of the contract month.</summary>
+    /// <param name="fromYear">First contract year (four digits).</param>
+    /// <param name="toYear">Last contract year; an empty list when it is before <paramref name="fromYear"/>.</param>
+    /// <param name="tradingDays">ZL trading days, ascending. Inside their range a business day is a trading day;
+    /// outside it (or when the list is empty) any weekday.</param>
+    /// <returns>8 × (toYear − fromYear + 1) contracts.</returns>
     public static List<ZlContract> Contracts(int fromYear, int toYear, IReadOnlyList<DateOnly> tradingDays)
     {
         var first = tradingDays.Count > 0 ? tradingDays[0] : DateOnly.MaxValue;

@@ -7,6 +7,10 @@ namespace Cbi.Workbench.Evaluation;
 /// (MAPE, sMAPE) are returned in percent.</summary>
 public static class Metrics
 {
+    /// <summary>Mean absolute error, mean |y − f|, in the units of the inputs.</summary>
+    /// <param name="actual">Outcomes y.</param>
+    /// <param name="forecast">Point forecasts f, same length.</param>
+    /// <exception cref="ArgumentException">Lengths differ, the lists are empty, or a value is NaN.</exception>
     public static double Mae(IReadOnlyList<double> actual, IReadOnlyList<double> forecast)
     {
         Check(actual, forecast);
@@ -15,6 +19,10 @@ public static class Metrics
         return s / actual.Count;
     }
 
+    /// <summary>Root mean squared error, √mean (y − f)², in the units of the inputs.</summary>
+    /// <param name="actual">Outcomes y.</param>
+    /// <param name="forecast">Point forecasts f, same length.</param>
+    /// <exception cref="ArgumentException">Lengths differ, the lists are empty, or a value is NaN.</exception>
     public static double Rmse(IReadOnlyList<double> actual, IReadOnlyList<double> forecast)
     {
         Check(actual, forecast);
@@ -23,7 +31,10 @@ public static class Metrics
         return Math.Sqrt(s / actual.Count);
     }
 
-    /// <summary>Mean absolute percentage error, 100·mean(|y−f|/|y|). Undefined for y = 0 (throws).</summary>
+    /// <summary>Mean absolute percentage error, 100·mean(|y−f|/|y|), in percent. Undefined for y = 0 (throws).</summary>
+    /// <param name="actual">Outcomes y (non-zero; use prices, not returns).</param>
+    /// <param name="forecast">Point forecasts f, same length.</param>
+    /// <exception cref="ArgumentException">Lengths differ, the lists are empty, a value is NaN, or some y is 0.</exception>
     public static double Mape(IReadOnlyList<double> actual, IReadOnlyList<double> forecast)
     {
         Check(actual, forecast);
@@ -36,8 +47,11 @@ public static class Metrics
         return 100 * s / actual.Count;
     }
 
-    /// <summary>Symmetric MAPE as in Hyndman &amp; Koehler (2006): 100·mean(2|y−f|/(|y|+|f|)); pairs with
+    /// <summary>Symmetric MAPE as in Hyndman &amp; Koehler (2006): 100·mean(2|y−f|/(|y|+|f|)), in percent (0–200); pairs with
     /// y = f = 0 count as 0.</summary>
+    /// <param name="actual">Outcomes y.</param>
+    /// <param name="forecast">Point forecasts f, same length.</param>
+    /// <exception cref="ArgumentException">Lengths differ, the lists are empty, or a value is NaN.</exception>
     public static double Smape(IReadOnlyList<double> actual, IReadOnlyList<double> forecast)
     {
         Check(actual, forecast);
@@ -52,6 +66,14 @@ public static class Metrics
 
     /// <summary>Mean absolute scaled error (Hyndman &amp; Koehler 2006): MAE divided by the in-sample MAE of
     /// the no-change forecast at lag <paramref name="seasonLag"/> on <paramref name="inSample"/>.</summary>
+    /// <param name="actual">Outcomes y.</param>
+    /// <param name="forecast">Point forecasts f, same length.</param>
+    /// <param name="inSample">The training series the scale is computed on (no NaN).</param>
+    /// <param name="seasonLag">Lag of the no-change forecast, ≥ 1 (1 = random walk).</param>
+    /// <returns>Unit-free ratio; &lt; 1 means better than the in-sample no-change forecast.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="seasonLag"/> &lt; 1.</exception>
+    /// <exception cref="ArgumentException"><paramref name="inSample"/> has ≤ seasonLag values, a NaN, or zero no-change
+    /// error; or <paramref name="actual"/>/<paramref name="forecast"/> differ in length, are empty or hold NaN.</exception>
     public static double Mase(IReadOnlyList<double> actual, IReadOnlyList<double> forecast, IReadOnlyList<double> inSample, int seasonLag = 1)
     {
         if (seasonLag < 1) throw new ArgumentOutOfRangeException(nameof(seasonLag), seasonLag, "must be ≥ 1.");
@@ -69,7 +91,12 @@ public static class Metrics
         return Mae(actual, forecast) / scale;
     }
 
-    /// <summary>Pinball (quantile) loss of one quantile forecast q at level tau for outcome y.</summary>
+    /// <summary>Pinball (quantile) loss of one quantile forecast q at level tau for outcome y:
+    /// τ(y − q) if y ≥ q, else (1 − τ)(q − y). In the units of y; NaN propagates.</summary>
+    /// <param name="y">Outcome.</param>
+    /// <param name="q">Quantile forecast.</param>
+    /// <param name="tau">Quantile level, strictly between 0 and 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tau"/> is not in (0, 1).</exception>
     public static double Pinball(double y, double q, double tau)
     {
         if (!(tau > 0 && tau < 1)) throw new ArgumentOutOfRangeException(nameof(tau), tau, "quantile level must be in (0,1).");
@@ -77,6 +104,11 @@ public static class Metrics
     }
 
     /// <summary>Mean pinball loss over a sample.</summary>
+    /// <param name="actual">Outcomes.</param>
+    /// <param name="quantile">Quantile forecasts at level <paramref name="tau"/>, same length.</param>
+    /// <param name="tau">Quantile level, strictly between 0 and 1.</param>
+    /// <exception cref="ArgumentException">Lengths differ, the lists are empty, or a value is NaN.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tau"/> is not in (0, 1).</exception>
     public static double Pinball(IReadOnlyList<double> actual, IReadOnlyList<double> quantile, double tau)
     {
         Check(actual, quantile);
@@ -89,6 +121,11 @@ public static class Metrics
     /// eq. 21 via the quantile representation of Laio &amp; Tamea 2007), the integral replaced by the mean over
     /// the given levels. It approaches the CRPS only with many levels; with P10/P50/P90 use
     /// <see cref="QuantileScore(IReadOnlyList{double}, IReadOnlyList{double}, IReadOnlyList{double}, IReadOnlyList{double})"/>, which is named for what it is.</summary>
+    /// <param name="y">Outcome.</param>
+    /// <param name="levels">Quantile levels, each in (0, 1).</param>
+    /// <param name="quantiles">Quantile forecasts, one per level, same order.</param>
+    /// <exception cref="ArgumentException">The lists are empty or differ in length.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A level is not in (0, 1).</exception>
     public static double CrpsFromQuantiles(double y, IReadOnlyList<double> levels, IReadOnlyList<double> quantiles)
     {
         if (levels.Count == 0 || levels.Count != quantiles.Count)
@@ -104,6 +141,12 @@ public static class Metrics
     /// approximation of the CRPS (the integral over τ replaced by three points): its values are not comparable
     /// with a closed-form CRPS (e.g. <see cref="CrpsGaussian"/>) or a CRPS from many quantiles, only with the
     /// same three-quantile score of another model.</summary>
+    /// <param name="actual">Outcomes y.</param>
+    /// <param name="q10">P10 forecasts, same length.</param>
+    /// <param name="q50">P50 forecasts, same length.</param>
+    /// <param name="q90">P90 forecasts, same length.</param>
+    /// <returns>Mean score in the units of y (lower is better).</returns>
+    /// <exception cref="ArgumentException">Lengths differ, the lists are empty, or a value is NaN.</exception>
     public static double QuantileScore(IReadOnlyList<double> actual, IReadOnlyList<double> q10, IReadOnlyList<double> q50, IReadOnlyList<double> q90)
     {
         Check(actual, q10); Check(actual, q50); Check(actual, q90);
@@ -114,11 +157,19 @@ public static class Metrics
     }
 
     /// <summary>Three-quantile score of one P10/P50/P90 forecast (see the list overload for the definition).</summary>
+    /// <param name="y">Outcome.</param>
+    /// <param name="q10">P10 forecast.</param>
+    /// <param name="q50">P50 forecast.</param>
+    /// <param name="q90">P90 forecast.</param>
     public static double QuantileScore(double y, double q10, double q50, double q90) =>
         2 * (Pinball(y, q10, 0.1) + Pinball(y, q50, 0.5) + Pinball(y, q90, 0.9)) / 3;
 
     /// <summary>Closed-form CRPS of N(mu, sigma²) at y (Gneiting, Raftery, Westveld &amp; Goldman 2005, eq. 5):
-    /// σ[z(2Φ(z)−1) + 2φ(z) − 1/√π], z = (y−μ)/σ.</summary>
+    /// σ[z(2Φ(z)−1) + 2φ(z) − 1/√π], z = (y−μ)/σ. In the units of y.</summary>
+    /// <param name="y">Outcome.</param>
+    /// <param name="mu">Forecast mean.</param>
+    /// <param name="sigma">Forecast standard deviation, &gt; 0.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sigma"/> is not &gt; 0.</exception>
     public static double CrpsGaussian(double y, double mu, double sigma)
     {
         if (!(sigma > 0)) throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "sigma must be > 0.");
@@ -126,7 +177,11 @@ public static class Metrics
         return sigma * (z * (2 * Normal.CDF(0, 1, z) - 1) + 2 * Normal.PDF(0, 1, z) - 1 / Math.Sqrt(Math.PI));
     }
 
-    /// <summary>Share of outcomes inside [lower, upper] (P10–P90 nominal 0.80).</summary>
+    /// <summary>Share of outcomes inside [lower, upper], bounds included, as a fraction (P10–P90 nominal 0.80).</summary>
+    /// <param name="actual">Outcomes.</param>
+    /// <param name="lower">Lower bounds, same length.</param>
+    /// <param name="upper">Upper bounds, same length.</param>
+    /// <exception cref="ArgumentException">Lengths differ, the lists are empty, or a value is NaN.</exception>
     public static double Coverage(IReadOnlyList<double> actual, IReadOnlyList<double> lower, IReadOnlyList<double> upper)
     {
         Check(actual, lower); Check(actual, upper);
@@ -135,7 +190,10 @@ public static class Metrics
         return (double)n / actual.Count;
     }
 
-    /// <summary>Sharpness: mean interval width.</summary>
+    /// <summary>Sharpness: mean interval width, mean(upper − lower), in the units of the bounds.</summary>
+    /// <param name="lower">Lower bounds.</param>
+    /// <param name="upper">Upper bounds, same length.</param>
+    /// <exception cref="ArgumentException">Lengths differ, the lists are empty, or a value is NaN.</exception>
     public static double Sharpness(IReadOnlyList<double> lower, IReadOnlyList<double> upper)
     {
         Check(lower, upper);
@@ -146,6 +204,11 @@ public static class Metrics
 
     /// <summary>Interval score of a central (1−alpha) interval (Gneiting &amp; Raftery 2007, eq. 43):
     /// (u−l) + (2/α)(l−y)·1{y&lt;l} + (2/α)(y−u)·1{y&gt;u}. For P10–P90, alpha = 0.2.</summary>
+    /// <param name="y">Outcome.</param>
+    /// <param name="lower">Lower bound l.</param>
+    /// <param name="upper">Upper bound u.</param>
+    /// <param name="alpha">Nominal non-coverage α, in (0, 1).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> is not in (0, 1).</exception>
     public static double IntervalScore(double y, double lower, double upper, double alpha)
     {
         if (!(alpha > 0 && alpha < 1)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "must be in (0,1).");
@@ -155,6 +218,13 @@ public static class Metrics
         return s;
     }
 
+    /// <summary>Mean <see cref="IntervalScore(double, double, double, double)"/> over a sample, in the units of the outcomes.</summary>
+    /// <param name="actual">Outcomes.</param>
+    /// <param name="lower">Lower bounds, same length.</param>
+    /// <param name="upper">Upper bounds, same length.</param>
+    /// <param name="alpha">Nominal non-coverage α, in (0, 1); 0.2 for P10–P90.</param>
+    /// <exception cref="ArgumentException">Lengths differ, the lists are empty, or a value is NaN.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> is not in (0, 1).</exception>
     public static double IntervalScore(IReadOnlyList<double> actual, IReadOnlyList<double> lower, IReadOnlyList<double> upper, double alpha = 0.2)
     {
         Check(actual, lower); Check(actual, upper);
@@ -165,6 +235,10 @@ public static class Metrics
 
     /// <summary>Share of forecasts whose sign matches the realised sign (returns, not prices). Pairs where the
     /// outcome or the forecast is exactly 0 carry no direction and are excluded; NaN if none remain.</summary>
+    /// <param name="actual">Realised returns.</param>
+    /// <param name="forecast">Forecast returns, same length.</param>
+    /// <returns>A fraction in [0, 1], or NaN.</returns>
+    /// <exception cref="ArgumentException">Lengths differ, the lists are empty, or a value is NaN.</exception>
     public static double DirectionalAccuracy(IReadOnlyList<double> actual, IReadOnlyList<double> forecast)
     {
         Check(actual, forecast);
@@ -179,6 +253,10 @@ public static class Metrics
     }
 
     /// <summary>Skill of a loss relative to a reference (the random walk): 1 − model/reference. Positive = better.</summary>
+    /// <param name="modelLoss">The model's mean loss.</param>
+    /// <param name="referenceLoss">The reference's mean loss on the same rows, &gt; 0.</param>
+    /// <returns>A fraction: 0 = as good as the reference, 1 = zero loss (for non-negative losses), negative = worse.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="referenceLoss"/> is not &gt; 0.</exception>
     public static double Skill(double modelLoss, double referenceLoss)
     {
         if (!(referenceLoss > 0)) throw new ArgumentOutOfRangeException(nameof(referenceLoss), referenceLoss, "reference loss must be > 0.");
@@ -188,6 +266,9 @@ public static class Metrics
     /// <summary>QLIKE loss of a variance forecast f against a realised variance proxy r (Patton 2011), in the form
     /// r/f + ln f, averaged. It differs from r/f − ln(r/f) − 1 only by terms free of the forecast, so it ranks
     /// forecasts identically, and it stays defined when the proxy is 0 (a day without a price change).</summary>
+    /// <param name="realisedVariance">Realised variance proxies r, ≥ 0 (e.g. squared log returns).</param>
+    /// <param name="forecastVariance">Variance forecasts f, &gt; 0, same length and units.</param>
+    /// <exception cref="ArgumentException">Lengths differ, the lists are empty, a value is NaN, some f ≤ 0 or some r &lt; 0.</exception>
     public static double QLike(IReadOnlyList<double> realisedVariance, IReadOnlyList<double> forecastVariance)
     {
         Check(realisedVariance, forecastVariance);
@@ -205,6 +286,13 @@ public static class Metrics
     /// negative statistic = model 1 better). Long-run variance from autocovariances up to lag h−1 with
     /// rectangular weights (Diebold &amp; Mariano 1995), falling back to Bartlett weights if that estimate is
     /// not positive; Harvey, Leybourne &amp; Newbold (1997) small-sample correction; two-sided p from t(n−1).</summary>
+    /// <param name="loss1">Per-origin losses of model 1.</param>
+    /// <param name="loss2">Per-origin losses of model 2 on the same origins, same order.</param>
+    /// <param name="horizon">Forecast horizon h in trading days (≥ 1); sets the autocovariance lags.</param>
+    /// <returns>The corrected statistic, its two-sided p-value and n.</returns>
+    /// <exception cref="ArgumentException">Lengths differ, the lists are empty or hold NaN, fewer than h + 2 pairs, or the
+    /// loss differential has zero variance.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="horizon"/> &lt; 1.</exception>
     public static TestResult DieboldMariano(IReadOnlyList<double> loss1, IReadOnlyList<double> loss2, int horizon) =>
         ComparisonTests.DieboldMariano(loss1, loss2, horizon);
 
@@ -212,6 +300,10 @@ public static class Metrics
     /// directions; one-sided p-value (H1: better than independent signs) from N(0,1). As in
     /// <see cref="DirectionalAccuracy"/>, pairs whose outcome or forecast is exactly 0 are dropped (N counts the
     /// rest); throws if none remain or all remaining outcomes or forecasts share one sign.</summary>
+    /// <param name="actual">Realised returns.</param>
+    /// <param name="forecast">Forecast returns, same length.</param>
+    /// <exception cref="ArgumentException">Lengths differ, the lists are empty or hold NaN, no pair has a direction, or
+    /// the test variance is not positive (one-signed outcomes or forecasts).</exception>
     public static TestResult PesaranTimmermann(IReadOnlyList<double> actual, IReadOnlyList<double> forecast) =>
         ComparisonTests.PesaranTimmermann(actual, forecast);
 
@@ -225,4 +317,7 @@ public static class Metrics
 }
 
 /// <summary>Statistic, p-value and the sample size it was computed on.</summary>
+/// <param name="Statistic">Test statistic.</param>
+/// <param name="PValue">p-value in [0, 1].</param>
+/// <param name="N">Number of pairs the test used.</param>
 public readonly record struct TestResult(double Statistic, double PValue, int N);

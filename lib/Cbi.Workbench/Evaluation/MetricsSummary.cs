@@ -24,12 +24,42 @@ namespace Cbi.Workbench.Evaluation;
 /// mean absolute scaled error of P50 (Hyndman &amp; Koehler 2006): each error |y − q50| is divided by the in-sample
 /// mean absolute h-step no-change error, mean |ln(C[t+h]/C[t])| over the training rows of the row's fold, then
 /// averaged; NaN unless the folds are passed to <see cref="MetricsSummary.Compute"/>.</summary>
+/// <param name="Model">Model spec name.</param>
+/// <param name="Horizon">Forecast horizon h in ZL trading days.</param>
+/// <param name="Split">"validation" or "holdout".</param>
+/// <param name="N">Number of forecast origins scored.</param>
+/// <param name="MaeLog">MAE of P50 against y, log-return units.</param>
+/// <param name="RmseLog">RMSE of P50 against y, log-return units.</param>
+/// <param name="MapePrice">MAPE of the price forecast, percent.</param>
+/// <param name="SmapePrice">sMAPE of the price forecast, percent.</param>
+/// <param name="MaePrice">MAE of the price forecast, US cents per pound; NaN without the frame or when an origin close is missing.</param>
+/// <param name="RmsePrice">RMSE of the price forecast, US cents per pound; NaN as <paramref name="MaePrice"/>.</param>
+/// <param name="Pinball10">Mean pinball loss of P10 (τ = 0.1), log-return units.</param>
+/// <param name="Pinball50">Mean pinball loss of P50 (τ = 0.5), log-return units.</param>
+/// <param name="Pinball90">Mean pinball loss of P90 (τ = 0.9), log-return units.</param>
+/// <param name="QuantileScore">Mean three-quantile score, log-return units (lower is better).</param>
+/// <param name="Coverage80">Fraction of y inside [P10, P90] (nominal 0.80).</param>
+/// <param name="Sharpness80">Mean P90 − P10 width, log-return units.</param>
+/// <param name="IntervalScore80">Mean interval score of [P10, P90] with α = 0.2, log-return units.</param>
+/// <param name="DirectionalAccuracy">Fraction of origins where sign(P50) = sign(y), zeros excluded; NaN if none remain.</param>
+/// <param name="QuantileScoreSkill">1 − QS(model)/QS(reference) on the shared origins; NaN for the reference itself, without it,
+/// or with at most h + 2 shared origins.</param>
+/// <param name="MaeSkill">1 − MAE(model)/MAE(reference) of P50 on the shared origins; NaN as <paramref name="QuantileScoreSkill"/>.</param>
+/// <param name="DmStatistic">Diebold–Mariano statistic on per-origin three-quantile scores, model minus reference (negative = model
+/// better); NaN when not computable.</param>
+/// <param name="DmPValue">Two-sided DM p-value; NaN unless <paramref name="DmReliable"/>.</param>
+/// <param name="DmEffectiveN">Shared origins / h (0 when the reference has no rows; NaN for the reference itself).</param>
+/// <param name="DmReliable">True when the DM test was computed and <paramref name="DmEffectiveN"/> ≥ <see cref="MetricsSummary.MinDmEffectiveN"/>.</param>
+/// <param name="PtPValue">One-sided Pesaran–Timmermann p-value of P50 directions; NaN when undefined.</param>
+/// <param name="Mase">MASE of P50 (see above); NaN unless folds are given.</param>
 public sealed record SummaryRow(string Model, int Horizon, string Split, int N,
     double MaeLog, double RmseLog, double MapePrice, double SmapePrice, double MaePrice, double RmsePrice,
     double Pinball10, double Pinball50, double Pinball90, double QuantileScore, double Coverage80, double Sharpness80,
     double IntervalScore80, double DirectionalAccuracy, double QuantileScoreSkill, double MaeSkill, double DmStatistic,
     double DmPValue, double DmEffectiveN, bool DmReliable, double PtPValue, double Mase);
 
+/// <summary>Turns the long prediction table (<see cref="PredictionRow"/>) into one <see cref="SummaryRow"/> per
+/// model × horizon × split, and writes it as CSV.</summary>
 public static class MetricsSummary
 {
     /// <summary>Fewest non-overlapping h-day periods (paired origins / h) for which a Diebold–Mariano p-value is
@@ -40,9 +70,17 @@ public static class MetricsSummary
     /// with row indices into <paramref name="frame"/>, e.g. built on <c>Splits.Development(frame)</c>, which keeps
     /// the frame's row numbers) enable MASE; a row whose (horizon, fold, split) has no fold, or whose origin is not
     /// a score row of it, is an error.</summary>
-    public static IReadOnlyList<SummaryRow> Compute(IEnumerable<PredictionRow> rows, Frame? frame = null, string reference = "rw",
+    /// <param name="rows">Prediction rows (log returns); at most one row per model, horizon, split and origin for the reference.</param>
+    /// <param name="frame">The frame the forecasts were made on; enables price MAE/RMSE (origin closes) and is required with <paramref name="folds"/>.</param>
+    /// <param name="reference">Reference model name; null = <see cref="Models.ModelCatalog.Reference"/> (the random walk).</param>
+    /// <param name="folds">The folds the rows came from; null = MASE is NaN.</param>
+    /// <returns>Rows ordered by model, horizon, split.</returns>
+    /// <exception cref="ArgumentException"><paramref name="folds"/> without <paramref name="frame"/>; a row outside the given folds;
+    /// a fold with no usable training target or a zero MASE scale; a NaN in Y or a quantile; or duplicate reference rows.</exception>
+    public static IReadOnlyList<SummaryRow> Compute(IEnumerable<PredictionRow> rows, Frame? frame = null, string? reference = null,
         IEnumerable<Fold>? folds = null)
     {
+        reference ??= Models.ModelCatalog.Reference.Name;
         var all = rows.ToList();
         Dictionary<(int, int, string), (double Scale, HashSet<DateOnly> Origins)>? scales = null;
         if (folds != null)
@@ -142,7 +180,10 @@ public static class MetricsSummary
         return s / n;
     }
 
-    /// <summary>Writes the summary as CSV (invariant culture) atomically.</summary>
+    /// <summary>Writes the summary as CSV (invariant culture) atomically: a header of the <see cref="SummaryRow"/>
+    /// property names, one line per row.</summary>
+    /// <param name="summary">Rows from <see cref="Compute"/>.</param>
+    /// <param name="path">Destination file (replaced if it exists).</param>
     public static void WriteCsv(IReadOnlyList<SummaryRow> summary, string path)
     {
         var props = typeof(SummaryRow).GetProperties();

@@ -17,16 +17,24 @@ internal interface IFeatureSource
 /// without evidence; the default here is uniform (1) and a notebook or search sets its own.</summary>
 public sealed record RegimeWeights
 {
+    /// <summary>Weight of rows in no other regime (2000–2007, 2009–2016, 2026 on).</summary>
     public double Base { get; init; } = 1;
+    /// <summary>Weight of rows before 2000.</summary>
     public double Historical { get; init; } = 1;   // < 2000
+    /// <summary>Weight of rows in 2008 and 2020.</summary>
     public double Crisis { get; init; } = 1;       // 2008, 2020
+    /// <summary>Weight of rows in 2017–2019.</summary>
     public double TradeWar { get; init; } = 1;     // 2017–2019
+    /// <summary>Weight of rows in 2021–2022.</summary>
     public double Inflation { get; init; } = 1;    // 2021–2022
+    /// <summary>Weight of rows in 2023–2025.</summary>
     public double Recent { get; init; } = 1;       // 2023–2025
 
+    /// <summary>All weights 1 (the default).</summary>
     public static RegimeWeights Uniform { get; } = new();
 
-    /// <summary>The calendar regime of a date: historical, crisis, trade_war, inflation, recent or base.</summary>
+    /// <summary>The calendar regime of a date, by its year: historical (&lt; 2000), crisis (2008, 2020), trade_war
+    /// (2017–2019), inflation (2021–2022), recent (2023–2025) or base (any other year).</summary>
     public static string RegimeOf(DateOnly d) => d.Year switch
     {
         < 2000 => "historical",
@@ -37,6 +45,8 @@ public sealed record RegimeWeights
         _ => "base",
     };
 
+    /// <summary>The sample weight of a row dated <paramref name="d"/>: the property of its <see cref="RegimeOf"/> regime.</summary>
+    /// <exception cref="ArgumentException">That weight is negative, NaN or infinite.</exception>
     public double WeightOf(DateOnly d)
     {
         var w = RegimeOf(d) switch
@@ -49,10 +59,12 @@ public sealed record RegimeWeights
     }
 }
 
+/// <summary>What <see cref="FeatureBuilder.Build(Snapshot, FeatureOptions?)"/> builds: which features and which sample weights.</summary>
 public sealed record FeatureOptions
 {
     /// <summary>Subset of <see cref="FeatureCatalogue.Names"/> (null = all); output keeps the locked order.</summary>
     public IReadOnlyList<string>? Features { get; init; }
+    /// <summary>Sample weights by calendar regime, stored in <see cref="Frame.Weights"/> (default uniform 1).</summary>
     public RegimeWeights Weights { get; init; } = RegimeWeights.Uniform;
 }
 
@@ -63,9 +75,26 @@ public sealed record FeatureOptions
 public static partial class FeatureBuilder
 {
     /// <summary>Features from the warehouse as known at <paramref name="asOf"/> (null = full history).</summary>
+    /// <param name="warehousePath">The DuckDB warehouse; null = <see cref="Workbench.WarehousePath"/>.</param>
+    /// <param name="asOf">The as-of date; null = everything.</param>
+    /// <param name="options">Features and weights; null = all catalogue features, uniform weights.</param>
+    /// <returns>As <see cref="Build(Snapshot, FeatureOptions?)"/>.</returns>
+    /// <exception cref="FileNotFoundException">There is no warehouse file.</exception>
+    /// <exception cref="InvalidDataException">The warehouse is stale (see <see cref="Snapshot.Load"/>).</exception>
+    /// <exception cref="ArgumentException">An unknown, repeated or empty feature selection, or an invalid regime weight.</exception>
+    /// <exception cref="InvalidOperationException">The snapshot has no ZL bars.</exception>
     public static Frame Build(string? warehousePath = null, DateOnly? asOf = null, FeatureOptions? options = null) =>
         Build(Snapshot.Load(warehousePath, asOf), options);
 
+    /// <summary>Features from a snapshot (its as-of cut is the point in time).</summary>
+    /// <param name="snapshot">The point-in-time warehouse view.</param>
+    /// <param name="options">Features and weights; null = all catalogue features, uniform weights.</param>
+    /// <returns>One row per ZL bar with a close, ascending by date; <see cref="Frame.Close"/> is the quoted ZL close
+    /// (US cents per pound); one column per selected feature in catalogue order (units in <see cref="FeatureCatalogue.All"/>),
+    /// NaN where missing or stale; <see cref="Frame.Weights"/> from <see cref="FeatureOptions.Weights"/>.</returns>
+    /// <exception cref="ArgumentException">An unknown, repeated or empty feature selection, or an invalid regime weight.</exception>
+    /// <exception cref="InvalidOperationException">The snapshot has no ZL bars.</exception>
+    /// <exception cref="KeyNotFoundException">A symbol, series or COT market a selected feature needs is not in the snapshot.</exception>
     public static Frame Build(Snapshot snapshot, FeatureOptions? options = null) => Build(new SnapshotSource(snapshot), options);
 
     internal sealed class SnapshotSource(Snapshot s) : IFeatureSource

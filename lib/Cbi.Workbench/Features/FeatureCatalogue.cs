@@ -4,6 +4,14 @@ namespace Cbi.Workbench.Features;
 /// value may be carried forward, and its unit. <see cref="Lag"/> is stated as a rule in words because the
 /// lags differ by source (same-day close, next business day, next trading day after a Friday release…);
 /// the rule itself is applied through each observation's available date in the warehouse.</summary>
+/// <param name="Name">Column name in the feature frame (e.g. ret_21d).</param>
+/// <param name="Family">Group: price, technical, substitution, macro, positioning, calendar or regime.</param>
+/// <param name="Source">Where the inputs come from, in words.</param>
+/// <param name="Lag">When an input value becomes usable, in words (see the summary).</param>
+/// <param name="StalenessDays">How many ZL trading days an as-of joined value may be carried forward before it
+/// becomes NaN (0 for features computed on the ZL grid itself).</param>
+/// <param name="Units">Unit of the feature value (e.g. "log return", "fraction", "annualised σ", "USD/t").</param>
+/// <param name="Description">Definition / formula in words.</param>
 public sealed record FeatureSpec(string Name, string Family, string Source, string Lag, int StalenessDays, string Units,
     string Description);
 
@@ -18,6 +26,7 @@ public static class FeatureCatalogue
     const string Calendar = "known in advance (calendar rule)";
     const string AfterZl = "next ZL trading day: its close is struck after the ZL settlement (data layer rule, Availability.DailyClose)";
 
+    /// <summary>Every feature, in the locked order (the column order of every feature frame).</summary>
     public static IReadOnlyList<FeatureSpec> All { get; } =
     [
         // price / returns (ZL quoted close; returns across a contract roll include the roll gap — see roll_window)
@@ -83,13 +92,18 @@ public static class FeatureCatalogue
         new("vol_regime", "regime", Zl, SameDay, 0, "0–1", "percentile of rvol_21 within its trailing 504 valid values (needs ≥ 252)"),
     ];
 
+    /// <summary>The names of <see cref="All"/>, in the same order.</summary>
     public static IReadOnlyList<string> Names { get; } = All.Select(f => f.Name).ToArray();
 
+    /// <summary>The spec of a feature by exact (case-sensitive) name.</summary>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is not in the catalogue.</exception>
     public static FeatureSpec Get(string name) =>
         All.FirstOrDefault(f => f.Name == name)
         ?? throw new ArgumentException($"unknown feature '{name}'. Known features: {string.Join(", ", Names)}.", nameof(name));
 
     /// <summary>The requested features in locked (catalogue) order; an unknown or repeated name is an error.</summary>
+    /// <param name="names">Feature names in any order; null = all features.</param>
+    /// <exception cref="ArgumentException">A name is unknown or repeated, or <paramref name="names"/> is empty.</exception>
     public static string[] Select(IEnumerable<string>? names)
     {
         if (names is null) return Names.ToArray();

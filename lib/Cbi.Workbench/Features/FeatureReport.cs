@@ -10,9 +10,16 @@ namespace Cbi.Workbench.Features;
 /// and a Kolmogorov–Smirnov drift preview between two row sets. All of them read only the rows they are given.</summary>
 public static class FeatureReport
 {
+    /// <summary>Coverage of one feature in one calendar year.</summary>
+    /// <param name="Feature">Feature name.</param>
+    /// <param name="Year">Calendar year.</param>
+    /// <param name="Rows">Rows (ZL trading days) of the frame in that year.</param>
+    /// <param name="Present">Fraction (0–1) of those rows with a non-NaN value; 0 when <paramref name="Rows"/> is 0.</param>
     public sealed record Coverage(string Feature, int Year, int Rows, double Present);
 
     /// <summary>Fraction of non-missing values per feature and calendar year.</summary>
+    /// <param name="frame">The feature frame (all rows are read).</param>
+    /// <returns>Feature-major (frame feature order), then ascending year: features × distinct years entries.</returns>
     public static IReadOnlyList<Coverage> CoverageByYear(Frame frame)
     {
         var years = frame.Dates.Select(d => d.Year).Distinct().Order().ToArray();
@@ -28,6 +35,8 @@ public static class FeatureReport
         return list;
     }
 
+    /// <summary>Heatmap of <see cref="CoverageByYear"/>: one row per feature, one column per year, colour = fraction present.</summary>
+    /// <param name="frame">The feature frame (all rows are read).</param>
     public static GenericChart CoverageChart(Frame frame)
     {
         var cov = CoverageByYear(frame);
@@ -39,6 +48,10 @@ public static class FeatureReport
 
     /// <summary>Pearson correlations over <paramref name="rows"/>, each pair on the rows where both are present
     /// (NaN with fewer than 3 such rows or a constant column).</summary>
+    /// <param name="frame">The feature frame.</param>
+    /// <param name="rows">Row indices into <paramref name="frame"/> (e.g. the training rows of a fold); only these are read.</param>
+    /// <returns>A symmetric p × p matrix, p = number of features, indices in <see cref="Frame.FeatureNames"/> order;
+    /// values in [−1, 1] or NaN.</returns>
     public static double[,] Correlation(Frame frame, IReadOnlyList<int> rows)
     {
         var p = frame.FeatureNames.Length;
@@ -64,6 +77,10 @@ public static class FeatureReport
         return c;
     }
 
+    /// <summary>Heatmap of <see cref="Correlation"/> over <paramref name="rows"/>, features on both axes.</summary>
+    /// <param name="frame">The feature frame.</param>
+    /// <param name="rows">Row indices into <paramref name="frame"/>; only these are read.</param>
+    /// <param name="title">Chart title.</param>
     public static GenericChart CorrelationChart(Frame frame, IReadOnlyList<int> rows, string title = "Feature correlations (training rows only)")
     {
         var c = Correlation(frame, rows);
@@ -73,12 +90,22 @@ public static class FeatureReport
             .WithSize(1100, 1100).Titled(title);
     }
 
+    /// <summary>Kolmogorov–Smirnov comparison of one feature between two row sets.</summary>
+    /// <param name="Feature">Feature name.</param>
+    /// <param name="TrainValues">Non-missing values among the first (training) rows.</param>
+    /// <param name="OtherValues">Non-missing values among the other rows.</param>
+    /// <param name="KsStatistic">Two-sample KS D in [0, 1]; NaN when either side has no values.</param>
+    /// <param name="PValue">Asymptotic p-value (see <see cref="KsDrift"/>); NaN when either side has no values.</param>
     public sealed record Drift(string Feature, int TrainValues, int OtherValues, double KsStatistic, double PValue);
 
     /// <summary>Two-sample Kolmogorov–Smirnov D per feature between <paramref name="train"/> and
     /// <paramref name="other"/> rows (missing values ignored), largest D first. The p-value is the asymptotic one
     /// (Numerical Recipes §14.3 with the Stephens correction); daily features are autocorrelated, so it
     /// overstates significance — read D as a ranking of drift, not as a test.</summary>
+    /// <param name="frame">The feature frame.</param>
+    /// <param name="train">Row indices of the reference set.</param>
+    /// <param name="other">Row indices of the set compared with it.</param>
+    /// <returns>One entry per feature, D descending, features without values on either side last.</returns>
     public static IReadOnlyList<Drift> KsDrift(Frame frame, IReadOnlyList<int> train, IReadOnlyList<int> other)
     {
         var list = new List<Drift>();

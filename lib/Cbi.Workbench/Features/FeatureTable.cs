@@ -11,6 +11,9 @@ namespace Cbi.Workbench.Features;
 public static class FeatureTable
 {
     /// <summary>Writes <paramref name="frame"/>'s dates and features atomically (temp file, then rename).</summary>
+    /// <param name="frame">The frame; its close and weights are not written.</param>
+    /// <param name="path">Destination Parquet file (replaced if it exists).</param>
+    /// <exception cref="ArgumentException">A feature is named <c>date</c>.</exception>
     public static void WriteParquet(Frame frame, string path)
     {
         var dateField = new DataField<DateOnly>("date");

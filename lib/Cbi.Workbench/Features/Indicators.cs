@@ -7,7 +7,11 @@ namespace Cbi.Workbench.Features;
 /// (WTI settled at −37.63 on 2020-04-20; a log of it is undefined, not zero).</summary>
 public static class Indicators
 {
-    /// <summary>ln(x[t]/x[t−n]); NaN when either price is missing or non-positive.</summary>
+    /// <summary>ln(x[t]/x[t−n]) (a log return, not percent); NaN when either price is missing or non-positive.</summary>
+    /// <param name="x">Daily prices, ascending in time.</param>
+    /// <param name="n">Lag in rows (trading days), ≥ 1.</param>
+    /// <returns>Same length as <paramref name="x"/>; the first n values are NaN.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> &lt; 1.</exception>
     public static double[] LogReturn(double[] x, int n)
     {
         RequirePeriod(n, nameof(n));
@@ -18,6 +22,10 @@ public static class Indicators
     }
 
     /// <summary>Simple moving average over the last n values; NaN if any of them is missing.</summary>
+    /// <param name="x">Daily values, ascending in time.</param>
+    /// <param name="n">Window length in rows, ≥ 1.</param>
+    /// <returns>Same length as <paramref name="x"/>; first value at index n−1.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> &lt; 1.</exception>
     public static double[] Sma(double[] x, int n)
     {
         RequirePeriod(n, nameof(n));
@@ -34,8 +42,12 @@ public static class Indicators
         return r;
     }
 
-    /// <summary>close[t] / SMA(n)[t] − 1: how far price stands above (+) or below (−) its n-day average.
-    /// NaN when the average is missing or non-positive.</summary>
+    /// <summary>close[t] / SMA(n)[t] − 1: how far price stands above (+) or below (−) its n-day average, as a
+    /// fraction (0.05 = 5 %). NaN when the average is missing or non-positive.</summary>
+    /// <param name="close">Daily closes, ascending in time.</param>
+    /// <param name="n">Window length in rows, ≥ 1.</param>
+    /// <returns>Same length as <paramref name="close"/>; first value at index n−1.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> &lt; 1.</exception>
     public static double[] DistanceFromMovingAverage(double[] close, int n)
     {
         var ma = Sma(close, n);
@@ -45,8 +57,12 @@ public static class Indicators
         return r;
     }
 
-    /// <summary>Annualised (×√252) sample standard deviation of the last n daily log returns.
-    /// NaN when any of those returns is missing (n+1 prices needed).</summary>
+    /// <summary>Annualised (×√252) sample standard deviation of the last n daily log returns, as a fraction
+    /// (0.25 = 25 % a year). NaN when any of those returns is missing (n+1 prices needed).</summary>
+    /// <param name="close">Daily closes, ascending in time.</param>
+    /// <param name="n">Number of returns in the window, ≥ 2.</param>
+    /// <returns>Same length as <paramref name="close"/>; first value at index n.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> &lt; 2.</exception>
     public static double[] RealisedVolatility(double[] close, int n)
     {
         if (n < 2) throw new ArgumentOutOfRangeException(nameof(n), n, "realised volatility needs a window of at least 2 returns.");
@@ -65,7 +81,13 @@ public static class Indicators
         return r;
     }
 
-    /// <summary>(high − low) / close: the day's range as a fraction of the close.</summary>
+    /// <summary>(high − low) / close: the day's range as a fraction of the close; NaN when an input is missing or
+    /// the close is non-positive.</summary>
+    /// <param name="high">Daily highs.</param>
+    /// <param name="low">Daily lows, same length.</param>
+    /// <param name="close">Daily closes, same length.</param>
+    /// <returns>Same length as the inputs.</returns>
+    /// <exception cref="ArgumentException">The arrays differ in length.</exception>
     public static double[] HighLowRange(double[] high, double[] low, double[] close)
     {
         SameLength(high, low, close);
@@ -75,7 +97,11 @@ public static class Indicators
         return r;
     }
 
-    /// <summary>ln(close/open): the day's body, signed.</summary>
+    /// <summary>ln(close/open): the day's body, signed, as a log return; NaN when either price is missing or non-positive.</summary>
+    /// <param name="open">Daily opens.</param>
+    /// <param name="close">Daily closes, same length.</param>
+    /// <returns>Same length as the inputs.</returns>
+    /// <exception cref="ArgumentException">The arrays differ in length.</exception>
     public static double[] OpenCloseRange(double[] open, double[] close)
     {
         SameLength(open, close);
@@ -89,6 +115,10 @@ public static class Indicators
     /// the simple mean of the first n changes, then avg = (avg·(n−1) + current)/n. RSI = 100 − 100/(1+RS);
     /// 100 when the average loss is zero, NaN when both averages are zero (no movement at all).
     /// First value at index n.</summary>
+    /// <param name="close">Daily closes, ascending in time.</param>
+    /// <param name="n">Averaging period in rows, ≥ 1.</param>
+    /// <returns>Same length as <paramref name="close"/>, values in [0, 100] or NaN.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> &lt; 1.</exception>
     public static double[] Rsi(double[] close, int n = 14)
     {
         RequirePeriod(n, nameof(n));
@@ -116,6 +146,10 @@ public static class Indicators
 
     /// <summary>Exponential moving average with α = 2/(n+1), seeded by the simple mean of the first n values
     /// (the usual convention for MACD). Restarts after a missing value.</summary>
+    /// <param name="x">Daily values, ascending in time.</param>
+    /// <param name="n">Period in rows, ≥ 1.</param>
+    /// <returns>Same length as <paramref name="x"/>; first value at index n−1 (n−1 rows after each restart).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> &lt; 1.</exception>
     public static double[] Ema(double[] x, int n)
     {
         RequirePeriod(n, nameof(n));
@@ -136,7 +170,14 @@ public static class Indicators
     }
 
     /// <summary>Appel's MACD: EMA(fast) − EMA(slow) of the close, and its EMA(signal). Line from index slow−1,
-    /// signal from index slow+signal−2.</summary>
+    /// signal from index slow+signal−2. Both in price units.</summary>
+    /// <param name="close">Daily closes, ascending in time.</param>
+    /// <param name="fast">Fast EMA period, ≥ 1 and &lt; <paramref name="slow"/>.</param>
+    /// <param name="slow">Slow EMA period.</param>
+    /// <param name="signal">Signal EMA period, ≥ 1.</param>
+    /// <returns>Two arrays of the same length as <paramref name="close"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="fast"/> ≥ <paramref name="slow"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A period is &lt; 1.</exception>
     public static (double[] Line, double[] Signal) Macd(double[] close, int fast = 12, int slow = 26, int signal = 9)
     {
         if (fast >= slow) throw new ArgumentException($"MACD fast period ({fast}) must be shorter than slow ({slow}).");
@@ -147,7 +188,13 @@ public static class Indicators
         return (line, Ema(line, signal));
     }
 
-    /// <summary>True range from t=1: max(high−low, |high−close[t−1]|, |low−close[t−1]|).</summary>
+    /// <summary>True range from t=1: max(high−low, |high−close[t−1]|, |low−close[t−1]|), in price units; NaN when
+    /// any of those inputs is missing.</summary>
+    /// <param name="high">Daily highs.</param>
+    /// <param name="low">Daily lows, same length.</param>
+    /// <param name="close">Daily closes, same length.</param>
+    /// <returns>Same length as the inputs; index 0 is NaN.</returns>
+    /// <exception cref="ArgumentException">The arrays differ in length.</exception>
     public static double[] TrueRange(double[] high, double[] low, double[] close)
     {
         SameLength(high, low, close);
@@ -161,7 +208,14 @@ public static class Indicators
     }
 
     /// <summary>Wilder's Average True Range: mean of the first n true ranges (t = 1…n), then
-    /// ATR = (ATR·(n−1) + TR)/n. First value at index n.</summary>
+    /// ATR = (ATR·(n−1) + TR)/n. First value at index n. In price units; a missing true range restarts it.</summary>
+    /// <param name="high">Daily highs.</param>
+    /// <param name="low">Daily lows, same length.</param>
+    /// <param name="close">Daily closes, same length.</param>
+    /// <param name="n">Averaging period in rows, ≥ 1.</param>
+    /// <returns>Same length as the inputs.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> &lt; 1.</exception>
+    /// <exception cref="ArgumentException">The arrays differ in length.</exception>
     public static double[] Atr(double[] high, double[] low, double[] close, int n = 14)
     {
         RequirePeriod(n, nameof(n));
@@ -171,6 +225,12 @@ public static class Indicators
 
     /// <summary>Bollinger bands: SMA(n) ± k·σ with σ the population standard deviation of the last n closes
     /// (Bollinger's own convention); width = (upper − lower)/middle.</summary>
+    /// <param name="close">Daily closes, ascending in time.</param>
+    /// <param name="n">Window length in rows, ≥ 1.</param>
+    /// <param name="k">Band half-width in σ.</param>
+    /// <returns>Upper and lower band (price units) and width (fraction; NaN when the middle is 0), each the same
+    /// length as <paramref name="close"/>, first value at index n−1, NaN while a missing close is in the window.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> &lt; 1.</exception>
     public static (double[] Upper, double[] Lower, double[] Width) Bollinger(double[] close, int n = 20, double k = 2)
     {
         RequirePeriod(n, nameof(n));
@@ -192,6 +252,13 @@ public static class Indicators
     /// −DM symmetric. TR, +DM and −DM are Wilder-smoothed (sum of the first n from t=1, then
     /// S = S − S/n + x); DI± = 100·DM±/TR; DX = 100·|DI+ − DI−|/(DI+ + DI−); ADX = mean of the first n DX,
     /// then (ADX·(n−1) + DX)/n. First value at index 2n−1.</summary>
+    /// <param name="high">Daily highs.</param>
+    /// <param name="low">Daily lows, same length.</param>
+    /// <param name="close">Daily closes, same length.</param>
+    /// <param name="n">Period in rows, ≥ 1.</param>
+    /// <returns>Same length as the inputs, values in [0, 100] or NaN; a missing input restarts the averages.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> &lt; 1.</exception>
+    /// <exception cref="ArgumentException">The arrays differ in length.</exception>
     public static double[] Adx(double[] high, double[] low, double[] close, int n = 14)
     {
         RequirePeriod(n, nameof(n));
@@ -227,6 +294,13 @@ public static class Indicators
 
     /// <summary>Lambert's Commodity Channel Index (1980): (TP − SMA(TP,n)) / (0.015 · mean absolute deviation),
     /// TP = (high+low+close)/3. NaN when the mean deviation is zero.</summary>
+    /// <param name="high">Daily highs.</param>
+    /// <param name="low">Daily lows, same length.</param>
+    /// <param name="close">Daily closes, same length.</param>
+    /// <param name="n">Window length in rows, ≥ 1.</param>
+    /// <returns>Same length as the inputs (unbounded index); first value at index n−1, NaN while a missing input is in the window.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> &lt; 1.</exception>
+    /// <exception cref="ArgumentException">The arrays differ in length.</exception>
     public static double[] Cci(double[] high, double[] low, double[] close, int n = 14)
     {
         RequirePeriod(n, nameof(n));
@@ -265,7 +339,12 @@ public static class Indicators
         return r;
     }
 
-    /// <summary>Trailing z-score of x[t] against the last n values (sample σ); NaN if any is missing.</summary>
+    /// <summary>Trailing z-score of x[t] against the last n values (sample σ, window including t); NaN if any is
+    /// missing or the window is constant.</summary>
+    /// <param name="x">Daily values, ascending in time.</param>
+    /// <param name="n">Window length in rows, ≥ 2.</param>
+    /// <returns>Same length as <paramref name="x"/>; first value at index n−1.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> &lt; 2.</exception>
     public static double[] RollingZScore(double[] x, int n)
     {
         if (n < 2) throw new ArgumentOutOfRangeException(nameof(n), n, "a z-score window needs at least 2 values.");

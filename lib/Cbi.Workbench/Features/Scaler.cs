@@ -14,18 +14,30 @@ namespace Cbi.Workbench.Features;
 /// <see cref="Unscaled"/> rather than silently dividing by zero.</summary>
 public sealed class Scaler
 {
+    /// <summary>The feature names in the locked order the scaler was fitted on.</summary>
     public string[] FeatureNames { get; init; } = [];
+    /// <summary>Training mean per feature, same order and length as <see cref="FeatureNames"/> (0 for unscaled features).</summary>
     public double[] Means { get; init; } = [];
+    /// <summary>Training sample standard deviation (n − 1) per feature, same order and length as <see cref="FeatureNames"/>
+    /// (1 for unscaled features).</summary>
     public double[] Sigmas { get; init; } = [];
+    /// <summary>Features left unscaled: fewer than 2 non-missing training values, or σ zero or infinite.</summary>
     public string[] Unscaled { get; init; } = [];
+    /// <summary>Number of training row indices the scaler was fitted on.</summary>
     public int TrainRows { get; init; }
+    /// <summary>Date of the earliest training row, yyyy-MM-dd.</summary>
     public string TrainStart { get; init; } = "";
+    /// <summary>Date of the latest training row, yyyy-MM-dd.</summary>
     public string TrainEnd { get; init; } = "";
     /// <summary>SHA-256 (first 16 hex) of the feature names in order.</summary>
     public string FeatureHash { get; init; } = "";
 
     /// <summary>Fits on <paramref name="trainRows"/> of <paramref name="frame"/>. Training rows must be
     /// before the holdout: nothing fitted may have seen a holdout value.</summary>
+    /// <param name="frame">The feature frame.</param>
+    /// <param name="trainRows">Row indices into <paramref name="frame"/>, any order; each dated before <see cref="Splits.HoldoutStart"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="trainRows"/> is empty or holds a holdout row.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A row index is outside the frame.</exception>
     public static Scaler Fit(Frame frame, IReadOnlyList<int> trainRows)
     {
         if (trainRows.Count == 0) throw new ArgumentException("the scaler needs at least one training row.", nameof(trainRows));
@@ -57,7 +69,10 @@ public sealed class Scaler
         };
     }
 
-    /// <summary>A new frame with standardised features (dates, close and weights shared).</summary>
+    /// <summary>A new frame with standardised features (dates, close and weights shared): (x − mean)/σ per
+    /// column; NaN stays NaN.</summary>
+    /// <param name="frame">A frame with exactly <see cref="FeatureNames"/> in the same order.</param>
+    /// <exception cref="ArgumentException">The frame's features differ from <see cref="FeatureNames"/> in number, name or order.</exception>
     public Frame Transform(Frame frame)
     {
         RequireSameOrder(frame.FeatureNames);
@@ -72,6 +87,9 @@ public sealed class Scaler
         return new Frame(frame.Dates, frame.Close, frame.FeatureNames, cols, frame.Weights);
     }
 
+    /// <summary>Checks that <paramref name="names"/> equals <see cref="FeatureNames"/> element by element.</summary>
+    /// <param name="names">Feature names to check.</param>
+    /// <exception cref="ArgumentException">They differ in number, name or order.</exception>
     public void RequireSameOrder(IReadOnlyList<string> names)
     {
         if (names.Count != FeatureNames.Length)
@@ -83,8 +101,15 @@ public sealed class Scaler
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
+    /// <summary>Writes the scaler as indented JSON (atomically).</summary>
+    /// <param name="path">Destination file (replaced if it exists).</param>
     public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
+    /// <summary>Reads a scaler written by <see cref="Save"/> and checks its internal consistency.</summary>
+    /// <param name="path">The JSON file.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">It is not scaler JSON, its arrays differ in length, or its
+    /// <see cref="FeatureHash"/> does not match its feature names.</exception>
     public static Scaler Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"scaler file {path} does not exist.", path);
@@ -99,6 +124,8 @@ public sealed class Scaler
         return s;
     }
 
+    /// <summary>First 16 lower-case hex digits of SHA-256 over <paramref name="names"/> joined by newlines (same as <see cref="Frame.FeatureHash"/>).</summary>
+    /// <param name="names">Feature names in order.</param>
     public static string HashOf(IEnumerable<string> names) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n", names))))[..16].ToLowerInvariant();
+        Models.Frame.HashOf(names);
 }

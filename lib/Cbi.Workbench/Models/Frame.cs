@@ -39,6 +39,17 @@ public sealed class Frame
     public double[]? Weights { get; }
     public int Rows => Dates.Length;
 
+    /// <summary>First 16 hex digits of SHA-256 over the feature names joined by newlines: two frames with the same
+    /// hash have the same columns in the same order.</summary>
+    public string FeatureHash => featureHash ??= HashOf(FeatureNames);
+    string? featureHash;
+
+    internal static string HashOf(IEnumerable<string> names) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', names))))[..16];
+
+    /// <summary>Row index of <paramref name="date"/>, or -1 when the frame has no such trading day.</summary>
+    public int RowOf(DateOnly date) { var i = Array.BinarySearch(Dates, date); return i >= 0 ? i : -1; }
+
     /// <summary>Row index of the n-th next ZL trading day, or -1 when beyond the data or across a hole.</summary>
     public int TargetRow(int row, int horizon) =>
         row + horizon < Rows && segment[row + horizon] == segment[row] ? row + horizon : -1;

@@ -12,6 +12,12 @@ public static class ShapCharts
     static GenericChart Titled(GenericChart chart, string title) =>
         Plotly.NET.Chart.withTitle(title, (Microsoft.FSharp.Core.FSharpOption<Font>)null!).Invoke(chart);
 
+    /// <summary>Horizontal bars of the <paramref name="top"/> features by split gain, each as a share of the total gain
+    /// of all features (largest at the top).</summary>
+    /// <param name="title">Chart title.</param>
+    /// <param name="names">Feature names.</param>
+    /// <param name="gain">Total split gain per feature, same length and order as <paramref name="names"/>.</param>
+    /// <param name="top">Number of features shown.</param>
     public static GenericChart GainImportance(string title, IReadOnlyList<string> names, IReadOnlyList<double> gain, int top = 20)
     {
         var order = Enumerable.Range(0, names.Count).OrderByDescending(j => gain[j]).Take(top).Reverse().ToArray();
@@ -23,6 +29,12 @@ public static class ShapCharts
 
     /// <summary>Top features by mean |SHAP| with every row's contribution as a point (a strip-plot summary).
     /// <paramref name="contributions"/> rows are [features…, bias].</summary>
+    /// <param name="title">Chart title.</param>
+    /// <param name="names">Feature names (p).</param>
+    /// <param name="contributions">One array per row (origin), each of length p + 1: the p feature contributions in
+    /// <paramref name="names"/> order, then the bias; log-return units.</param>
+    /// <param name="top">Number of features shown.</param>
+    /// <exception cref="ArgumentException"><paramref name="contributions"/> is empty.</exception>
     public static GenericChart Summary(string title, IReadOnlyList<string> names, IReadOnlyList<double[]> contributions, int top = 15)
     {
         if (contributions.Count == 0) throw new ArgumentException("No SHAP rows to summarise.", nameof(contributions));
@@ -36,7 +48,14 @@ public static class ShapCharts
     }
 
     /// <summary>From the model's expected value (bias) through the largest contributions of one origin to its
-    /// prediction; the remaining features are pooled.</summary>
+    /// prediction; the remaining features are pooled. The prediction bar is the sum of all contributions and the
+    /// bias (log-return units).</summary>
+    /// <param name="title">Chart title.</param>
+    /// <param name="names">Feature names (p).</param>
+    /// <param name="contribution">Length p + 1: the feature contributions in <paramref name="names"/> order, then the bias.</param>
+    /// <param name="featureValues">The origin's feature values (same order) shown in the labels; null = names only.</param>
+    /// <param name="top">Number of features shown individually, by |contribution|.</param>
+    /// <exception cref="ArgumentException"><paramref name="contribution"/> does not have p + 1 entries.</exception>
     public static GenericChart Waterfall(string title, IReadOnlyList<string> names, double[] contribution, IReadOnlyList<double>? featureValues = null, int top = 10)
     {
         if (contribution.Length != names.Count + 1) throw new ArgumentException($"{contribution.Length} contributions for {names.Count} features (+ bias expected).");

@@ -12,6 +12,10 @@ public static class StudyCharts
     static GenericChart WithLayout(this GenericChart chart, string title) =>
         Plotly.NET.Chart.withTitle(title, (Microsoft.FSharp.Core.FSharpOption<Font>)null!).Invoke(chart);
 
+    /// <summary>Objective value of every COMPLETE trial against its number, with the best-so-far line (taken in the
+    /// order of <paramref name="trials"/>).</summary>
+    /// <param name="title">Chart title.</param>
+    /// <param name="trials">The study's trials in number order (e.g. <see cref="Study.Trials"/>); other states are ignored.</param>
     public static GenericChart History(string title, IReadOnlyList<TrialRecord> trials)
     {
         var done = trials.Where(t => t.State == TrialState.Complete).ToList();
@@ -23,6 +27,9 @@ public static class StudyCharts
         return PChart.Combine([points, line]).WithLayout(title).WithXAxisStyle<double, double, string>(TitleText: "trial").WithYAxisStyle<double, double, string>(TitleText: "objective (lower is better)");
     }
 
+    /// <summary>One line per trial with intermediate values: value against step, labelled with number and state.</summary>
+    /// <param name="title">Chart title.</param>
+    /// <param name="trials">The study's trials; those without intermediate values are skipped.</param>
     public static GenericChart Intermediate(string title, IReadOnlyList<TrialRecord> trials) =>
         PChart.Combine(trials.Where(t => t.Intermediate.Count > 0).Select(t =>
         {
@@ -30,6 +37,9 @@ public static class StudyCharts
             return PChart.Line<int, double, string>(x: steps, y: steps.Select(s => t.Intermediate[s]).ToArray(), Name: $"#{t.Number} {t.State}");
         }).ToArray()).WithLayout(title).WithXAxisStyle<double, double, string>(TitleText: "step").WithYAxisStyle<double, double, string>(TitleText: "intermediate value");
 
+    /// <summary>Bars of η² per parameter (<see cref="ParameterImportance.Compute"/>), in the order given.</summary>
+    /// <param name="title">Chart title.</param>
+    /// <param name="entries">The importance entries.</param>
     public static GenericChart Importance(string title, IReadOnlyList<ParameterImportance.Entry> entries) =>
         PChart.Bar<double, string, string>(values: entries.Select(e => e.EtaSquared).ToArray(), Keys: entries.Select(e => e.Parameter).ToArray(), Name: "η² of objective ranks")
             .WithLayout(title).WithXAxisStyle<double, double, string>(TitleText: "η² (share of rank variance explained)");

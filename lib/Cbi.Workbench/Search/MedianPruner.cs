@@ -3,12 +3,21 @@ namespace Cbi.Workbench.Search;
 /// <summary>Decides whether a running trial should stop early from its intermediate values.</summary>
 public interface IPruner
 {
+    /// <summary>Whether <paramref name="running"/> should stop after reporting <paramref name="step"/>.</summary>
+    /// <param name="running">The running trial with its intermediate values so far.</param>
+    /// <param name="step">The step just reported.</param>
+    /// <param name="finished">The study's COMPLETE and PRUNED trials.</param>
+    /// <returns>True to prune (the trial then ends as PRUNED via <see cref="TrialPrunedException"/>).</returns>
     bool ShouldPrune(TrialRecord running, int step, IReadOnlyList<TrialRecord> finished);
 }
 
 /// <summary>Never prunes.</summary>
 public sealed class NoPruner : IPruner
 {
+    /// <summary>Always false.</summary>
+    /// <param name="running">Ignored.</param>
+    /// <param name="step">Ignored.</param>
+    /// <param name="finished">Ignored.</param>
     public bool ShouldPrune(TrialRecord running, int step, IReadOnlyList<TrialRecord> finished) => false;
 }
 
@@ -16,11 +25,21 @@ public sealed class NoPruner : IPruner
 /// intermediate value at a step is worse than the median of the completed trials' values at the same step.
 /// Steps are whatever the objective reports (walk-forward folds, boosting checkpoints); with folds, report the
 /// running mean of the fold losses so that early easy/hard folds do not decide alone. Minimisation.</summary>
+/// <param name="startupTrials">Never prune before this many trials have completed.</param>
+/// <param name="warmupSteps">Never prune at a step below this.</param>
+/// <param name="minComparable">Never prune unless at least max(1, this) completed trials have a finite value at the step.</param>
 public sealed class MedianPruner(int startupTrials = 5, int warmupSteps = 0, int minComparable = 3) : IPruner
 {
+    /// <summary>Completed trials needed before any pruning.</summary>
     public int StartupTrials { get; } = startupTrials;
+    /// <summary>Steps below this are never pruned.</summary>
     public int WarmupSteps { get; } = warmupSteps;
 
+    /// <summary>True when <paramref name="running"/>'s value at <paramref name="step"/> is NaN or greater than the median
+    /// of the completed trials' finite values at that step (subject to the startup, warm-up and comparability limits).</summary>
+    /// <param name="running">The running trial; false when it has no value at <paramref name="step"/>.</param>
+    /// <param name="step">The step just reported.</param>
+    /// <param name="finished">Finished trials; only COMPLETE ones are compared.</param>
     public bool ShouldPrune(TrialRecord running, int step, IReadOnlyList<TrialRecord> finished)
     {
         if (step < WarmupSteps) return false;

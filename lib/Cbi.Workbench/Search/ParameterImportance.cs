@@ -7,8 +7,20 @@ namespace Cbi.Workbench.Search;
 /// screening aid, not an estimate with small error (fANOVA would need many more trials).</summary>
 public static class ParameterImportance
 {
+    /// <summary>Importance of one parameter.</summary>
+    /// <param name="Parameter">Parameter name.</param>
+    /// <param name="EtaSquared">η² in [0, 1]: share of the variance of the objective ranks explained by the parameter's groups.</param>
+    /// <param name="Share">This η² as a fraction of the sum over all parameters (0 when that sum is 0); not a variance decomposition.</param>
+    /// <param name="Trials">Completed trials with a finite value used.</param>
     public sealed record Entry(string Parameter, double EtaSquared, double Share, int Trials);
 
+    /// <summary>η² per parameter over the completed trials with a finite value. Numeric parameters are grouped into
+    /// clamp(n/5, 2, 5) equal-count bins by rank; categorical ones by choice.</summary>
+    /// <param name="space">The search space whose parameters are scored.</param>
+    /// <param name="trials">The study's trials (any state; only COMPLETE ones with a finite value count).</param>
+    /// <returns>One entry per parameter, largest η² first.</returns>
+    /// <exception cref="InvalidOperationException">Fewer than 4 completed trials with a finite value.</exception>
+    /// <exception cref="KeyNotFoundException">A trial lacks a parameter of <paramref name="space"/>.</exception>
     public static IReadOnlyList<Entry> Compute(SearchSpace space, IReadOnlyList<TrialRecord> trials)
     {
         var done = trials.Where(t => t.State == TrialState.Complete && double.IsFinite(t.Value)).ToList();

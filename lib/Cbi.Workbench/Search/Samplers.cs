@@ -5,15 +5,27 @@ namespace Cbi.Workbench.Search;
 /// <summary>Proposes the next trial's parameters from the finished trials (COMPLETE and PRUNED).</summary>
 public interface ISampler
 {
+    /// <summary>Sampler name with its settings, stored with a new study.</summary>
     string Name { get; }
+    /// <summary>Proposes a value for every parameter of <paramref name="space"/>.</summary>
+    /// <param name="space">The search space.</param>
+    /// <param name="finished">The study's COMPLETE and PRUNED trials.</param>
+    /// <param name="rng">The random source (seeded per trial by the study, so proposals are reproducible).</param>
+    /// <returns>Parameter name → legal value (a category as its index).</returns>
     IReadOnlyDictionary<string, double> Sample(SearchSpace space, IReadOnlyList<TrialRecord> finished, Random rng);
 }
 
 /// <summary>Uniform sampling (log-uniform for log parameters): the baseline every smarter sampler must beat.</summary>
 public sealed class RandomSampler : ISampler
 {
+    /// <summary>"random".</summary>
     public string Name => "random";
 
+    /// <summary>Draws every parameter independently and uniformly in its sampling space, ignoring <paramref name="finished"/>.</summary>
+    /// <param name="space">The search space.</param>
+    /// <param name="finished">Ignored.</param>
+    /// <param name="rng">The random source.</param>
+    /// <returns>Parameter name → legal value (a category as its index).</returns>
     public IReadOnlyDictionary<string, double> Sample(SearchSpace space, IReadOnlyList<TrialRecord> finished, Random rng) =>
         space.Parameters.ToDictionary(p => p.Name, p => Draw(p, rng));
 
@@ -29,10 +41,12 @@ public sealed class RandomSampler : ISampler
 /// Hyper-Parameter Optimization", NeurIPS 2011).</summary>
 public sealed record TpeOptions
 {
-    /// <summary>Random trials before the model takes over.</summary>
+    /// <summary>Random trials before the model takes over: TPE starts once this many (at least 2) trials have
+    /// completed with a finite value (default 10).</summary>
     public int StartupTrials { get; init; } = 10;
     /// <summary>Fraction of completed trials counted as "good" (the paper's γ), capped at <see cref="MaxGood"/>.</summary>
     public double Gamma { get; init; } = 0.25;
+    /// <summary>Upper bound on the number of "good" trials (default 25).</summary>
     public int MaxGood { get; init; } = 25;
     /// <summary>Candidates drawn from l(x) per parameter; the one with the largest l(x)/g(x) wins
     /// (maximising l/g maximises expected improvement, paper §4.1).</summary>
@@ -46,11 +60,21 @@ public sealed record TpeOptions
 /// sampling space (log space for log parameters) plus a flat prior component, with bandwidths from the
 /// neighbour distances clipped as in hyperopt; categorical parameters get smoothed frequencies. Pruned trials
 /// count as bad. Minimisation.</summary>
+/// <param name="options">Settings; null = <see cref="TpeOptions"/> defaults.</param>
 public sealed class TpeSampler(TpeOptions? options = null) : ISampler
 {
     readonly TpeOptions o = options ?? new TpeOptions();
+    /// <summary>"tpe(startup=…,gamma=…,candidates=…,prior=…)" with the option values.</summary>
     public string Name => $"tpe(startup={o.StartupTrials},gamma={o.Gamma},candidates={o.Candidates},prior={o.PriorWeight})";
 
+    /// <summary>Random draws until max(2, <see cref="TpeOptions.StartupTrials"/>) trials have completed with a finite value;
+    /// then, per parameter, the best of <see cref="TpeOptions.Candidates"/> draws from l by l/g. The good set is the
+    /// ceil(γ·n) best completed trials, clamped to [1, min(<see cref="TpeOptions.MaxGood"/>, n − 1)].</summary>
+    /// <param name="space">The search space.</param>
+    /// <param name="finished">The study's COMPLETE and PRUNED trials; each must hold a value for every parameter of <paramref name="space"/>.</param>
+    /// <param name="rng">The random source.</param>
+    /// <returns>Parameter name → legal value (a category as its index).</returns>
+    /// <exception cref="KeyNotFoundException">A finished trial lacks a parameter of <paramref name="space"/>.</exception>
     public IReadOnlyDictionary<string, double> Sample(SearchSpace space, IReadOnlyList<TrialRecord> finished, Random rng)
     {
         var complete = finished.Where(t => t.State == TrialState.Complete && double.IsFinite(t.Value)).OrderBy(t => t.Value).ThenBy(t => t.Number).ToList();

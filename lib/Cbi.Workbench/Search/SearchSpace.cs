@@ -4,6 +4,7 @@ using System.Text.Json;
 namespace Cbi.Workbench.Search;
 
 /// <summary>One searched parameter. Values travel as doubles: numbers as themselves, categories as their index.</summary>
+/// <param name="Name">Parameter name, unique within a <see cref="SearchSpace"/>; the key of <see cref="Trial.Values"/>.</param>
 public abstract record Parameter(string Name)
 {
     /// <summary>Lower/upper bound of the space the sampler works in (log scale for log parameters; for
@@ -13,12 +14,22 @@ public abstract record Parameter(string Name)
     /// <summary>Maps a sampling-space point back to a legal value (rounded, clipped).</summary>
     internal abstract double FromSampling(double x);
     internal abstract void Check();
+    /// <summary>A value as text for logs and CSV: an integer as digits, a float in G6, a category by its name
+    /// (invariant culture).</summary>
+    /// <param name="value">A legal value of this parameter (a category index for categorical ones).</param>
     public abstract string Label(double value);
     internal virtual bool IsCategorical => false;
     /// <summary>The range as a reader wants it, e.g. "[7, 63] log" or "{gbdt, dart}".</summary>
     public abstract string Range { get; }
 }
 
+/// <summary>An integer parameter taking Low, Low + Step, … up to the largest such value ≤ High; sampled uniformly
+/// (or log-uniformly with <paramref name="Log"/>), each integer with equal room.</summary>
+/// <param name="Name">Parameter name.</param>
+/// <param name="Low">Smallest value (≥ 1 when <paramref name="Log"/>).</param>
+/// <param name="High">Largest value (≥ <paramref name="Low"/>).</param>
+/// <param name="Step">Spacing of the legal values (≥ 1; must be 1 when <paramref name="Log"/>).</param>
+/// <param name="Log">Sample on a log scale.</param>
 public sealed record IntParameter(string Name, int Low, int High, int Step = 1, bool Log = false) : Parameter(Name)
 {
     internal override (double Low, double High) SamplingRange => Log
@@ -37,10 +48,18 @@ public sealed record IntParameter(string Name, int Low, int High, int Step = 1, 
         if (Step < 1) throw new ArgumentException($"Search parameter '{Name}': step must be ≥ 1.");
         if (Log && (Low < 1 || Step != 1)) throw new ArgumentException($"Search parameter '{Name}': a log-scale integer needs low ≥ 1 and step 1.");
     }
+    /// <summary>The value as an integer in invariant culture (truncated toward zero).</summary>
+    /// <param name="value">The value.</param>
     public override string Label(double value) => ((long)value).ToString(CultureInfo.InvariantCulture);
+    /// <summary>E.g. "[7, 63] log" or "[10, 200] step 10".</summary>
     public override string Range => $"[{Low}, {High}]{(Step != 1 ? $" step {Step}" : "")}{(Log ? " log" : "")}";
 }
 
+/// <summary>A real parameter in [Low, High], sampled uniformly (or log-uniformly with <paramref name="Log"/>).</summary>
+/// <param name="Name">Parameter name.</param>
+/// <param name="Low">Lower bound, finite (&gt; 0 when <paramref name="Log"/>).</param>
+/// <param name="High">Upper bound, finite, ≥ <paramref name="Low"/>.</param>
+/// <param name="Log">Sample on a log scale.</param>
 public sealed record FloatParameter(string Name, double Low, double High, bool Log = false) : Parameter(Name)
 {
     internal override (double Low, double High) SamplingRange => Log ? (Math.Log(Low), Math.Log(High)) : (Low, High);
@@ -52,10 +71,16 @@ public sealed record FloatParameter(string Name, double Low, double High, bool L
             throw new ArgumentException($"Search parameter '{Name}': need finite low ≤ high, got [{Low}, {High}].");
         if (Log && Low <= 0) throw new ArgumentException($"Search parameter '{Name}': a log-scale range needs low > 0, got {Low}.");
     }
+    /// <summary>The value with 6 significant digits, invariant culture.</summary>
+    /// <param name="value">The value.</param>
     public override string Label(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+    /// <summary>E.g. "[0.01, 0.3] log".</summary>
     public override string Range => string.Create(CultureInfo.InvariantCulture, $"[{Low}, {High}]{(Log ? " log" : "")}");
 }
 
+/// <summary>A parameter choosing one of a list of names; its value is the 0-based index into <paramref name="Choices"/>.</summary>
+/// <param name="Name">Parameter name.</param>
+/// <param name="Choices">The distinct choices (at least one).</param>
 public sealed record CategoricalParameter(string Name, IReadOnlyList<string> Choices) : Parameter(Name)
 {
     internal override (double Low, double High) SamplingRange => (0, Choices.Count - 1);
@@ -66,8 +91,12 @@ public sealed record CategoricalParameter(string Name, IReadOnlyList<string> Cho
         if (Choices.Count == 0) throw new ArgumentException($"Search parameter '{Name}' has no choices.");
         if (Choices.Distinct().Count() != Choices.Count) throw new ArgumentException($"Search parameter '{Name}' has duplicate choices.");
     }
+    /// <summary>The choice at index <paramref name="value"/>.</summary>
+    /// <param name="value">A choice index, 0 … Choices.Count − 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is not a valid index.</exception>
     public override string Label(double value) => Choices[(int)value];
     internal override bool IsCategorical => true;
+    /// <summary>The choices, e.g. "{gbdt, dart}".</summary>
     public override string Range => "{" + string.Join(", ", Choices) + "}";
 }
 
@@ -75,6 +104,11 @@ public sealed record CategoricalParameter(string Name, IReadOnlyList<string> Cho
 /// all of them, which keeps trials comparable and the sampler simple and reproducible.</summary>
 public sealed class SearchSpace
 {
+    /// <summary>Declares the space and checks every parameter.</summary>
+    /// <param name="parameters">The parameters, in the order trials report them.</param>
+    /// <exception cref="ArgumentException">No parameters, a duplicate name, or an invalid parameter: high &lt; low,
+    /// non-finite float bounds, integer step &lt; 1, a log-scale integer with low &lt; 1 or step ≠ 1, a log-scale
+    /// float with low ≤ 0, or categorical choices empty or duplicated.</exception>
     public SearchSpace(IEnumerable<Parameter> parameters)
     {
         Parameters = parameters.ToArray();
@@ -84,10 +118,17 @@ public sealed class SearchSpace
         if (dup != null) throw new ArgumentException($"Search parameter '{dup.Key}' is declared twice.");
     }
 
+    /// <summary>Same as the constructor: <c>SearchSpace.Of(new IntParameter(…), new FloatParameter(…))</c>.</summary>
+    /// <param name="parameters">The parameters.</param>
+    /// <exception cref="ArgumentException">As the constructor.</exception>
     public static SearchSpace Of(params Parameter[] parameters) => new(parameters);
 
+    /// <summary>The parameters in declaration order.</summary>
     public IReadOnlyList<Parameter> Parameters { get; }
 
+    /// <summary>The parameter called <paramref name="name"/> (case-sensitive).</summary>
+    /// <param name="name">Parameter name.</param>
+    /// <exception cref="KeyNotFoundException">No such parameter.</exception>
     public Parameter this[string name] => Parameters.FirstOrDefault(p => p.Name == name)
         ?? throw new KeyNotFoundException($"'{name}' is not a parameter of this search space ({string.Join(", ", Parameters.Select(p => p.Name))}).");
 
@@ -101,6 +142,11 @@ public sealed class SearchSpace
     }));
 
     /// <summary>Reads <see cref="ToJson"/>'s output back (used to open a stored study without re-declaring it).</summary>
+    /// <param name="json">The stored JSON array.</param>
+    /// <exception cref="InvalidDataException">A parameter has an unknown kind.</exception>
+    /// <exception cref="ArgumentException">The stored parameters are invalid (as the constructor).</exception>
+    /// <exception cref="System.Text.Json.JsonException">The text is not JSON.</exception>
+    /// <exception cref="KeyNotFoundException">A parameter entry lacks a property.</exception>
     public static SearchSpace FromJson(string json)
     {
         using var doc = JsonDocument.Parse(json);

@@ -5,20 +5,43 @@ using DuckDB.NET.Data;
 
 namespace Cbi.Workbench.Search;
 
-public enum TrialState { Running, Complete, Pruned, Fail }
+/// <summary>State of a stored trial (stored as RUNNING, COMPLETE, PRUNED, FAIL).</summary>
+public enum TrialState
+{
+    /// <summary>Started and not finished (or its worker died; reopening the study marks such trials FAIL).</summary>
+    Running,
+    /// <summary>Finished with a finite objective value; counts toward the budget.</summary>
+    Complete,
+    /// <summary>Stopped early by the pruner; counts toward the budget, value NaN.</summary>
+    Pruned,
+    /// <summary>The objective threw or returned a non-finite value, or the worker died; does not count toward the budget.</summary>
+    Fail
+}
 
 /// <summary>A trial as stored: parameter values (categories as indexes; <see cref="Labels"/> spells them),
 /// objective value (NaN unless complete), intermediate values by step, state and timings.</summary>
+/// <param name="Number">Trial number within the study, 0-based, in start order.</param>
+/// <param name="State">The trial's state.</param>
+/// <param name="Value">Objective value (minimised); NaN unless <see cref="TrialState.Complete"/>.</param>
+/// <param name="Params">Parameter name → value (a category as its index).</param>
+/// <param name="Labels">Parameter name → value as text (<see cref="Parameter.Label"/>).</param>
+/// <param name="Intermediate">Step → intermediate value reported through <see cref="Trial.Report"/>.</param>
+/// <param name="StartedUtc">Start time, UTC.</param>
+/// <param name="FinishedUtc">End time, UTC; null while running.</param>
+/// <param name="Message">Why it was pruned or failed; null otherwise.</param>
 public sealed record TrialRecord(int Number, TrialState State, double Value, IReadOnlyDictionary<string, double> Params,
     IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<int, double> Intermediate,
     DateTime StartedUtc, DateTime? FinishedUtc, string? Message)
 {
+    /// <summary>Wall-clock duration in seconds; NaN while unfinished.</summary>
     public double Seconds => FinishedUtc is { } f ? (f - StartedUtc).TotalSeconds : double.NaN;
 }
 
 /// <summary>Thrown by an objective (usually through <see cref="Trial.PruneIfNeeded"/>) to end a trial as PRUNED.</summary>
+/// <param name="step">The step at which the trial was pruned.</param>
 public sealed class TrialPrunedException(int step) : Exception($"trial pruned at step {step}")
 {
+    /// <summary>The step at which the trial was pruned.</summary>
     public int Step { get; } = step;
 }
 
@@ -30,16 +53,32 @@ public sealed class Trial
     internal Trial(Study study, int number, IReadOnlyDictionary<string, double> values, DateTime started)
     { this.study = study; Number = number; Values = values; Started = started; }
 
+    /// <summary>Trial number within the study, 0-based.</summary>
     public int Number { get; }
+    /// <summary>Parameter name → proposed value (a category as its index); prefer <see cref="Int"/>, <see cref="Float"/>, <see cref="Category"/>.</summary>
     public IReadOnlyDictionary<string, double> Values { get; }
     internal DateTime Started { get; }
     internal IReadOnlyDictionary<int, double> Intermediate => intermediate;
 
+    /// <summary>The value of an integer parameter.</summary>
+    /// <param name="name">Parameter name.</param>
+    /// <exception cref="KeyNotFoundException">No such parameter.</exception>
+    /// <exception cref="ArgumentException">It is not an <see cref="IntParameter"/>.</exception>
     public int Int(string name) => study.Space[name] is IntParameter ? (int)Values[name] : throw new ArgumentException($"'{name}' is not an integer parameter.");
+    /// <summary>The value of a float parameter.</summary>
+    /// <param name="name">Parameter name.</param>
+    /// <exception cref="KeyNotFoundException">No such parameter.</exception>
+    /// <exception cref="ArgumentException">It is not a <see cref="FloatParameter"/>.</exception>
     public double Float(string name) => study.Space[name] is FloatParameter ? Values[name] : throw new ArgumentException($"'{name}' is not a float parameter.");
+    /// <summary>The chosen name of a categorical parameter.</summary>
+    /// <param name="name">Parameter name.</param>
+    /// <exception cref="KeyNotFoundException">No such parameter.</exception>
+    /// <exception cref="ArgumentException">It is not a <see cref="CategoricalParameter"/>.</exception>
     public string Category(string name) => study.Space[name] is CategoricalParameter c ? c.Choices[(int)Values[name]] : throw new ArgumentException($"'{name}' is not a categorical parameter.");
 
     /// <summary>Records (and immediately stores) an intermediate objective value at a step.</summary>
+    /// <param name="step">Step number (e.g. fold index); reporting a step again replaces its value.</param>
+    /// <param name="value">Intermediate objective value (lower is better).</param>
     public void Report(int step, double value)
     {
         intermediate[step] = value;
@@ -49,18 +88,24 @@ public sealed class Trial
 
     internal int LastStep { get; private set; } = -1;
 
+    /// <summary>Asks the study's pruner about the last reported step; false before any <see cref="Report"/>.</summary>
     public bool ShouldPrune() => LastStep >= 0 && study.Pruner.ShouldPrune(study.AsRecord(this), LastStep, study.Finished());
 
+    /// <summary>Throws <see cref="TrialPrunedException"/> when <see cref="ShouldPrune"/> is true; call it after <see cref="Report"/>.</summary>
+    /// <exception cref="TrialPrunedException">The pruner says stop.</exception>
     public void PruneIfNeeded() { if (ShouldPrune()) throw new TrialPrunedException(LastStep); }
 }
 
 /// <summary>Settings of a study; the seed makes a fresh study reproducible trial for trial.</summary>
 public sealed record StudyOptions
 {
+    /// <summary>Proposes the parameters (default <see cref="TpeSampler"/> with default options).</summary>
     public ISampler Sampler { get; init; } = new TpeSampler();
+    /// <summary>Stops poor trials early (default <see cref="NoPruner"/>).</summary>
     public IPruner Pruner { get; init; } = new NoPruner();
+    /// <summary>Random seed (default 42); each trial's generator is derived from it and the trial number.</summary>
     public int Seed { get; init; } = 42;
-    /// <summary>Print a line per trial to stderr.</summary>
+    /// <summary>Write a line per trial to <see cref="IO.Log.Writer"/> (standard error by default).</summary>
     public bool Progress { get; init; } = true;
 }
 
@@ -80,8 +125,11 @@ public sealed class Study : IDisposable
     readonly string instance = Guid.NewGuid().ToString("N")[..12];
     readonly StudyOptions options;
 
+    /// <summary>Study name (key within the database file).</summary>
     public string Name { get; }
+    /// <summary>The DuckDB file, or <see cref="InMemory"/>.</summary>
     public string Path { get; }
+    /// <summary>The search space the study was opened with (equal to the stored one).</summary>
     public SearchSpace Space { get; }
     internal IPruner Pruner => options.Pruner;
 
@@ -97,9 +145,17 @@ public sealed class Study : IDisposable
     /// <summary>A study that lives only as long as its object (tests, throw-away comparisons).</summary>
     public const string InMemory = ":memory:";
 
+    /// <summary>artifacts/&lt;profile&gt;/studies.duckdb.</summary>
     public static string DefaultPath => System.IO.Path.Combine(Workbench.ProfileDir, "studies.duckdb");
 
     /// <summary>Creates the study, or reopens it (same space required) and fails its orphaned RUNNING trials.</summary>
+    /// <param name="name">Study name (non-blank).</param>
+    /// <param name="space">The search space; must equal the stored one when the study exists.</param>
+    /// <param name="options">Sampler, pruner, seed, progress; null = defaults. Not compared with the stored settings.</param>
+    /// <param name="path">The DuckDB file (created with its folder if missing) or <see cref="InMemory"/>; null = <see cref="DefaultPath"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is blank.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="space"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The stored study has a different search space.</exception>
     public static Study Open(string name, SearchSpace space, StudyOptions? options = null, string? path = null)
     {
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A study needs a name.", nameof(name));
@@ -110,6 +166,11 @@ public sealed class Study : IDisposable
     }
 
     /// <summary>Opens a stored study with the space it was created with (for reports; it can also be resumed).</summary>
+    /// <param name="name">Study name.</param>
+    /// <param name="path">The DuckDB file; null = <see cref="DefaultPath"/>.</param>
+    /// <param name="options">Settings; null = defaults with the stored seed.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="KeyNotFoundException">The file holds no study <paramref name="name"/> (always the case for <see cref="InMemory"/>).</exception>
     public static Study OpenExisting(string name, string? path = null, StudyOptions? options = null)
     {
         var p = path ?? DefaultPath;
@@ -119,9 +180,18 @@ public sealed class Study : IDisposable
         return Open(name, SearchSpace.FromJson(stored.SpaceJson), options ?? new StudyOptions { Seed = stored.Seed }, p);
     }
 
+    /// <summary>A study as listed by <see cref="List"/>.</summary>
+    /// <param name="Name">Study name.</param>
+    /// <param name="SpaceJson">The stored search space (<see cref="SearchSpace.ToJson"/>).</param>
+    /// <param name="Sampler">Name of the sampler it was created with ("" if not stored).</param>
+    /// <param name="Seed">Seed it was created with (0 if not stored).</param>
+    /// <param name="Trials">Trials in any state.</param>
+    /// <param name="Complete">COMPLETE trials.</param>
+    /// <param name="BestValue">Lowest COMPLETE value; NaN when none.</param>
     public sealed record StoredStudy(string Name, string SpaceJson, string Sampler, int Seed, int Trials, int Complete, double BestValue);
 
-    /// <summary>The studies in a database file with trial counts and best values.</summary>
+    /// <summary>The studies in a database file with trial counts and best values, by name.</summary>
+    /// <param name="path">The DuckDB file; null = <see cref="DefaultPath"/>. A missing file gives an empty list.</param>
     public static IReadOnlyList<StoredStudy> List(string? path = null)
     {
         var p = path ?? DefaultPath;
@@ -199,7 +269,13 @@ public sealed class Study : IDisposable
     /// <summary>Runs trials until the study holds <paramref name="totalTrials"/> finished (COMPLETE or PRUNED) trials,
     /// so re-running the same call after a crash completes the budget instead of starting over. An objective that
     /// throws marks its trial FAIL and the exception propagates; a NaN or infinite value fails the trial and the
-    /// search goes on.</summary>
+    /// search goes on (FAIL trials do not count toward the budget).</summary>
+    /// <param name="objective">Evaluates a trial and returns the value to minimise; may report intermediate values and
+    /// throw <see cref="TrialPrunedException"/>.</param>
+    /// <param name="totalTrials">Finished trials wanted in the study (≥ 1), counting those already stored.</param>
+    /// <param name="timeout">Stop starting new trials once this much time has passed (checked between trials); null = no limit.</param>
+    /// <returns><see cref="Best"/> at the end (null if no trial completed).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="totalTrials"/> &lt; 1.</exception>
     public TrialRecord? Optimize(Func<Trial, double> objective, int totalTrials, TimeSpan? timeout = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(totalTrials, 1);
@@ -326,7 +402,8 @@ public sealed class Study : IDisposable
     void Log(string line) { if (options.Progress) IO.Log.Progress($"[study {Name}] {line}"); }
 
     /// <summary>Writes the trial history as CSV (small, reviewable, committed with the artifacts; the DuckDB
-    /// file itself is git-ignored).</summary>
+    /// file itself is git-ignored). Columns: number, state, value, seconds, then one per parameter (its label); LF line ends, atomic write.</summary>
+    /// <param name="path">Destination file (replaced if it exists).</param>
     public void ExportCsv(string path)
     {
         var inv = CultureInfo.InvariantCulture;
@@ -338,6 +415,7 @@ public sealed class Study : IDisposable
         AtomicFile.WriteAllText(path, string.Join('\n', lines) + "\n");
     }
 
+    /// <summary>Closes the database connection; a trial still RUNNING in this instance becomes orphaned (marked FAIL on the next open).</summary>
     public void Dispose()
     {
         lock (LiveInstances) LiveInstances.Remove(instance);

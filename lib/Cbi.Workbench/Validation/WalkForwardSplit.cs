@@ -3,7 +3,14 @@ using Cbi.Workbench.Models;
 
 namespace Cbi.Workbench.Validation;
 
-public enum TrainWindow { Expanding, Rolling }
+/// <summary>How a walk-forward fold chooses its training rows.</summary>
+public enum TrainWindow
+{
+    /// <summary>Train on every row from <see cref="WalkForwardOptions.TrainStart"/> (or the first row) up to the purge point.</summary>
+    Expanding,
+    /// <summary>Train on at most <see cref="WalkForwardOptions.WindowRows"/> rows ending at the purge point.</summary>
+    Rolling
+}
 
 /// <summary>Options of <see cref="WalkForwardSplit"/>. Dates are inclusive; row counts are ZL trading days
 /// (rows of the <see cref="Frame"/>).</summary>
@@ -14,24 +21,36 @@ public sealed record WalkForwardOptions
     public int Horizon { get; init; } = 1;
     /// <summary>Number of consecutive scored blocks.</summary>
     public int Folds { get; init; } = 7;
-    /// <summary>Rows per scored block; default: the scored span divided evenly over <see cref="Folds"/>.</summary>
+    /// <summary>Rows per scored block; default: the scored span divided evenly over <see cref="Folds"/>
+    /// (ceil(scorable rows / Folds), so the last block may be shorter).</summary>
     public int? Step { get; init; }
+    /// <summary>Expanding (default) or rolling training window.</summary>
     public TrainWindow Window { get; init; } = TrainWindow.Expanding;
     /// <summary>Training rows kept by a rolling window (required when <see cref="Window"/> is Rolling).</summary>
     public int? WindowRows { get; init; }
     /// <summary>Extra rows dropped between the last purged training row and the first scored row.</summary>
     public int Embargo { get; init; }
+    /// <summary>First date a fold may train on; null = the frame's first row.</summary>
     public DateOnly? TrainStart { get; init; }
+    /// <summary>First date that may be scored (default <see cref="Splits.ValidationStart"/>, 2020-01-01).</summary>
     public DateOnly ScoreStart { get; init; } = Splits.ValidationStart;
+    /// <summary>Last date that may be scored (default <see cref="Splits.ValidationEnd"/>, 2023-06-30); rows in the holdout
+    /// or whose target row is in it are never scored whatever this says.</summary>
     public DateOnly ScoreEnd { get; init; } = Splits.ValidationEnd;
     /// <summary>A fold with fewer training rows than this is an error, not a silently weak fold.</summary>
     public int MinTrainRows { get; init; } = 1;
+    /// <summary>Name stored in each <see cref="Fold.Split"/> (default "validation"); not settable through <see cref="Parse"/>.</summary>
     public string SplitName { get; init; } = "validation";
 
     static readonly string[] Known = ["horizon", "folds", "step", "window", "window-rows", "embargo", "train-start",
         "score-start", "score-end", "min-train-rows"];
 
-    /// <summary>Reads options from key=value text (notebook parameters, CLI). Unknown keys are an error.</summary>
+    /// <summary>Reads options from key=value text (notebook parameters, CLI). Unknown keys are an error.
+    /// Keys: horizon, folds, step, window (expanding|rolling), window-rows, embargo, train-start, score-start,
+    /// score-end (dates yyyy-MM-dd), min-train-rows; integers in invariant culture. Values are not range-checked
+    /// here (<see cref="WalkForwardSplit.Create(Frame, WalkForwardOptions)"/> does).</summary>
+    /// <param name="values">Key → value; keys are case-sensitive.</param>
+    /// <exception cref="ArgumentException">An unknown key, or a value that is not an integer, a date or a window name.</exception>
     public static WalkForwardOptions Parse(IReadOnlyDictionary<string, string> values)
     {
         var o = new WalkForwardOptions();
@@ -76,9 +95,26 @@ public sealed record WalkForwardOptions
 /// so validation metrics never see a holdout price.</summary>
 public static class WalkForwardSplit
 {
+    /// <summary>Walk-forward folds with default options (expanding window, validation period 2020-01-01 → 2023-06-30, no embargo).</summary>
+    /// <param name="frame">The frame the fold rows index.</param>
+    /// <param name="horizon">Forecast horizon in ZL trading days, ≥ 1.</param>
+    /// <param name="folds">Number of scored blocks, ≥ 1.</param>
+    /// <returns>As <see cref="Create(Frame, WalkForwardOptions)"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="horizon"/> or <paramref name="folds"/> &lt; 1.</exception>
+    /// <exception cref="InvalidOperationException">No scorable rows, an empty block, or a fold with no training rows.</exception>
     public static IReadOnlyList<Fold> Create(Frame frame, int horizon, int folds = 7) =>
         Create(frame, new WalkForwardOptions { Horizon = horizon, Folds = folds });
 
+    /// <summary>Walk-forward folds as described on the class.</summary>
+    /// <param name="frame">The frame the fold rows index.</param>
+    /// <param name="o">The options.</param>
+    /// <returns><see cref="WalkForwardOptions.Folds"/> folds in chronological order; each scores <see cref="WalkForwardOptions.Step"/>
+    /// consecutive scorable rows (the last may have fewer); scorable rows beyond Folds × Step are not scored.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">Horizon or folds &lt; 1, embargo &lt; 0, or step &lt; 1.</exception>
+    /// <exception cref="ArgumentException">ScoreEnd before ScoreStart, a rolling window without WindowRows ≥ 1, or
+    /// WindowRows with an expanding window.</exception>
+    /// <exception cref="InvalidOperationException">No scorable rows, a fold whose block is empty, or a fold with fewer
+    /// than max(1, <see cref="WalkForwardOptions.MinTrainRows"/>) training rows.</exception>
     public static IReadOnlyList<Fold> Create(Frame frame, WalkForwardOptions o)
     {
         Validate(o);
@@ -146,17 +182,32 @@ public static class WalkForwardSplit
 /// holdout from 2023-07-01 (read only through <see cref="Holdout"/>).</summary>
 public static class Splits
 {
+    /// <summary>Last date of the seed training period, 2019-12-31.</summary>
     public static readonly DateOnly TrainEnd = new(2019, 12, 31);
+    /// <summary>First date of the validation period, 2020-01-01.</summary>
     public static readonly DateOnly ValidationStart = new(2020, 1, 1);
+    /// <summary>Last date of the validation period, 2023-06-30.</summary>
     public static readonly DateOnly ValidationEnd = new(2023, 6, 30);
+    /// <summary>First holdout date, 2023-07-01: rows from here on are read only through <see cref="Holdout.Read"/>.</summary>
     public static readonly DateOnly HoldoutStart = new(2023, 7, 1);
 
     /// <summary>Walk-forward validation folds over 2020-01-01 → 2023-06-30 (expanding window from the first row).</summary>
+    /// <param name="frame">The frame the fold rows index.</param>
+    /// <param name="horizon">Forecast horizon in ZL trading days, ≥ 1.</param>
+    /// <param name="folds">Number of scored blocks, ≥ 1.</param>
+    /// <param name="embargo">Extra rows dropped before each block, ≥ 0.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="horizon"/> or <paramref name="folds"/> &lt; 1, or <paramref name="embargo"/> &lt; 0.</exception>
+    /// <exception cref="InvalidOperationException">No scorable rows, an empty block, or a fold with no training rows.</exception>
     public static IReadOnlyList<Fold> Validation(Frame frame, int horizon, int folds = 7, int embargo = 0) =>
         WalkForwardSplit.Create(frame, new WalkForwardOptions { Horizon = horizon, Folds = folds, Embargo = embargo });
 
     /// <summary>The training rows of the seed scheme: dates before 2020-01-01 whose target date is too
     /// (the scaler and any fitted transform are fitted on these).</summary>
+    /// <param name="frame">The frame the rows index.</param>
+    /// <param name="horizon">Forecast horizon in ZL trading days, ≥ 1.</param>
+    /// <returns>Ascending row indices whose target row lies before the first row dated ≥ 2020-01-01.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="horizon"/> &lt; 1.</exception>
+    /// <exception cref="InvalidOperationException">No row is early enough.</exception>
     public static int[] TrainRows(Frame frame, int horizon)
     {
         if (horizon <= 0) throw new ArgumentOutOfRangeException(nameof(horizon), horizon, "horizon must be ≥ 1 trading day.");
@@ -175,6 +226,8 @@ public static class Splits
 
     /// <summary>The rows before the holdout as their own frame: what search and validation notebooks work on,
     /// so that not even a target can reach a holdout price.</summary>
+    /// <param name="frame">The full frame.</param>
+    /// <returns>A new frame with the rows dated before <see cref="HoldoutStart"/> (copies of the arrays; same feature names).</returns>
     public static Frame Development(Frame frame)
     {
         var n = FirstRowOnOrAfter(frame, HoldoutStart);

@@ -12,6 +12,7 @@ public class WalkForwardTests
     {
         public string Name => "crossed";
         public FitInfo? Info => null;
+        public void Save(string directory) => throw new NotSupportedException();
         public void Fit(Frame frame, IReadOnlyList<int> trainRows, int horizon) { }
         public IReadOnlyList<QuantileForecast> Predict(Frame frame, IReadOnlyList<int> originRows) =>
             originRows.Select(_ => new QuantileForecast(0.3, 0.1, 0.2)).ToArray();
@@ -22,7 +23,7 @@ public class WalkForwardTests
     {
         var f = Cycle(500, drift: 0.001);
         var folds = Expanding(f, 300, 50, 3, 5).Concat(Expanding(f, 300, 50, 3, 21));
-        var r = WalkForward.Run(Baseline.Factory("rw"), f, folds, [5, 21], progress: false);
+        var r = Backtest.Run(ModelCatalog.Get("rw"), f, folds, [5, 21], progress: false);
         // 3 folds × 50 origins at h = 5 (all have targets: last origin 449 + 5 < 500), and at h = 21 the same.
         Assert.Equal(300, r.Rows.Count);
         Assert.Equal(0, r.QuantileCrossings);
@@ -41,7 +42,7 @@ public class WalkForwardTests
         // The split generator never scores such origins; a hand-made fold (scoring rows 380..419) can.
         var f = Cycle(420);
         var fold = new Cbi.Workbench.Validation.Fold(0, 5, Range(0, 374), Range(380, 420), "validation");
-        var r = WalkForward.Run(Baseline.Factory("rw"), f, [fold], [5], progress: false);
+        var r = Backtest.Run(ModelCatalog.Get("rw"), f, [fold], [5], progress: false);
         // Origins 380..419; those ≥ 415 have no row 5 days later → 35 rows, 5 counted.
         Assert.Equal(35, r.Rows.Count);
         Assert.Equal(5, r.OriginsWithoutTarget);
@@ -51,7 +52,7 @@ public class WalkForwardTests
     public void crossing_quantiles_are_counted_and_repaired_by_sorting()
     {
         var f = Cycle(400);
-        var r = WalkForward.Run(_ => new CrossingForecaster(), f, Expanding(f, 300, 10, 2, 1), [1], progress: false);
+        var r = Backtest.Run(_ => new CrossingForecaster(), MissingInputRule.NotRead, f, Expanding(f, 300, 10, 2, 1), [1], progress: false);
         Assert.Equal(20, r.QuantileCrossings);
         Assert.All(r.Rows, x => Assert.Equal((0.1, 0.2, 0.3), (x.Q10, x.Q50, x.Q90)));
     }
@@ -60,7 +61,7 @@ public class WalkForwardTests
     public void a_horizon_without_folds_is_a_clear_error()
     {
         var f = Cycle(400);
-        var e = Assert.Throws<ArgumentException>(() => WalkForward.Run(Baseline.Factory("rw"), f, Expanding(f, 300, 10, 1, 1), [5], progress: false));
+        var e = Assert.Throws<ArgumentException>(() => Backtest.Run(ModelCatalog.Get("rw"), f, Expanding(f, 300, 10, 1, 1), [5], progress: false));
         Assert.Contains("horizon 5", e.Message);
     }
 
@@ -72,8 +73,8 @@ public class WalkForwardTests
         {
             var path = Path.Combine(dir.FullName, "predictions.parquet");
             var f = Cycle(500);
-            var rw = WalkForward.Run(Baseline.Factory("rw"), f, Expanding(f, 300, 50, 2, 5), [5], progress: false).Rows;
-            var mean = WalkForward.Run(Baseline.Factory("mean"), f, Expanding(f, 300, 50, 2, 5), [5], progress: false).Rows;
+            var rw = Backtest.Run(ModelCatalog.Get("rw"), f, Expanding(f, 300, 50, 2, 5), [5], progress: false).Rows;
+            var mean = Backtest.Run(ModelCatalog.Get("mean"), f, Expanding(f, 300, 50, 2, 5), [5], progress: false).Rows;
             PredictionStore.WriteParquet(rw.ToList(), path);
             PredictionStore.WriteParquet(mean.ToList(), path);
             PredictionStore.WriteParquet(rw.Take(10).ToList(), path); // rw replaced, mean kept
@@ -102,7 +103,7 @@ public class WalkForwardTests
         {
             var db = Path.Combine(dir.FullName, "w.duckdb");
             var f = Cycle(500);
-            var rw = WalkForward.Run(Baseline.Factory("rw"), f, Expanding(f, 300, 50, 2, 1), [1], progress: false).Rows.ToList();
+            var rw = Backtest.Run(ModelCatalog.Get("rw"), f, Expanding(f, 300, 50, 2, 1), [1], progress: false).Rows.ToList();
             Assert.Throws<FileNotFoundException>(() => PredictionStore.WriteWarehouse(rw, db));
             using (var create = new DuckDBConnection($"DataSource={db}")) create.Open();
             PredictionStore.WriteWarehouse(rw, db);
@@ -121,8 +122,8 @@ public class WalkForwardTests
     {
         var f = Cycle(600, drift: 0.001);
         var folds = Expanding(f, 300, 100, 3, 5).ToList();
-        var rows = WalkForward.Run(Baseline.Factory("rw"), f, folds, [5], progress: false).Rows
-            .Concat(WalkForward.Run(Baseline.Factory("rw_drift"), f, folds, [5], progress: false).Rows).ToList();
+        var rows = Backtest.Run(ModelCatalog.Get("rw"), f, folds, [5], progress: false).Rows
+            .Concat(Backtest.Run(ModelCatalog.Get("rw_drift"), f, folds, [5], progress: false).Rows).ToList();
         var s = MetricsSummary.Compute(rows, f);
         var rw = s.Single(x => x.Model == "rw");
         var drift = s.Single(x => x.Model == "rw_drift");
@@ -204,8 +205,8 @@ public class WalkForwardTests
         // gives MASE ≤ 5e-4 / 0.005 = 0.1.
         var f = Cycle(600, drift: 0.001);
         var folds = Expanding(f, 300, 100, 3, 5).ToList();
-        var rows = WalkForward.Run(Baseline.Factory("rw"), f, folds, [5], progress: false).Rows
-            .Concat(WalkForward.Run(Baseline.Factory("rw_drift"), f, folds, [5], progress: false).Rows).ToList();
+        var rows = Backtest.Run(ModelCatalog.Get("rw"), f, folds, [5], progress: false).Rows
+            .Concat(Backtest.Run(ModelCatalog.Get("rw_drift"), f, folds, [5], progress: false).Rows).ToList();
         var s = MetricsSummary.Compute(rows, f, folds: folds);
         Assert.Equal(1.0, s.Single(x => x.Model == "rw").Mase, 9);
         Assert.InRange(s.Single(x => x.Model == "rw_drift").Mase, 0, 0.1);

@@ -7,7 +7,7 @@ namespace Cbi.Workbench.Tests.Models;
 /// forecast from the full frame (constructed Gaussian random-walk path, fixed seed; exact equality).</summary>
 public class BaselineLeakageTests
 {
-    public static TheoryData<string> Every => new(Baseline.All);
+    public static TheoryData<string> Every => new(ModelCatalog.Resolve("baselines").Select(s => s.Name));
 
     [Theory]
     [MemberData(nameof(Every))]
@@ -22,8 +22,8 @@ public class BaselineLeakageTests
         var cut = ConstructedSeries.FromLogPrice(y[..(origin + 1)]);
         // Purged training rows: targets end before the first scored origin 650.
         var train = ConstructedSeries.Range(0, 650 - h);
-        var a = Baseline.Create(name); a.Fit(full, train, h);
-        var b = Baseline.Create(name); b.Fit(cut, train, h);
+        var a = ModelCatalog.Get(name).Create(); a.Fit(full, train, h);
+        var b = ModelCatalog.Get(name).Create(); b.Fit(cut, train, h);
         Assert.Equal(b.Predict(cut, [origin])[0], a.Predict(full, [origin])[0]);
     }
 }

@@ -90,7 +90,7 @@ public class HoleInDataEmpiricalSpreadTests
         y[0] = Math.Log(50);
         for (var t = 1; t < y.Length; t++) y[t] = y[t - 1] + cyc[(t - 1) % 5] + (t == 60 ? 0.4 : 0);
         var f = new Frame(dates, y.Select(Math.Exp).ToArray(), [], []);
-        var rw = Baseline.RandomWalk(window: 40);
+        var rw = new RandomWalk(40);
         rw.Fit(f, Splits.RowsWithTarget(f, 0, 93, 5), 5);
         var q = rw.Predict(f, [99])[0];
         Assert.Equal(0, q.Q10, 12);

@@ -1,3 +1,4 @@
+using Cbi.Workbench.Evaluation;
 using Cbi.Workbench.Features;
 using Cbi.Workbench.Models;
 using Cbi.Workbench.Models.LightGbm;
@@ -44,9 +45,8 @@ public class LightGbmQuantileForecasterTests(WarehouseFixture wh)
                 using var m = new LightGbmQuantileForecaster(Quick);
                 m.Fit(f, fold.TrainRows, h);
                 var origins = fold.ScoreRows.Where(r => f.TargetRow(r, h) >= 0).ToArray();
-                p.AddRange(m.Predict(f, origins));
+                foreach (var (q, crossed) in m.Predict(f, origins).Select(q => q.Repaired())) { p.Add(q); if (crossed) crossings++; }
                 y.AddRange(origins.Select(r => f.Target(r, h)));
-                crossings += m.LastCrossings;
                 Assert.True(m.Info!.TrainEnd < f.Dates[origins[0]]);
             }
             var below = y.Zip(p).Count(t => t.First < t.Second.Q10) / (double)y.Count;
@@ -111,17 +111,18 @@ public class LightGbmQuantileForecasterTests(WarehouseFixture wh)
         var f = Dev();
         const int h = 5;
         var folds = Splits.Validation(f, h);
-        var tiny = new LightGbmSearchProfile("test", Trials: 3, StartupTrials: 2, MaxRounds: 80, EarlyStoppingRounds: 15, MaxFolds: 2);
+        var spec = ModelCatalog.Get("lgbm");
+        var tiny = RunProfile.Smoke with { Name = "test", Search = new SearchBudget(3, 2, 2), Training = new TrainingBudget(80, 15) };
         var path = Path.Combine(Path.GetTempPath(), $"lgbm-study-{Guid.NewGuid():N}.duckdb");
         try
         {
-            var best = LightGbmSearch.Run(f, folds, h, tiny, path);
+            var best = ModelSearch.Run(spec, f, folds, h, tiny, path);
             Assert.True(double.IsFinite(best.Value) && best.Value > 0);
             // Resuming with a larger budget keeps the first three trials and adds one.
-            var tiny4 = tiny with { Trials = 4 };
-            var again = LightGbmSearch.Run(f, folds, h, tiny4, path, studyName: "lgbm-h5-test");
+            var tiny4 = tiny with { Search = tiny.Search with { Trials = 4 } };
+            var again = ModelSearch.Run(spec, f, folds, h, tiny4, path, studyName: ModelSearch.StudyName(spec, h, tiny));
             Assert.True(again.Value <= best.Value);
-            using var study = Cbi.Workbench.Search.Study.Open("lgbm-h5-test", LightGbmSearch.Space(), null, path);
+            using var study = Cbi.Workbench.Search.Study.Open("lgbm-h5-test", spec.Space!, null, path);
             Assert.Equal(4, study.Trials.Count);
             Assert.All(study.Trials.Where(t => t.State == Cbi.Workbench.Search.TrialState.Complete), t => Assert.Equal(2, t.Intermediate.Count));
         }

@@ -13,7 +13,7 @@ namespace Cbi.Workbench.Tests.Models;
 public class RealZlBaselineTests(WarehouseFixture wh)
 {
     Frame? zl;
-    Frame Zl => zl ??= BaselineStudy.PriceFrame(Snapshot.Load(wh.Path).Bars("ZL"));
+    Frame Zl => zl ??= ModelComparison.PriceFrame(Snapshot.Load(wh.Path).Bars("ZL"));
 
     [Fact]
     public void random_walk_price_mape_on_the_holdout_matches_the_stack_notes()
@@ -28,7 +28,7 @@ public class RealZlBaselineTests(WarehouseFixture wh)
             var h = Holdout.Read(Zl, "test: random-walk MAPE reference figures", logPath: log);
             (int H, double Mape)[] expected = [(1, 1.37), (5, 3.04), (21, 6.36), (63, 10.8), (126, 16.0), (252, 22.6)];
             foreach (var (hz, mape) in expected)
-                Assert.Equal(mape, BaselineStudy.NoChangeMape(Zl, h.Rows, hz), 0.1);
+                Assert.Equal(mape, ModelComparison.NoChangeMape(Zl, h.Rows, hz), 0.1);
         }
         finally { File.Delete(log); }
     }
@@ -59,7 +59,7 @@ public class RealZlBaselineTests(WarehouseFixture wh)
         // Hansen & Lunde (2005, J. Applied Econometrics 20) find GARCH(1,1) hard to beat for daily volatility;
         // at minimum it must beat the constant (training-sample) variance under QLIKE (Patton 2011) on the
         // validation origins 2020-01 → 2023-06 (targets before the holdout), fitted once on data before 2020.
-        var c = BaselineStudy.GarchVolatilityCheck(Zl, 21);
+        var c = ModelComparison.GarchVolatilityCheck(Zl, 21);
         Assert.True(c.N > 500, $"only {c.N} origins");
         Assert.True(c.QLikeGarch < c.QLikeConstant, $"QLIKE garch {c.QLikeGarch:F4} vs constant {c.QLikeConstant:F4}");
         Assert.True(c.Correlation > 0, $"correlation {c.Correlation:F3}");
@@ -96,11 +96,11 @@ public class RealZlBaselineTests(WarehouseFixture wh)
     [Fact]
     public void fast_baselines_walk_forward_on_validation_folds_gives_sane_coverage()
     {
-        var run = BaselineStudy.RunValidation(Zl, Baseline.Fast, [5, 63], folds: 4);
+        var run = ModelComparison.RunValidation(Zl, ModelCatalog.Resolve("fast"), RunProfile.Smoke.WithHorizons([5, 63]) with { ValidationFolds = 4 });
         Assert.All(run.Rows, r => Assert.Equal("validation", r.Split));
         Assert.All(run.Rows, r => Assert.True(r.TargetDate < Splits.HoldoutStart));
         var s = MetricsSummary.Compute(run.Rows, Zl);
-        Assert.Equal(Baseline.Fast.Count * 2, s.Count);
+        Assert.Equal(ModelCatalog.Resolve("fast").Count * 2, s.Count);
         // Every model scores every validation origin the split generator offers.
         var dev = Splits.Development(Zl);
         foreach (var h in new[] { 5, 63 })

@@ -24,7 +24,8 @@ internal sealed class AutoArima : IForecaster
     public FitInfo? Info { get; private set; }
     public ArimaFit? Fitted { get; private set; }
     public int ModelsTried { get; private set; }
-    int horizon, firstRow, lastTrainRow;
+    int horizon;
+    DateOnly firstDate, lastTrainDate;
 
     public void Fit(Frame frame, IReadOnlyList<int> trainRows, int horizon)
     {
@@ -32,7 +33,7 @@ internal sealed class AutoArima : IForecaster
         var y = SeriesInput.TrainingLogCloses(Name, frame, trainRows, horizon, 60);
         Fitted = Select(y, out var tried);
         ModelsTried = tried;
-        this.horizon = horizon; firstRow = trainRows[0]; lastTrainRow = trainRows[^1];
+        this.horizon = horizon; firstDate = frame.Dates[trainRows[0]]; lastTrainDate = frame.Dates[trainRows[^1]];
         var f = Fitted;
         string G(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
         Info = SeriesInput.Info(Name, frame, trainRows, horizon, new Dictionary<string, string>
@@ -46,6 +47,7 @@ internal sealed class AutoArima : IForecaster
     public IReadOnlyList<QuantileForecast> Predict(Frame frame, IReadOnlyList<int> originRows)
     {
         var f = Fitted ?? throw new InvalidOperationException($"{Name}: Predict before Fit.");
+        int firstRow = ModelFiles.Row(Name, frame, firstDate, "first training date"), lastTrainRow = ModelFiles.Row(Name, frame, lastTrainDate, "last training date");
         var sd = Math.Sqrt(ForecastVariance(f, horizon));
         var z = Normal.InvCDF(0, 1, 0.9);
         var result = new QuantileForecast[originRows.Count];
@@ -58,6 +60,17 @@ internal sealed class AutoArima : IForecaster
             result[i] = new(c - z * sd, c, c + z * sd);
         }
         return result;
+    }
+
+    internal sealed record State(int Horizon, DateOnly FirstDate, DateOnly LastTrainDate, ArimaFit Fitted, int ModelsTried, FitInfo Info);
+
+    public void Save(string directory) => ModelFiles.Write(directory, "state.json",
+        new State(horizon, firstDate, lastTrainDate, Fitted ?? throw new InvalidOperationException($"{Name}: Save before Fit."), ModelsTried, Info!));
+
+    internal static AutoArima Load(string directory)
+    {
+        var s = ModelFiles.Read<State>(directory, "state.json", "arima");
+        return new AutoArima { horizon = s.Horizon, firstDate = s.FirstDate, lastTrainDate = s.LastTrainDate, Fitted = s.Fitted, ModelsTried = s.ModelsTried, Info = s.Info };
     }
 
     // ---- order selection ----

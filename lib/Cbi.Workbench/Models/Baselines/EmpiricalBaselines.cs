@@ -6,8 +6,9 @@ namespace Cbi.Workbench.Models.Baselines;
 /// the origin (closes at or before the origin row), so they need no distributional assumption.</summary>
 internal abstract class EmpiricalBaseline : IForecaster
 {
-    protected Frame? frame;
-    protected int horizon, firstTrainRow, lastTrainRow;
+    protected int horizon;
+    DateOnly firstTrainDate, lastTrainDate;
+    bool fitted;
     protected readonly int window;
 
     protected EmpiricalBaseline(int window)
@@ -23,18 +24,42 @@ internal abstract class EmpiricalBaseline : IForecaster
     public virtual void Fit(Frame frame, IReadOnlyList<int> trainRows, int horizon)
     {
         SeriesInput.TrainingLogCloses(Name, frame, trainRows, horizon, Math.Max(MinTrainRows, horizon + 30));
-        this.frame = frame; this.horizon = horizon;
-        firstTrainRow = trainRows[0]; lastTrainRow = trainRows[^1];
+        this.horizon = horizon;
+        firstTrainDate = frame.Dates[trainRows[0]]; lastTrainDate = frame.Dates[trainRows[^1]];
+        fitted = true;
         Info = SeriesInput.Info(Name, frame, trainRows, horizon, Parameters());
     }
+
+    /// <summary>State of a fitted empirical baseline: rows are kept as dates so a reloaded model predicts on any
+    /// frame that holds them.</summary>
+    internal sealed record State(int Window, int Horizon, DateOnly FirstTrainDate, DateOnly LastTrainDate, QuantileForecast Constant, FitInfo Info);
+
+    protected virtual QuantileForecast Constant { get => default; set { } }
+
+    public void Save(string directory)
+    {
+        if (!fitted) throw new InvalidOperationException($"{Name}: Save before Fit.");
+        ModelFiles.Write(directory, "state.json", new State(window, horizon, firstTrainDate, lastTrainDate, Constant, Info!));
+    }
+
+    internal static T Load<T>(string directory, Func<int, T> create) where T : EmpiricalBaseline
+    {
+        var m = create(1260);
+        var s = ModelFiles.Read<State>(directory, "state.json", m.Name);
+        m = create(s.Window);
+        m.horizon = s.Horizon; m.firstTrainDate = s.FirstTrainDate; m.lastTrainDate = s.LastTrainDate;
+        m.Constant = s.Constant; m.Info = s.Info; m.fitted = true;
+        return m;
+    }
+
+    protected int FirstTrainRow(Frame frame) => ModelFiles.Row(Name, frame, firstTrainDate, "first training date");
 
     protected virtual Dictionary<string, string> Parameters() => new() { ["window"] = window.ToString(CultureInfo.InvariantCulture) };
 
     public IReadOnlyList<QuantileForecast> Predict(Frame frame, IReadOnlyList<int> originRows)
     {
-        if (this.frame is null) throw new InvalidOperationException($"{Name}: Predict before Fit.");
-        if (!ReferenceEquals(frame, this.frame) && frame.Rows < this.frame.Rows)
-            throw new ArgumentException($"{Name}: Predict on a frame shorter than the one it was fitted on.");
+        if (!fitted) throw new InvalidOperationException($"{Name}: Predict before Fit.");
+        var lastTrainRow = ModelFiles.Row(Name, frame, lastTrainDate, "last training date");
         var result = new QuantileForecast[originRows.Count];
         for (var i = 0; i < originRows.Count; i++)
         {
@@ -85,6 +110,7 @@ internal sealed class RandomWalkWithDrift(int window = 1260) : EmpiricalBaseline
     public override string Name => "rw_drift";
     protected override QuantileForecast PredictOne(Frame f, int origin)
     {
+        var firstTrainRow = FirstTrainRow(f);
         var drift = origin > firstTrainRow ? Math.Log(f.Close[origin] / f.Close[firstTrainRow]) / (origin - firstTrainRow) : 0;
         var (lo, hi) = CentredSpread(f, origin, horizon);
         var c = horizon * drift;
@@ -125,6 +151,7 @@ internal sealed class HistoricalMean() : EmpiricalBaseline(30)
 {
     QuantileForecast q;
     public override string Name => "mean";
+    protected override QuantileForecast Constant { get => q; set => q = value; }
     protected override Dictionary<string, string> Parameters() => new() { ["centre"] = "mean" };
 
     public override void Fit(Frame frame, IReadOnlyList<int> trainRows, int horizon)

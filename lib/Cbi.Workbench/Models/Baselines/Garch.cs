@@ -35,8 +35,8 @@ internal sealed class Garch11(bool studentT) : IForecaster
     public string Name => studentT ? "garch_t" : "garch_n";
     public FitInfo? Info { get; private set; }
     public GarchFit? Fitted { get; private set; }
-    int horizon, firstRow, lastTrainRow;
-    Frame? frame;
+    int horizon;
+    DateOnly firstDate, lastTrainDate;
     double trainBackcast;
     double[]? mcHalfWidth; // standardised 80 % half-width at the start ratios McStartRatios (garch_t, h > 1)
 
@@ -52,7 +52,7 @@ internal sealed class Garch11(bool studentT) : IForecaster
         for (var i = 1; i < y.Length; i++) r[i - 1] = y[i] - y[i - 1];
         Fitted = FitReturns(r, studentT, Name);
         trainBackcast = Backcast(r, Fitted.Mu);
-        this.frame = frame; this.horizon = horizon; firstRow = trainRows[0]; lastTrainRow = trainRows[^1];
+        this.horizon = horizon; firstDate = frame.Dates[trainRows[0]]; lastTrainDate = frame.Dates[trainRows[^1]];
         var f = Fitted;
         mcHalfWidth = null;
         if (studentT && horizon > 1)
@@ -83,6 +83,7 @@ internal sealed class Garch11(bool studentT) : IForecaster
             zLo = s * StudentT.InvCDF(0, 1, f.Nu, 0.1); zHi = s * StudentT.InvCDF(0, 1, f.Nu, 0.9);
         }
         else { zLo = Normal.InvCDF(0, 1, 0.1); zHi = Normal.InvCDF(0, 1, 0.9); }
+        var lastTrainRow = ModelFiles.Row(Name, frame, lastTrainDate, "last training date");
         for (var i = 0; i < originRows.Count; i++)
         {
             SeriesInput.CheckOrigin(Name, frame, originRows[i], lastTrainRow);
@@ -98,6 +99,23 @@ internal sealed class Garch11(bool studentT) : IForecaster
             result[i] = new(c + zLo * sd, c, c + zHi * sd);
         }
         return result;
+    }
+
+    internal sealed record State(bool StudentT, int Horizon, DateOnly FirstDate, DateOnly LastTrainDate, GarchFit Fitted, double TrainBackcast,
+        double[]? McHalfWidth, FitInfo Info);
+
+    public void Save(string directory) => ModelFiles.Write(directory, "state.json", new State(studentT, horizon, firstDate, lastTrainDate,
+        Fitted ?? throw new InvalidOperationException($"{Name}: Save before Fit."), trainBackcast, mcHalfWidth, Info!));
+
+    internal static Garch11 Load(string directory, bool studentT)
+    {
+        var s = ModelFiles.Read<State>(directory, "state.json", studentT ? "garch_t" : "garch_n");
+        if (s.StudentT != studentT) throw new InvalidDataException($"{directory}: a saved {(s.StudentT ? "garch_t" : "garch_n")} model, not {(studentT ? "garch_t" : "garch_n")}.");
+        return new Garch11(studentT)
+        {
+            horizon = s.Horizon, firstDate = s.FirstDate, lastTrainDate = s.LastTrainDate, Fitted = s.Fitted, trainBackcast = s.TrainBackcast,
+            mcHalfWidth = s.McHalfWidth, Info = s.Info,
+        };
     }
 
     static double InterpolateHalfWidth(double[] z, double ratio)
@@ -169,7 +187,7 @@ internal sealed class Garch11(bool studentT) : IForecaster
     double NextVariance(Frame frame, int origin)
     {
         var f = Fitted!;
-        var y = SeriesInput.LogClosesThrough(Name, frame, firstRow, origin);
+        var y = SeriesInput.LogClosesThrough(Name, frame, ModelFiles.Row(Name, frame, firstDate, "first training date"), origin);
         var r = new double[y.Length - 1];
         for (var i = 0; i < r.Length; i++) r[i] = y[i + 1] - y[i];
         // Same starting variance as in training, so the filter through the training span reproduces the fit.

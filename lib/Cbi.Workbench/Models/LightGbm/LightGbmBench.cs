@@ -6,12 +6,12 @@ using Cbi.Workbench.Reporting;
 namespace Cbi.Workbench.Models.LightGbm;
 
 /// <summary>Timings of the LightGBM binding on a real feature matrix, recorded under artifacts/bench/.</summary>
-public static class LightGbmBench
+internal static class LightGbmBench
 {
     /// <summary>Wall time of 100 boosting rounds of a P50 quantile model (default search-centre settings,
     /// no early stopping, one thread) on the given rows, dataset binning included; median of
     /// <paramref name="repeats"/> runs after one warm-up.</summary>
-    public static Benchmark.Result MsPer100Rounds(Frame frame, IReadOnlyList<int> rows, int horizon, int repeats = 5, string name = "lgbm-ms-per-100-rounds")
+    public static BenchmarkResult MsPer100Rounds(Frame frame, IReadOnlyList<int> rows, int horizon, int repeats = 5, string name = "lgbm-ms-per-100-rounds")
     {
         var use = rows.Where(r => double.IsFinite(frame.Target(r, horizon))).ToArray();
         var data = new LightGbmDataset(LightGbmMatrix.FromColumns(frame.Features, use), use.Select(r => frame.Target(r, horizon)).ToArray());

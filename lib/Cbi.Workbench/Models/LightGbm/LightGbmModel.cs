@@ -6,7 +6,7 @@ namespace Cbi.Workbench.Models.LightGbm;
 
 /// <summary>A dense feature matrix for LightGBM, stored row-major as float64. NaN means missing (LightGBM's
 /// default handling); ±∞ is rejected because LightGBM would silently bin it with the extreme values.</summary>
-public sealed class LightGbmMatrix
+internal sealed class LightGbmMatrix
 {
     internal readonly double[] Data;
     public int Rows { get; }
@@ -58,7 +58,7 @@ public sealed class LightGbmMatrix
 }
 
 /// <summary>Rows to learn from: features, labels (finite) and optional sample weights (finite, ≥ 0).</summary>
-public sealed record LightGbmDataset(LightGbmMatrix X, double[] Label, double[]? Weight = null)
+internal sealed record LightGbmDataset(LightGbmMatrix X, double[] Label, double[]? Weight = null)
 {
     internal void Validate(string role)
     {
@@ -83,7 +83,7 @@ public sealed record LightGbmDataset(LightGbmMatrix X, double[] Label, double[]?
 /// <summary>A trained (or loaded) LightGBM booster. Training ends by round-tripping the model through
 /// LightGBM's text format, so a trained model and one loaded from its file are the same object and hold no
 /// reference to the training data. Dispose releases the native booster.</summary>
-public sealed unsafe class LightGbmModel : IDisposable
+internal sealed unsafe class LightGbmModel : IDisposable
 {
     readonly BoosterHandle booster;
     readonly string modelText;
@@ -91,6 +91,7 @@ public sealed unsafe class LightGbmModel : IDisposable
     LightGbmModel(BoosterHandle booster, string modelText, string[] featureNames, int bestIteration, double bestScore, double[] curve)
     {
         this.booster = booster; this.modelText = modelText;
+        NativeResources.Acquired();
         FeatureNames = featureNames; BestIteration = bestIteration; BestValidationScore = bestScore; ValidationCurve = curve;
         Native.Check(Native.LGBM_BoosterGetNumFeature(booster, out var nf), "LGBM_BoosterGetNumFeature");
         FeatureCount = nf;
@@ -315,5 +316,10 @@ public sealed unsafe class LightGbmModel : IDisposable
         return r;
     }
 
-    public void Dispose() => booster.Dispose();
+    public void Dispose()
+    {
+        if (booster.IsClosed) return;
+        booster.Dispose();
+        NativeResources.Released();
+    }
 }

@@ -2,12 +2,12 @@ using System.Globalization;
 
 namespace Cbi.Workbench.Models.LightGbm;
 
-public enum LightGbmObjective { Regression, Quantile, Huber }
-public enum LightGbmBoosting { Gbdt, Dart }
+internal enum LightGbmObjective { Regression, Quantile, Huber }
+internal enum LightGbmBoosting { Gbdt, Dart }
 
 /// <summary>Training settings. Defaults are LightGBM's own except <see cref="Threads"/> (1: on a shared 2-core
 /// machine one OpenMP thread per model was 2–4× faster than two, see NOTES-stack.md) and the fixed seed.</summary>
-public sealed record LightGbmOptions
+internal sealed record LightGbmOptions
 {
     public LightGbmObjective Objective { get; init; } = LightGbmObjective.Regression;
     /// <summary>Quantile level for <see cref="LightGbmObjective.Quantile"/> (0 &lt; α &lt; 1), or the Huber delta.</summary>

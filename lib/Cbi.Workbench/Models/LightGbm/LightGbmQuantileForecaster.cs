@@ -1,14 +1,11 @@
 using Cbi.Workbench.IO;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Cbi.Workbench.Reporting;
 
 namespace Cbi.Workbench.Models.LightGbm;
 
 /// <summary>Settings of the per-horizon P10/P50/P90 LightGBM models.</summary>
-public sealed record LightGbmQuantileOptions
+internal sealed record LightGbmQuantileOptions
 {
     /// <summary>Booster settings shared by the three quantile models (objective and alpha are set per model).
     /// Defaults are conservative for ~5,000 noisy daily rows: small trees, strong leaf minimum, sampling.</summary>
@@ -27,14 +24,17 @@ public sealed record LightGbmQuantileOptions
     public bool UseFrameWeights { get; init; } = true;
 }
 
-/// <summary>Separate LightGBM quantile-loss models for P10, P50 and P90 of the forward log return at one horizon.
-/// Predicted quantiles that cross are repaired by sorting each row's three values (monotone rearrangement,
-/// Chernozhukov, Fernández-Val &amp; Galichon 2010, which never increases pinball loss), and counted.</summary>
-public sealed class LightGbmQuantileForecaster : IForecaster, IDisposable
+/// <summary>Separate LightGBM quantile-loss models for P10, P50 and P90 of the forward log return at one horizon
+/// (<c>lgbm</c>). The three predictions are returned as the models give them; the backtester counts and repairs
+/// crossings. Missing inputs: LightGBM learns a branch for a feature that was missing (NaN) in its training rows;
+/// a feature that is missing at an origin but never was in training would be routed as if it were 0, so the model
+/// abstains there (<see cref="MissingInputRule.AbstainWhenUnseen"/>).</summary>
+internal sealed class LightGbmQuantileForecaster : IExplainableForecaster, IDisposable
 {
     public static readonly double[] Levels = [0.1, 0.5, 0.9];
     readonly LightGbmQuantileOptions options;
     LightGbmModel[]? models;
+    bool[] seenMissing = [];
 
     public LightGbmQuantileForecaster(LightGbmQuantileOptions? options = null, string name = "lgbm")
     {
@@ -48,15 +48,14 @@ public sealed class LightGbmQuantileForecaster : IForecaster, IDisposable
     public FitInfo? Info { get; private set; }
     public int Horizon { get; private set; }
     public IReadOnlyList<string> FeatureNames { get; private set; } = [];
-    /// <summary>Rows whose raw P10 ≤ P50 ≤ P90 order had to be repaired, in the last <see cref="Predict"/> call.</summary>
-    public int LastCrossings { get; private set; }
-    /// <summary>Rows repaired / rows predicted since the model was fitted or loaded.</summary>
-    public int TotalCrossings { get; private set; }
-    public int TotalPredicted { get; private set; }
     /// <summary>Boosting rounds of the P10, P50, P90 models.</summary>
     public IReadOnlyList<int> Rounds => Models.Select(m => m.BestIteration).ToArray();
+    /// <summary>Features that were missing in at least one training row (the models learnt a branch for them).</summary>
+    public IReadOnlyList<string> FeaturesSeenMissing => FeatureNames.Where((_, j) => seenMissing[j]).ToArray();
 
-    LightGbmModel[] Models => models ?? throw new InvalidOperationException($"{Name}: call Fit (or Load) before using the model.");
+    LightGbmModel[] Models => models ?? throw new InvalidOperationException($"{Name}: call Fit (or Load) before using the model" +
+                                                                             (disposed ? "; it has been disposed." : "."));
+    bool disposed;
 
     /// <summary>The fitted model of one level (0.1, 0.5 or 0.9), e.g. for SHAP or gain importance.</summary>
     public LightGbmModel ModelFor(double level)
@@ -64,6 +63,8 @@ public sealed class LightGbmQuantileForecaster : IForecaster, IDisposable
         var i = Array.IndexOf(Levels, level);
         return i >= 0 ? Models[i] : throw new ArgumentException($"Level {level} is not one of {string.Join(", ", Levels)}.", nameof(level));
     }
+
+    public double[] GainImportance(double level) => ModelFor(level).Importance();
 
     public void Fit(Frame frame, IReadOnlyList<int> trainRows, int horizon)
     {
@@ -115,7 +116,8 @@ public sealed class LightGbmQuantileForecaster : IForecaster, IDisposable
         models = fitted;
         Horizon = horizon;
         FeatureNames = frame.FeatureNames.ToArray();
-        TotalCrossings = TotalPredicted = LastCrossings = 0;
+        var learnt = useStopping && !options.RefitOnAllRows ? head : rows;
+        seenMissing = frame.Features.Select(col => learnt.Any(r => double.IsNaN(col[r]))).ToArray();
         var p = options.Booster.Describe().ToDictionary(kv => kv.Key, kv => kv.Value);
         p.Remove("alpha"); p.Remove("objective");
         p["objective"] = "quantile";
@@ -123,7 +125,7 @@ public sealed class LightGbmQuantileForecaster : IForecaster, IDisposable
         p["validation_fraction"] = useStopping ? options.ValidationFraction.ToString(CultureInfo.InvariantCulture) : "0";
         p["refit_on_all_rows"] = (useStopping && options.RefitOnAllRows).ToString();
         p["weighted"] = (weights != null).ToString();
-        Info = new FitInfo(Name, horizon, frame.Dates[rows[0]], frame.Dates[rows[^1]], rows.Length, FeatureHash(frame.FeatureNames), p, options.Booster.Seed);
+        Info = new FitInfo(Name, horizon, frame.Dates[rows[0]], frame.Dates[rows[^1]], rows.Length, frame.FeatureHash, p, options.Booster.Seed);
     }
 
     public IReadOnlyList<QuantileForecast> Predict(Frame frame, IReadOnlyList<int> originRows)
@@ -132,27 +134,22 @@ public sealed class LightGbmQuantileForecaster : IForecaster, IDisposable
         var x = LightGbmMatrix.FromColumns(frame.Features, originRows);
         var p = Models.Select(m => m.Predict(x, options.Booster.Threads)).ToArray();
         var result = new QuantileForecast[originRows.Count];
-        var crossings = 0;
         for (var i = 0; i < result.Length; i++)
-        {
-            double a = p[0][i], b = p[1][i], c = p[2][i];
-            if (!(a <= b && b <= c))
-            {
-                crossings++;
-                Span<double> s = [a, b, c];
-                s.Sort();
-                (a, b, c) = (s[0], s[1], s[2]);
-            }
-            result[i] = new QuantileForecast(a, b, c);
-        }
-        LastCrossings = crossings;
-        TotalCrossings += crossings;
-        TotalPredicted += result.Length;
+            result[i] = UnseenMissing(frame, originRows[i]).Count > 0 ? QuantileForecast.Abstain : new QuantileForecast(p[0][i], p[1][i], p[2][i]);
         return result;
     }
 
+    /// <summary>Features missing (NaN) at <paramref name="row"/> that were never missing in the training rows.</summary>
+    public IReadOnlyList<string> UnseenMissing(Frame frame, int row)
+    {
+        List<string>? list = null;
+        for (var j = 0; j < frame.Features.Length; j++)
+            if (double.IsNaN(frame.Features[j][row]) && !seenMissing[j]) (list ??= []).Add(frame.FeatureNames[j]);
+        return list ?? (IReadOnlyList<string>)[];
+    }
+
     /// <summary>SHAP contributions of one quantile model for the given rows: per row one value per feature,
-    /// bias last (sums to that model's raw, unrepaired prediction).</summary>
+    /// bias last (sums to that model's raw prediction).</summary>
     public double[][] Contributions(Frame frame, IReadOnlyList<int> rows, double level)
     {
         CheckFeatures(frame);
@@ -163,28 +160,26 @@ public sealed class LightGbmQuantileForecaster : IForecaster, IDisposable
     {
         _ = Models;
         if (!frame.FeatureNames.SequenceEqual(FeatureNames))
-            throw new ArgumentException($"{Name}: the frame's features ({frame.FeatureNames.Length}, hash {FeatureHash(frame.FeatureNames)}) differ from the fitted ones ({FeatureNames.Count}, hash {FeatureHash(FeatureNames)}).");
+            throw new ArgumentException($"{Name}: the frame's features ({frame.FeatureNames.Length}, hash {frame.FeatureHash}) differ from the fitted ones ({FeatureNames.Count}, hash {Frame.HashOf(FeatureNames)}).");
     }
 
-    internal static string FeatureHash(IEnumerable<string> names) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', names))))[..16];
-
-    /// <summary>Writes q10.txt, q50.txt, q90.txt (LightGBM's own text format) and fit.json into a folder.</summary>
+    /// <summary>Writes q10.txt, q50.txt, q90.txt (LightGBM's own text format) and state.json into a folder.</summary>
     public void Save(string directory)
     {
         var ms = Models;
         Directory.CreateDirectory(directory);
         for (var q = 0; q < Levels.Length; q++) ms[q].Save(Path.Combine(directory, $"q{Levels[q] * 100:00}.txt"));
-        AtomicFile.WriteAllText(Path.Combine(directory, "fit.json"), JsonSerializer.Serialize(new SavedFit(Name, Horizon, FeatureNames.ToArray(), Info!),
-            new JsonSerializerOptions { WriteIndented = true }));
+        ModelFiles.Write(directory, "state.json", new SavedFit(Name, Horizon, FeatureNames.ToArray(), seenMissing, options.Booster.Threads, Info!));
     }
 
-    public static LightGbmQuantileForecaster Load(string directory, LightGbmQuantileOptions? options = null)
+    public static LightGbmQuantileForecaster Load(string directory)
     {
-        var fitPath = Path.Combine(directory, "fit.json");
-        if (!File.Exists(fitPath)) throw new FileNotFoundException($"No fit.json in {directory}; not a saved LightGBM quantile model.", fitPath);
-        var saved = JsonSerializer.Deserialize<SavedFit>(File.ReadAllText(fitPath)) ?? throw new InvalidDataException($"{fitPath} is empty.");
-        var f = new LightGbmQuantileForecaster(options, saved.Name) { Horizon = saved.Horizon, FeatureNames = saved.FeatureNames, Info = saved.Info };
+        var saved = ModelFiles.Read<SavedFit>(directory, "state.json", "LightGBM quantile");
+        if (saved.SeenMissing.Length != saved.FeatureNames.Length)
+            throw new InvalidDataException($"{directory}: state.json lists {saved.FeatureNames.Length} features but {saved.SeenMissing.Length} missing flags.");
+        var o = new LightGbmQuantileOptions();
+        var f = new LightGbmQuantileForecaster(o with { Booster = o.Booster with { Threads = saved.Threads } }, saved.Name)
+            { Horizon = saved.Horizon, FeatureNames = saved.FeatureNames, Info = saved.Info, seenMissing = saved.SeenMissing };
         var ms = new List<LightGbmModel>();
         try
         {
@@ -192,8 +187,8 @@ public sealed class LightGbmQuantileForecaster : IForecaster, IDisposable
             {
                 var m = LightGbmModel.Load(Path.Combine(directory, $"q{level * 100:00}.txt"));
                 ms.Add(m);
-                if (m.FeatureCount != saved.FeatureNames.Length)
-                    throw new InvalidDataException($"{directory}: q{level * 100:00}.txt has {m.FeatureCount} features, fit.json lists {saved.FeatureNames.Length}.");
+                if (!m.FeatureNames.SequenceEqual(saved.FeatureNames))
+                    throw new InvalidDataException($"{directory}: q{level * 100:00}.txt has features {Frame.HashOf(m.FeatureNames)} ({m.FeatureCount}), state.json lists {Frame.HashOf(saved.FeatureNames)} ({saved.FeatureNames.Length}).");
             }
         }
         catch { foreach (var m in ms) m.Dispose(); throw; }
@@ -201,11 +196,12 @@ public sealed class LightGbmQuantileForecaster : IForecaster, IDisposable
         return f;
     }
 
-    sealed record SavedFit(string Name, int Horizon, string[] FeatureNames, FitInfo Info);
+    sealed record SavedFit(string Name, int Horizon, string[] FeatureNames, bool[] SeenMissing, int Threads, FitInfo Info);
 
     public void Dispose()
     {
         foreach (var m in models ?? []) m.Dispose();
         models = null;
+        disposed = true;
     }
 }

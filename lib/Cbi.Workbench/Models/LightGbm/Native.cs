@@ -5,7 +5,7 @@ using Microsoft.Win32.SafeHandles;
 namespace Cbi.Workbench.Models.LightGbm;
 
 /// <summary>A LightGBM C API call returned non-zero; <see cref="Exception.Message"/> carries LGBM_GetLastError's text.</summary>
-public sealed class LightGbmException(string call, string nativeMessage)
+internal sealed class LightGbmException(string call, string nativeMessage)
     : Exception($"LightGBM {call} failed: {nativeMessage}")
 {
     public string Call { get; } = call;

@@ -15,12 +15,18 @@ public sealed record BaselineComparison(string Model, int Horizon, int N, double
 public sealed record VolatilityCheck(string Model, int Horizon, int N, double QLikeGarch, double QLikeConstant,
     double Correlation, double MeanForecastVol, double MeanRealisedVol);
 
-/// <summary>The baselines on the real ZL series: the price frame they need, the validation walk-forward run that
-/// writes the shared prediction table, and the no-change reference figures.</summary>
-public static class BaselineStudy
+/// <summary>Models side by side on the real ZL series: the price frame the baselines need, validation
+/// walk-forwards of several catalogue models on the same folds, the comparison table against the random walk, and
+/// the no-change reference figures.</summary>
+public static class ModelComparison
 {
-    /// <summary>The horizons of the workbench in trading days (1d, 1w, 1m, 3m, 6m, 12m).</summary>
-    public static IReadOnlyList<int> Horizons { get; } = [1, 5, 21, 63, 126, 252];
+    /// <summary>The ZL frame a model of the given inputs reads, from the warehouse (built if needed): the price
+    /// frame (<see cref="PriceFrame"/>) for price-only models, the point-in-time feature table for the others.</summary>
+    public static Frame FrameFor(ModelInputs inputs, string? warehousePath = null)
+    {
+        var wh = warehousePath ?? Warehouse.EnsureBuilt();
+        return inputs == ModelInputs.Prices ? PriceFrame(Snapshot.Load(wh).Bars("ZL")) : Features.FeatureBuilder.Build(wh);
+    }
 
     /// <summary>A frame of quoted ZL closes with no feature columns (enough for every baseline). Bars without
     /// a close are left out and reported, never filled: a trading day without a price is not a row.</summary>
@@ -51,40 +57,39 @@ public static class BaselineStudy
         return Metrics.Mape(actual, forecast);
     }
 
-    /// <summary>Walk-forward of the named baselines on the validation folds (2020-01 → 2023-06, the split generator's
-    /// default scheme) at each horizon, on the development frame (rows before the holdout), so that not even a
-    /// close of the holdout is within reach.</summary>
-    public static BacktestResult RunValidation(Frame frame, IEnumerable<string> models, IEnumerable<int>? horizons = null, int folds = 7)
-    {
-        var hs = (horizons ?? Horizons).ToArray();
-        var dev = Splits.Development(frame);
-        return Run(dev, models, ValidationFolds(frame, hs, folds), hs);
-    }
-
-    /// <summary>The validation folds <see cref="RunValidation"/> uses (built on the development frame, whose row
-    /// numbers are the frame's), e.g. for MASE in <see cref="MetricsSummary.Compute"/>.</summary>
-    public static IReadOnlyList<Fold> ValidationFolds(Frame frame, IEnumerable<int>? horizons = null, int folds = 7)
+    /// <summary>Validation walk-forward of each model at the profile's horizons for it (every validation fold,
+    /// 2020-01 → 2023-06), on the development frame (rows before the holdout), default parameters.</summary>
+    public static BacktestResult RunValidation(Frame frame, IEnumerable<ModelSpec> models, RunProfile profile)
     {
         var dev = Splits.Development(frame);
-        return (horizons ?? Horizons).SelectMany(h => Splits.Validation(dev, h, folds)).ToList();
+        return Combine(models.Select(m =>
+        {
+            var hs = profile.HorizonsFor(m);
+            return (m, Backtest.Run(m, dev, Backtest.ValidationFolds(dev, hs, profile.ValidationFolds), hs, budget: profile.Training, progress: false));
+        }));
     }
 
-    /// <summary>Walk-forward of the named baselines over the given folds and horizons.</summary>
-    public static BacktestResult Run(Frame frame, IEnumerable<string> models, IEnumerable<Fold> folds, IEnumerable<int> horizons)
+    /// <summary>Walk-forward of each model over the given folds and horizons (default parameters).</summary>
+    public static BacktestResult Run(Frame frame, IEnumerable<ModelSpec> models, IEnumerable<Fold> folds, IEnumerable<int> horizons)
     {
         var hs = horizons.ToArray();
         var foldList = folds.ToList();
+        return Combine(models.Select(m => (m, Backtest.Run(m, frame, foldList, hs, progress: false))));
+    }
+
+    static BacktestResult Combine(IEnumerable<(ModelSpec Spec, BacktestResult Result)> runs)
+    {
         var rows = new List<PredictionRow>();
+        var abstentions = new List<Abstention>();
         int crossings = 0, noTarget = 0;
         var elapsed = TimeSpan.Zero;
-        foreach (var m in models)
+        foreach (var (m, r) in runs)
         {
-            Log.Progress($"[baselines] {m}: {foldList.Count} folds over horizons {string.Join(",", hs)}");
-            var r = WalkForward.Run(Baseline.Factory(m), frame, foldList, hs, progress: false);
-            rows.AddRange(r.Rows); crossings += r.QuantileCrossings; noTarget += r.OriginsWithoutTarget; elapsed += r.Elapsed;
-            Log.Progress($"[baselines] {m}: {r.Rows.Count} rows in {r.Elapsed.TotalSeconds:F1} s, {r.QuantileCrossings} crossings repaired");
+            rows.AddRange(r.Rows); abstentions.AddRange(r.Abstentions);
+            crossings += r.QuantileCrossings; noTarget += r.OriginsWithoutTarget; elapsed += r.Elapsed;
+            Log.Progress($"[models] {m.Name}: {r.Rows.Count} rows in {r.Elapsed.TotalSeconds:F1} s, {r.QuantileCrossings} crossings repaired");
         }
-        return new BacktestResult(rows, crossings, noTarget, elapsed);
+        return new BacktestResult(rows, crossings, noTarget, abstentions, elapsed);
     }
 
     /// <summary>Fits GARCH(1,1) once on the seed scheme's training rows (before 2020) of the development frame and
@@ -94,7 +99,7 @@ public static class BaselineStudy
         var dev = Splits.Development(frame);
         var train = Splits.TrainRows(dev, horizon);
         var origins = Splits.Validation(dev, horizon, 1).Single().ScoreRows;
-        var v = Baseline.GarchVolatility(dev, train, origins, horizon, studentT);
+        var v = BaselineSpecs.GarchVolatility(dev, train, origins, horizon, studentT);
         // The constant benchmark's variance comes from the same daily returns GARCH is fitted on (no return across
         // the 2003 hole in the data).
         var fitted = Models.Baselines.SeriesInput.UnbrokenTrainingRows("constant variance", dev, train);
@@ -103,7 +108,7 @@ public static class BaselineStudy
         var constVar = horizon * rets.Sum(r => (r - m) * (r - m)) / rets.Length;
         var realised = v.Select(x => x.Realised * x.Realised).ToArray();
         var fc = v.Select(x => x.Forecast * x.Forecast).ToArray();
-        return new VolatilityCheck(studentT ? "garch_t" : "garch_n", horizon, v.Count,
+        return new VolatilityCheck(new Models.Baselines.Garch11(studentT).Name, horizon, v.Count,
             Metrics.QLike(realised, fc), Metrics.QLike(realised, v.Select(_ => constVar).ToArray()),
             MathNet.Numerics.Statistics.Correlation.Pearson(v.Select(x => x.Forecast), v.Select(x => x.Realised)),
             v.Average(x => x.Forecast), v.Average(x => x.Realised));

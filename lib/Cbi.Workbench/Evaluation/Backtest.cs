@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using Cbi.Workbench.IO;
+using Cbi.Workbench.Models;
+using Cbi.Workbench.Validation;
+
+namespace Cbi.Workbench.Evaluation;
+
+/// <summary>An origin at which a model abstained under its missing-input rule: no prediction row is written.</summary>
+/// <param name="Model">Spec name.</param>
+/// <param name="Horizon">Trading days ahead.</param>
+/// <param name="Origin">Date of the origin row.</param>
+/// <param name="Fold">Fold index.</param>
+/// <param name="Reason">The rule and the features that were missing at the origin.</param>
+public sealed record Abstention(string Model, int Horizon, DateOnly Origin, int Fold, string Reason);
+
+/// <summary>What a walk-forward run produced.</summary>
+/// <param name="Rows">Long-table rows, by horizon, fold and origin (quantiles after crossing repair).</param>
+/// <param name="QuantileCrossings">Forecasts whose raw P10 ≤ P50 ≤ P90 order was broken, repaired by sorting.</param>
+/// <param name="OriginsWithoutTarget">Scored origins whose target lies beyond the data or across a hole (not emitted).</param>
+/// <param name="Abstentions">Origins at which the model abstained (not emitted).</param>
+/// <param name="Elapsed">Wall time of the run.</param>
+public sealed record BacktestResult(IReadOnlyList<PredictionRow> Rows, int QuantileCrossings, int OriginsWithoutTarget,
+    IReadOnlyList<Abstention> Abstentions, TimeSpan Elapsed);
+
+/// <summary>Walk-forward backtesting of any catalogue model over chronological folds (darts' historical_forecasts,
+/// statsforecast's cross_validation): for every fold of each horizon a fresh model is created from its spec, fitted
+/// on the fold's purged training rows, asked for its score rows, and disposed. The only place quantile crossings are
+/// counted and repaired and abstentions are recorded.</summary>
+public static class Backtest
+{
+    /// <summary>Backtests <paramref name="spec"/> over <paramref name="folds"/> at each of <paramref name="horizons"/>.</summary>
+    /// <param name="spec">The model.</param>
+    /// <param name="frame">The frame the folds index.</param>
+    /// <param name="folds">Folds of every requested horizon (others are ignored).</param>
+    /// <param name="horizons">Trading days ahead, each in 1..frame.Rows−1 and covered by at least one fold.</param>
+    /// <param name="parameters">Parameters per horizon (e.g. the tuned point); null or a null result = the default point.</param>
+    /// <param name="budget">Training budget of final fits; default <see cref="TrainingBudget.Default"/>.</param>
+    /// <param name="seed">Model seed.</param>
+    /// <param name="progress">Write a line per fold to <see cref="Log"/>.</param>
+    /// <exception cref="ArgumentException">no horizon, a horizon without folds, or a bad fit (from the model).</exception>
+    /// <exception cref="InvalidOperationException">a model returned the wrong number of forecasts, a non-finite quantile,
+    /// or abstained although its rule does not allow it.</exception>
+    public static BacktestResult Run(ModelSpec spec, Frame frame, IEnumerable<Fold> folds, IEnumerable<int> horizons,
+        Func<int, IReadOnlyDictionary<string, double>?>? parameters = null, TrainingBudget? budget = null, int seed = 42, bool progress = true)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var b = (budget ?? TrainingBudget.Default) with { Searching = false };
+        return Run(h => spec.Create(parameters?.Invoke(h), b, seed), spec.MissingInputs, frame, folds, horizons, progress);
+    }
+
+    /// <summary>The validation walk-forward of a model in a profile: on the development frame (rows before the
+    /// holdout, so not even a close of the holdout is within reach), every validation fold (2020-01 → 2023-06) of
+    /// each of the profile's horizons for this model.</summary>
+    public static BacktestResult Validation(ModelSpec spec, Frame frame, RunProfile profile,
+        Func<int, IReadOnlyDictionary<string, double>?>? parameters = null, int seed = 42, bool progress = true)
+    {
+        var dev = Splits.Development(frame);
+        var hs = profile.HorizonsFor(spec);
+        return Run(spec, dev, ValidationFolds(dev, hs, profile.ValidationFolds), hs, parameters, profile.Training, seed, progress);
+    }
+
+    /// <summary>The validation folds of each horizon on the development frame of <paramref name="frame"/> (row
+    /// numbers are the frame's), e.g. for MASE in <see cref="MetricsSummary.Compute"/>.</summary>
+    public static IReadOnlyList<Fold> ValidationFolds(Frame frame, IEnumerable<int> horizons, int folds = 7)
+    {
+        var dev = Splits.Development(frame);
+        return horizons.SelectMany(h => Splits.Validation(dev, h, folds)).ToList();
+    }
+
+    internal static BacktestResult Run(Func<int, IForecaster> factory, MissingInputRule rule, Frame frame, IEnumerable<Fold> folds,
+        IEnumerable<int> horizons, bool progress = true)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentNullException.ThrowIfNull(frame);
+        var hs = horizons.Distinct().OrderBy(h => h).ToArray();
+        if (hs.Length == 0) throw new ArgumentException("no horizons given.", nameof(horizons));
+        foreach (var h in hs)
+            if (h < 1 || h >= frame.Rows) throw new ArgumentOutOfRangeException(nameof(horizons), h, $"horizon must be in 1..{frame.Rows - 1} (the frame has {frame.Rows} rows).");
+        var foldList = folds.ToList();
+        var sw = Stopwatch.StartNew();
+        var rows = new List<PredictionRow>();
+        var abstentions = new List<Abstention>();
+        int crossings = 0, noTarget = 0;
+        string? name = null;
+        foreach (var h in hs)
+        {
+            var hf = foldList.Where(f => f.Horizon == h).OrderBy(f => f.Index).ToList();
+            if (hf.Count == 0) throw new ArgumentException($"no fold has horizon {h}.", nameof(folds));
+            foreach (var fold in hf)
+            {
+                var model = factory(h);
+                try
+                {
+                    name ??= model.Name;
+                    model.Fit(frame, fold.TrainRows, h);
+                    var origins = fold.ScoreRows.Where(r => frame.TargetRow(r, h) >= 0).ToArray();
+                    noTarget += fold.ScoreRows.Length - origins.Length;
+                    if (origins.Length == 0) continue;
+                    var fc = model.Predict(frame, origins);
+                    if (fc.Count != origins.Length)
+                        throw new InvalidOperationException($"{model.Name}: Predict returned {fc.Count} forecasts for {origins.Length} origins (fold {fold.Index}, h {h}).");
+                    for (var i = 0; i < origins.Length; i++)
+                    {
+                        var o = origins[i];
+                        if (fc[i].IsAbstention && rule == MissingInputRule.AbstainWhenUnseen)
+                        {
+                            abstentions.Add(new Abstention(model.Name, h, frame.Dates[o], fold.Index, AbstentionReason(frame, o)));
+                            continue;
+                        }
+                        var (q, crossed) = Checked(model.Name, fc[i], frame, o, h, fold.Index).Repaired();
+                        if (crossed) crossings++;
+                        rows.Add(new PredictionRow(model.Name, h, frame.Dates[o], frame.Dates[o + h], frame.Target(o, h), q.Q10, q.Q50, q.Q90, fold.Index, fold.Split));
+                    }
+                    if (progress)
+                        Log.Progress($"[walk-forward {model.Name}] h={h} fold {fold.Index} ({fold.Split}): trained on {fold.TrainRows.Length} rows, scored {origins.Length}");
+                }
+                finally { (model as IDisposable)?.Dispose(); }
+            }
+        }
+        if (crossings > 0)
+            Log.Progress($"[walk-forward {name}] {crossings} forecasts had crossing quantiles; repaired by sorting.");
+        if (noTarget > 0 && progress)
+            Log.Progress($"[walk-forward {name}] {noTarget} score origins have no target inside the data; not emitted.");
+        if (abstentions.Count > 0)
+            Log.Progress($"[walk-forward {name}] abstained at {abstentions.Count} origins (first {abstentions[0].Origin:yyyy-MM-dd}: {abstentions[0].Reason}); not emitted.");
+        return new BacktestResult(rows, crossings, noTarget, abstentions, sw.Elapsed);
+    }
+
+    static QuantileForecast Checked(string model, QuantileForecast q, Frame frame, int o, int h, int fold)
+    {
+        if (!double.IsFinite(q.Q10) || !double.IsFinite(q.Q50) || !double.IsFinite(q.Q90))
+            throw new InvalidOperationException($"{model}: non-finite quantile forecast at origin {frame.Dates[o]:yyyy-MM-dd} (row {o}, h {h}, fold {fold}): {q}" +
+                                                (q.IsAbstention ? "; the model abstained, which its missing-input rule does not allow." : "."));
+        return q;
+    }
+
+    static string AbstentionReason(Frame frame, int row)
+    {
+        var missing = frame.FeatureNames.Where((_, j) => double.IsNaN(frame.Features[j][row])).ToArray();
+        return $"{nameof(MissingInputRule.AbstainWhenUnseen)}: missing at the origin: {(missing.Length == 0 ? "(none reported)" : string.Join(", ", missing))}";
+    }
+
+    /// <summary>Mean pinball loss over P10/P50/P90 and the rows with a known target (NaN when none), after crossing
+    /// repair; abstentions are left out. Pinball loss ρ_τ(y − q) = max(τ(y − q), (τ − 1)(y − q)) (Koenker &amp; Bassett 1978).</summary>
+    internal static double MeanPinball(IReadOnlyList<QuantileForecast> f, IReadOnlyList<double> y)
+    {
+        double sum = 0; var n = 0;
+        for (var i = 0; i < f.Count; i++)
+        {
+            if (!double.IsFinite(y[i]) || f[i].IsAbstention) continue;
+            var (q, _) = f[i].Repaired();
+            sum += Metrics.Pinball(y[i], q.Q10, 0.1) + Metrics.Pinball(y[i], q.Q50, 0.5) + Metrics.Pinball(y[i], q.Q90, 0.9);
+            n += 3;
+        }
+        return n == 0 ? double.NaN : sum / n;
+    }
+}

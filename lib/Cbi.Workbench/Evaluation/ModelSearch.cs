@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Cbi.Workbench.IO;
+using Cbi.Workbench.Models;
+using Cbi.Workbench.Search;
+using Cbi.Workbench.Validation;
+
+namespace Cbi.Workbench.Evaluation;
+
+/// <summary>Result of the search of one model at one horizon.</summary>
+/// <param name="Model">Spec name.</param>
+/// <param name="Horizon">Trading days ahead.</param>
+/// <param name="Best">The best complete trial (lowest mean pinball loss).</param>
+/// <param name="Parameters">The best point, exact values (categories as indexes).</param>
+/// <param name="Trials">Finished trials in the study (complete, pruned, failed).</param>
+/// <param name="Pruned">Pruned trials.</param>
+/// <param name="Seconds">Wall time of this call (0 when read back from best-params.json).</param>
+public sealed record SearchResult(string Model, int Horizon, TrialRecord? Best, IReadOnlyDictionary<string, double> Parameters,
+    int Trials, int Pruned, double Seconds)
+{
+    /// <summary>Mean pinball loss of the best trial.</summary>
+    public double MeanPinball => Best?.Value ?? double.NaN;
+}
+
+/// <summary>Hyperparameter search of any catalogue model that has a search space: TPE (Bergstra et al. 2011) with a
+/// median pruner over the last validation folds of each horizon; objective = mean pinball loss over P10/P50/P90 and
+/// every scored row of those folds, reported after each fold so the pruner can stop a poor trial early. One study
+/// per model × horizon × profile, stored in a DuckDB file and resumable.</summary>
+public static class ModelSearch
+{
+    /// <summary>The name of the study of <paramref name="spec"/> at <paramref name="horizon"/> in a profile:
+    /// "&lt;model&gt;-h&lt;horizon&gt;-&lt;profile&gt;". The only place study names are made.</summary>
+    public static string StudyName(ModelSpec spec, int horizon, RunProfile profile) => $"{spec.Name}-h{horizon}-{profile.Name}";
+
+    /// <summary>artifacts/&lt;profile&gt;/&lt;model&gt;/: study histories (study-h&lt;h&gt;.csv) and best-params.json.</summary>
+    public static string OutputDir(ModelSpec spec, RunProfile profile) => Path.Combine(Workbench.ArtifactsDir, profile.Name, spec.Name);
+
+    /// <summary>Walk-forward score of one parameter point: fits a fresh model (search budget) on each fold's training
+    /// rows, scores its rows, reports the running mean after each fold (the pruner's input) and returns the mean over
+    /// folds with a finite loss (NaN when none). <paramref name="report"/> may throw <see cref="TrialPrunedException"/>.</summary>
+    /// <exception cref="ArgumentException">no folds, or a fold of another horizon.</exception>
+    public static double Evaluate(ModelSpec spec, Frame frame, IReadOnlyList<Fold> folds, int horizon, IReadOnlyDictionary<string, double> point,
+        RunProfile profile, int seed = 42, Action<int, double>? report = null)
+    {
+        if (folds.Count == 0) throw new ArgumentException($"No folds for horizon {horizon}.", nameof(folds));
+        var budget = profile.Training with { Searching = true };
+        var losses = new List<double>();
+        foreach (var fold in folds)
+        {
+            if (fold.Horizon != horizon) throw new ArgumentException($"Fold {fold.Index} is for horizon {fold.Horizon}, not {horizon}.", nameof(folds));
+            var model = spec.Create(point, budget, seed);
+            double loss;
+            try
+            {
+                model.Fit(frame, fold.TrainRows, horizon);
+                var f = model.Predict(frame, fold.ScoreRows);
+                loss = Backtest.MeanPinball(f, fold.ScoreRows.Select(r => frame.Target(r, horizon)).ToArray());
+            }
+            finally { (model as IDisposable)?.Dispose(); }
+            if (!double.IsFinite(loss)) continue;
+            losses.Add(loss);
+            report?.Invoke(losses.Count - 1, losses.Average());
+        }
+        return losses.Count == 0 ? double.NaN : losses.Average();
+    }
+
+    /// <summary>Opens (or resumes) the study of one horizon and runs it to the profile's trial budget over the last
+    /// <see cref="SearchBudget.Folds"/> of <paramref name="folds"/>.</summary>
+    /// <param name="studyPath">The study database; default artifacts/&lt;profile&gt;/studies.duckdb.</param>
+    /// <param name="studyName">Overrides <see cref="StudyName"/> (tests).</param>
+    /// <exception cref="ArgumentException">the model has no search space, or there are no folds for the horizon.</exception>
+    /// <exception cref="InvalidOperationException">no trial completed.</exception>
+    public static TrialRecord Run(ModelSpec spec, Frame frame, IReadOnlyList<Fold> folds, int horizon, RunProfile profile,
+        string? studyPath = null, int seed = 42, string? studyName = null)
+    {
+        using var study = OpenStudy(spec, horizon, profile, studyPath, seed, studyName);
+        return Optimize(study, spec, frame, folds, horizon, profile, seed);
+    }
+
+    static Study OpenStudy(ModelSpec spec, int horizon, RunProfile profile, string? studyPath, int seed, string? studyName)
+    {
+        var space = spec.Space ?? throw new ArgumentException($"{spec.Name} has no search space; it is backtested with its fixed settings.", nameof(spec));
+        return Study.Open(studyName ?? StudyName(spec, horizon, profile), space, new StudyOptions
+        {
+            Sampler = new TpeSampler(new TpeOptions { StartupTrials = profile.Search.StartupTrials }),
+            Pruner = new MedianPruner(startupTrials: profile.Search.StartupTrials, minComparable: 2),
+            Seed = seed,
+        }, studyPath ?? Path.Combine(Workbench.ArtifactsDir, profile.Name, "studies.duckdb"));
+    }
+
+    static TrialRecord Optimize(Study study, ModelSpec spec, Frame frame, IReadOnlyList<Fold> folds, int horizon, RunProfile profile, int seed)
+    {
+        var use = folds.Where(f => f.Horizon == horizon).OrderBy(f => f.Index).TakeLast(profile.Search.Folds).ToList();
+        if (use.Count == 0) throw new ArgumentException($"No folds for horizon {horizon}.", nameof(folds));
+        var sw = Stopwatch.StartNew();
+        var best = study.Optimize(t => Evaluate(spec, frame, use, horizon, t.Values, profile, seed, (step, v) =>
+        {
+            t.Report(step, v);
+            t.PruneIfNeeded();
+        }), profile.Search.Trials) ?? throw new InvalidOperationException($"Study {study.Name} finished without a complete trial.");
+        Log.Progress($"[search {spec.Name} h={horizon}] best mean pinball {best.Value:G5} (trial {best.Number}) after {sw.Elapsed.TotalSeconds:F0} s");
+        return best;
+    }
+
+    /// <summary>The seed scheme's search: on the development frame (rows before the holdout), each of the profile's
+    /// horizons for this model tuned on the last folds of its walk-forward validation split (2020-01 → 2023-06). Each
+    /// study's history is written as CSV and the best points as best-params.json — under
+    /// <see cref="OutputDir"/> for the profile's own study database, or beside a scratch <paramref name="studyPath"/>
+    /// (never over the canonical artifacts), or nowhere for an in-memory study.</summary>
+    public static IReadOnlyList<SearchResult> SearchValidation(ModelSpec spec, Frame frame, RunProfile profile, string? studyPath = null, int seed = 42)
+    {
+        var dev = Splits.Development(frame);
+        var outDir = studyPath is null ? OutputDir(spec, profile)
+            : studyPath == Study.InMemory ? null
+            : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(studyPath))!, spec.Name);
+        var results = new List<SearchResult>();
+        foreach (var h in profile.HorizonsFor(spec))
+        {
+            var sw = Stopwatch.StartNew();
+            Log.Progress($"[search {spec.Name}] horizon {h}: {profile.Search.Trials} trials, last {profile.Search.Folds} folds");
+            using var study = OpenStudy(spec, h, profile, studyPath, seed, null);
+            var best = Optimize(study, spec, dev, Splits.Validation(dev, h, profile.ValidationFolds), h, profile, seed);
+            if (outDir != null) study.ExportCsv(Path.Combine(outDir, $"study-h{h}.csv"));
+            var trials = study.Trials;
+            results.Add(new SearchResult(spec.Name, h, best, best.Params, trials.Count(t => t.State != TrialState.Running),
+                trials.Count(t => t.State == TrialState.Pruned), sw.Elapsed.TotalSeconds));
+        }
+        if (outDir != null)
+            AtomicFile.WriteAllText(Path.Combine(outDir, "best-params.json"), JsonSerializer.Serialize(
+                results.Select(r => new BestParams(r.Horizon, r.MeanPinball, r.Best!.Number, r.Best.Labels, r.Parameters, r.Trials, r.Pruned, Math.Round(r.Seconds, 1))),
+                ModelFiles.Json));
+        return results;
+    }
+
+    sealed record BestParams(int horizon, double mean_pinball, int trial, IReadOnlyDictionary<string, string> parameters,
+        IReadOnlyDictionary<string, double> values, int trials, int pruned, double seconds);
+
+    /// <summary>The best points of an earlier search of this model in this profile (best-params.json), or an empty
+    /// list when it has not been searched.</summary>
+    /// <exception cref="InvalidDataException">the file exists but lacks the exact values (written before they were recorded).</exception>
+    public static IReadOnlyList<SearchResult> ReadBest(ModelSpec spec, RunProfile profile)
+    {
+        var path = Path.Combine(OutputDir(spec, profile), "best-params.json");
+        if (!File.Exists(path)) return [];
+        var list = JsonSerializer.Deserialize<BestParams[]>(File.ReadAllText(path), ModelFiles.Json) ?? [];
+        return list.Select(b => new SearchResult(spec.Name, b.horizon, null,
+            b.values ?? throw new InvalidDataException($"{path}: horizon {b.horizon} has no exact 'values'; rerun `cbi search --model {spec.Name}`."),
+            b.trials, b.pruned, 0)).ToArray();
+    }
+
+    /// <summary>Walk-forward over every validation fold of each searched horizon with the tuned parameters (final
+    /// fits); rows are the shared long table's, under the model's name.</summary>
+    public static BacktestResult RunValidation(ModelSpec spec, Frame frame, IReadOnlyList<SearchResult> searched, RunProfile profile, int seed = 42)
+    {
+        var byH = searched.ToDictionary(r => r.Horizon, r => r.Parameters);
+        var dev = Splits.Development(frame);
+        return Backtest.Run(spec, dev, byH.Keys.SelectMany(h => Splits.Validation(dev, h, profile.ValidationFolds)), byH.Keys,
+            h => byH[h], profile.Training, seed);
+    }
+
+    /// <summary>A model for the latest origin of a frame: fitted (final budget) on every row whose h-day target is
+    /// already known at the last row, so the last h rows, whose targets lie beyond the data, are forecast, not learnt.
+    /// The caller disposes it.</summary>
+    public static IForecaster FitLatest(ModelSpec spec, Frame frame, int horizon, IReadOnlyDictionary<string, double>? parameters, RunProfile profile, int seed = 42)
+    {
+        var m = spec.Create(parameters, profile.Training, seed);
+        try { m.Fit(frame, Enumerable.Range(0, frame.Rows - horizon).ToArray(), horizon); return m; }
+        catch { (m as IDisposable)?.Dispose(); throw; }
+    }
+}
