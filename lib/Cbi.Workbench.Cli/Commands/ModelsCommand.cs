@@ -11,11 +11,7 @@ internal sealed class ModelsCommand : ICliCommand
     public int Run(string[] args)
     {
         new CliArgs(args).RejectUnknown();
-        foreach (var m in ModelCatalog.Describe())
-        {
-            Console.WriteLine($"{m.Name,-10} inputs {m.Inputs,-9} missing inputs {m.MissingInputs,-17} {m.Description}");
-            Console.WriteLine($"{"",-10} search space: {m.Space}");
-        }
+        foreach (var line in ModelCatalog.Listing()) Console.WriteLine(line);
         return 0;
     }
 }

@@ -3,7 +3,7 @@ namespace Cbi.Workbench.Data;
 /// <summary>When a published value becomes usable (the point-in-time rules). A forecaster at ZL trading date t
 /// may use a value only if its available date ≤ t. Where the exact publication time is unknown the rule errs
 /// late, never early.</summary>
-public static class Availability
+internal static class Availability
 {
     /// <summary>The first Monday–Friday strictly after <paramref name="d"/> (holidays are not skipped).</summary>
     public static DateOnly NextWeekday(DateOnly d)

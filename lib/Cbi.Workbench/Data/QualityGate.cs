@@ -19,7 +19,7 @@ public sealed record QualityFinding(string Check, string Severity, string Symbol
 /// moves (contract rolls of the unadjusted Yahoo series, real shocks), known real negative prices
 /// (WTI 2020-04-20), high/low inconsistent with open/close, single-price bars (<c>flat_bar</c>, counted per symbol
 /// and year) and a suspected intraday last bar.</summary>
-public static class QualityGate
+internal static class QualityGate
 {
     /// <summary>Thresholds of <see cref="Check"/>; the defaults are those the warehouse build uses.</summary>
     public sealed record Options

@@ -13,12 +13,12 @@ namespace Cbi.Workbench.Data;
 /// <param name="Licence">Licence as stated upstream (often "not stated").</param>
 /// <param name="Units">Units of the file's values, e.g. "US cents/lb", "USD/bbl", "contracts".</param>
 /// <param name="Sha256">Lower-case hex SHA-256 of the file's bytes.</param>
-public sealed record RawFile(string Path, string Repo, string Commit, string RepoPath, string Licence, string Units, string Sha256);
+internal sealed record RawFile(string Path, string Repo, string Commit, string RepoPath, string Licence, string Units, string Sha256);
 
 /// <summary>data/raw/MANIFEST.tsv: the provenance facts of every vendored file plus its hash. The facts are
 /// transcribed once from PROVENANCE.md (below); <see cref="Write"/> regenerates the file from them and the
 /// files' current hashes, <see cref="Verify"/> checks the files against the committed manifest.</summary>
-public static class RawManifest
+internal static class RawManifest
 {
     /// <summary>File name of the manifest inside the raw directory: <c>MANIFEST.tsv</c>.</summary>
     public const string FileName = "MANIFEST.tsv";

@@ -3,7 +3,7 @@ namespace Cbi.Workbench.Data;
 /// <summary>CBOT soybean oil contract calendar: months F H K N Q U V Z; last trading day = the business day
 /// before the 15th calendar day of the contract month. Business days are ZL trading days where the series
 /// exists (exchange holidays included), weekdays beyond it. Known in advance, so never filtered by as-of.</summary>
-public static class ZlCalendar
+internal static class ZlCalendar
 {
     static readonly (char Code, int Month)[] Months = [('F', 1), ('H', 3), ('K', 5), ('N', 7), ('Q', 8), ('U', 9), ('V', 10), ('Z', 12)];
 

@@ -65,7 +65,13 @@ public static class ModelSearch
     }
 
     /// <summary>Opens (or resumes) the study of one horizon and runs it to the profile's trial budget over the last
-    /// <see cref="SearchBudget.Folds"/> of <paramref name="folds"/>.</summary>
+    /// <see cref="SearchBudget.Folds"/> of <paramref name="folds"/>, and returns the best trial.</summary>
+    /// <param name="spec">A model with a search space.</param>
+    /// <param name="frame">The frame the folds index.</param>
+    /// <param name="folds">Validation folds (those of other horizons are ignored).</param>
+    /// <param name="horizon">Trading days ahead.</param>
+    /// <param name="profile">Search and training budgets; its name is part of the study name.</param>
+    /// <param name="seed">Sampler and model seed.</param>
     /// <param name="studyPath">The study database; default artifacts/&lt;profile&gt;/studies.duckdb.</param>
     /// <param name="studyName">Overrides <see cref="StudyName"/> (tests).</param>
     /// <exception cref="ArgumentException">the model has no search space, or there are no folds for the horizon.</exception>

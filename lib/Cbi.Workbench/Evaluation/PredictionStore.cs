@@ -10,9 +10,11 @@ namespace Cbi.Workbench.Evaluation;
 /// written and keeps other models' rows, so each notebook adds its own models to the same table.</summary>
 public static class PredictionStore
 {
+    /// <summary>The contract columns with their SQL types, in order.</summary>
     public const string Columns =
         "model VARCHAR, horizon INTEGER, origin_date DATE, target_date DATE, y DOUBLE, q10 DOUBLE, q50 DOUBLE, q90 DOUBLE, fold INTEGER, split VARCHAR";
 
+    /// <summary>artifacts/&lt;active profile&gt;/predictions.parquet.</summary>
     public static string DefaultParquetPath => Path.Combine(Workbench.ProfileDir, "predictions.parquet");
 
     /// <summary>Replaces the rows of the models in <paramref name="rows"/> in the Parquet file (atomically: a

@@ -5,7 +5,7 @@ namespace Cbi.Workbench.Features;
 /// NaN, and the recursive (Wilder / EMA) indicators restart their warm-up after it, so a gap can never be
 /// bridged by a value that was not observed. Prices ≤ 0 are treated as missing for log/ratio transforms
 /// (WTI settled at −37.63 on 2020-04-20; a log of it is undefined, not zero).</summary>
-public static class Indicators
+internal static class Indicators
 {
     /// <summary>ln(x[t]/x[t−n]) (a log return, not percent); NaN when either price is missing or non-positive.</summary>
     /// <param name="x">Daily prices, ascending in time.</param>

@@ -5,6 +5,13 @@ namespace Cbi.Workbench.Models;
 /// Targets are derived here, from <see cref="Close"/>, so that no feature column can carry one.</summary>
 public sealed class Frame
 {
+    /// <summary>A frame over <paramref name="dates"/>.</summary>
+    /// <param name="dates">Trading days, strictly ascending; length n.</param>
+    /// <param name="close">Quoted ZL close per date (US cents per pound); length n.</param>
+    /// <param name="featureNames">Feature column names; length p.</param>
+    /// <param name="features">p columns of length n (column-major), NaN where missing.</param>
+    /// <param name="weights">Optional sample weights (finite, ≥ 0), length n.</param>
+    /// <exception cref="ArgumentException">lengths disagree, or dates are not strictly ascending (message names the row).</exception>
     public Frame(DateOnly[] dates, double[] close, string[] featureNames, double[][] features, double[]? weights = null)
     {
         if (close.Length != dates.Length) throw new ArgumentException($"close has {close.Length} rows, dates {dates.Length}.");
@@ -30,13 +37,17 @@ public sealed class Frame
     // Rows on either side of a hole belong to different segments: "N trading days ahead" cannot be counted across one.
     readonly int[] segment;
 
+    /// <summary>The trading days, ascending (length <see cref="Rows"/>).</summary>
     public DateOnly[] Dates { get; }
     /// <summary>Quoted (not back-adjusted) ZL close in US cents per pound.</summary>
     public double[] Close { get; }
+    /// <summary>Feature column names, in the order of <see cref="Features"/>.</summary>
     public string[] FeatureNames { get; }
     /// <summary>Column-major: <c>Features[j][row]</c>.</summary>
     public double[][] Features { get; }
+    /// <summary>Sample weights per row (e.g. regime weights), or null.</summary>
     public double[]? Weights { get; }
+    /// <summary>Number of rows (trading days).</summary>
     public int Rows => Dates.Length;
 
     /// <summary>First 16 hex digits of SHA-256 over the feature names joined by newlines: two frames with the same

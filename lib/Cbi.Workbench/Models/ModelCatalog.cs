@@ -77,6 +77,13 @@ public static class ModelCatalog
     /// search space (parameter ranges, or "none") and description.</summary>
     public static IReadOnlyList<ModelListing> Describe() => All.Select(s => new ModelListing(s.Name, s.Inputs.ToString(), s.MissingInputs.ToString(),
         s.Space is null ? "none" : string.Join("; ", s.Space.Parameters.Select(p => $"{p.Name} {p.Range}")), s.Description)).ToArray();
+
+    /// <summary>The text <c>cbi models</c> prints: two lines per spec (name, inputs, rule, description; search space).</summary>
+    public static IReadOnlyList<string> Listing() => Describe().SelectMany(m => new[]
+    {
+        $"{m.Name,-10} inputs {m.Inputs,-9} missing inputs {m.MissingInputs,-17} {m.Description}",
+        $"{"",-10} search space: {m.Space}",
+    }).ToArray();
 }
 
 /// <summary>A catalogue line: the spec's name, inputs, missing-input rule, search space and description.</summary>

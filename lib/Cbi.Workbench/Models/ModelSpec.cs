@@ -76,9 +76,9 @@ public sealed record ModelSpec
     public required Func<string, IForecaster> Loader { get; init; }
 
     /// <summary>Model-specific benchmarks run by <c>cbi bench</c> after the generic fit/predict timing (e.g. LightGBM's
-    /// milliseconds per 100 boosting rounds): given the development frame and the repeat count, records its results
-    /// under artifacts/bench/ and returns their names.</summary>
-    internal Func<Frame, int, IReadOnlyList<string>>? ExtraBenchmarks { get; init; }
+    /// milliseconds per 100 boosting rounds): given the development frame, training rows, horizon and repeat count,
+    /// records its results under artifacts/bench/ and returns their names.</summary>
+    internal Func<Frame, int[], int, int, IReadOnlyList<string>>? ExtraBenchmarks { get; init; }
 
     /// <summary>A fresh, unfitted forecaster for <paramref name="parameters"/> (default: <see cref="DefaultPoint"/>).</summary>
     /// <param name="parameters">A point of <see cref="Space"/>; names missing from it take the default point's value.</param>
@@ -99,8 +99,10 @@ public sealed record ModelSpec
         {
             if (!point.TryGetValue(p.Name, out var v))
                 throw new ArgumentException($"{Name}: parameter '{p.Name}' has no value and no default.", nameof(parameters));
-            // A legal value maps to itself through the sampler's transform (integers stay on their grid, floats in range).
-            if (!double.IsFinite(v) || p.FromSampling(p.ToSampling(v)) != v)
+            // Floats must lie in range; integers and category indexes must also sit on their grid (a legal one maps to
+            // itself through the sampler's rounding).
+            var legal = double.IsFinite(v) && (p is FloatParameter f ? v >= f.Low && v <= f.High : p.FromSampling(p.ToSampling(v)) == v);
+            if (!legal)
                 throw new ArgumentException($"{Name}: parameter '{p.Name}' = {v} is outside its range {p.Range}.", nameof(parameters));
         }
         var model = Factory(point, budget ?? TrainingBudget.Default, seed);

@@ -5,7 +5,7 @@ namespace Cbi.Workbench.Models.Baselines;
 
 /// <summary>Fitted ARIMA(p,d,q) with optional constant on the d-times differenced series w:
 /// (w_t − μ) = Σφ_i (w_{t−i} − μ) + e_t + Σθ_j e_{t−j}.</summary>
-public sealed record ArimaFit(int P, int D, int Q, bool Constant, double[] Ar, double[] Ma, double Mu, double Sigma2,
+internal sealed record ArimaFit(int P, int D, int Q, bool Constant, double[] Ar, double[] Ma, double Mu, double Sigma2,
     double LogLikelihood, double Aicc, int N)
 {
     public override string ToString() => $"ARIMA({P},{D},{Q}){(Constant ? " with constant" : "")} AICc {Aicc:F1}";

@@ -5,10 +5,10 @@ namespace Cbi.Workbench.Models.Baselines;
 
 /// <summary>Additive-error ETS variants on log price (Hyndman, Koehler, Ord &amp; Snyder 2008):
 /// ANN (simple exponential smoothing), AAN (Holt's linear trend), AAdN (damped trend).</summary>
-public enum EtsKind { Simple, Holt, Damped }
+internal enum EtsKind { Simple, Holt, Damped }
 
 /// <summary>Fitted ETS: smoothing parameters, initial states, σ², log-likelihood and AICc.</summary>
-public sealed record EtsFit(EtsKind Kind, double Alpha, double Beta, double Phi, double Level0, double Trend0, double Sigma2,
+internal sealed record EtsFit(EtsKind Kind, double Alpha, double Beta, double Phi, double Level0, double Trend0, double Sigma2,
     double LogLikelihood, double Aicc, int N)
 {
     internal int ParameterCount => Kind switch { EtsKind.Simple => 2, EtsKind.Holt => 4, _ => 5 } + 1;

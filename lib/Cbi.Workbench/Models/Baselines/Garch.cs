@@ -7,7 +7,7 @@ namespace Cbi.Workbench.Models.Baselines;
 /// <summary>Fitted GARCH(1,1) on daily log returns: r_t = μ + ε_t, σ²_t = ω + α ε²_{t−1} + β σ²_{t−1}, with
 /// Gaussian or standardised Student-t innovations (Bollerslev 1986, 1987). The recursion starts from the
 /// sample variance of ε (a common backcast).</summary>
-public sealed record GarchFit(double Mu, double Omega, double Alpha, double Beta, double Nu, double LogLikelihood, int N)
+internal sealed record GarchFit(double Mu, double Omega, double Alpha, double Beta, double Nu, double LogLikelihood, int N)
 {
     public bool StudentT => !double.IsNaN(Nu);
     public double Persistence => Alpha + Beta;

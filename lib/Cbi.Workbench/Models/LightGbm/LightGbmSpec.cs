@@ -57,10 +57,6 @@ internal static class LightGbmSpec
         Expensive = true,
         Factory = (p, budget, seed) => new LightGbmQuantileForecaster(OptionsFor(p, budget, seed), Name),
         Loader = LightGbmQuantileForecaster.Load,
-        ExtraBenchmarks = (dev, repeats) =>
-        {
-            const int h = 21;
-            return [LightGbmBench.MsPer100Rounds(dev, Validation.Splits.TrainRows(dev, h), h, repeats).Name];
-        },
+        ExtraBenchmarks = (dev, rows, h, repeats) => [LightGbmBench.MsPer100Rounds(dev, rows, h, repeats).Name],
     };
 }
