@@ -71,3 +71,41 @@ public class CliTests
         Assert.False(Directory.Exists(Path.Combine(root, "artifacts")));
     }
 }
+
+/// <summary>The model verbs of `cbi` as a user runs them.</summary>
+[Trait("Category", "Slow")]
+public class ModelVerbTests
+{
+    [Fact]
+    public void models_lists_every_spec_of_the_catalogue_with_its_inputs_rule_and_space()
+    {
+        var cbi = Path.Combine(Workbench.Root, "lib", "bin", "cbi.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(cbi);
+        psi.ArgumentList.Add("models");
+        using var p = Process.Start(psi)!;
+        var o = p.StandardOutput.ReadToEndAsync();
+        var e = p.StandardError.ReadToEndAsync();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, e.Result);
+        var lines = o.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+        Assert.Equal(Models.ModelCatalog.Listing(), lines);
+        foreach (var spec in Models.ModelCatalog.All)
+            Assert.Contains(lines, l => l.StartsWith(spec.Name + " ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("lgbm ", StringComparison.Ordinal) && l.Contains("AbstainWhenUnseen"));
+    }
+
+    [Fact]
+    public void an_unknown_model_is_refused_naming_the_known_ones()
+    {
+        var cbi = Path.Combine(Workbench.Root, "lib", "bin", "cbi.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { cbi, "backtest", "--model", "rw,nope" }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var e = p.StandardError.ReadToEndAsync();
+        p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.Equal(1, p.ExitCode);
+        Assert.StartsWith("cbi backtest: unknown model 'nope'; known: rw, rw_drift", e.Result.Trim());
+    }
+}
