@@ -7,7 +7,7 @@ namespace Cbi.Workbench.Notebooks.Tests;
 [Trait("Category", "Slow")]
 public class CliTests
 {
-    static (int ExitCode, string Stderr) Cbi(string root, params string[] args)
+    internal static (int ExitCode, string Stderr) Cbi(string root, params string[] args)
     {
         var cbi = Path.Combine(Workbench.Root, "lib", "bin", "cbi.dll");
         Assert.True(File.Exists(cbi), $"{cbi} is missing: build lib/Cbi.Workbench.Cli first");
@@ -79,16 +79,9 @@ public class ModelVerbTests
     [Fact]
     public void models_lists_every_spec_of_the_catalogue_with_its_inputs_rule_and_space()
     {
-        var cbi = Path.Combine(Workbench.Root, "lib", "bin", "cbi.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(cbi);
-        psi.ArgumentList.Add("models");
-        using var p = Process.Start(psi)!;
-        var o = p.StandardOutput.ReadToEndAsync();
-        var e = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, e.Result);
-        var lines = o.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+        var (code, output) = CliTests.Cbi(Workbench.Root, "models");
+        Assert.True(code == 0, output);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
         Assert.Equal(Models.ModelCatalog.Listing(), lines);
         foreach (var spec in Models.ModelCatalog.All)
             Assert.Contains(lines, l => l.StartsWith(spec.Name + " ", StringComparison.Ordinal));
@@ -98,14 +91,8 @@ public class ModelVerbTests
     [Fact]
     public void an_unknown_model_is_refused_naming_the_known_ones()
     {
-        var cbi = Path.Combine(Workbench.Root, "lib", "bin", "cbi.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { cbi, "backtest", "--model", "rw,nope" }) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var e = p.StandardError.ReadToEndAsync();
-        p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        Assert.Equal(1, p.ExitCode);
-        Assert.StartsWith("cbi backtest: unknown model 'nope'; known: rw, rw_drift", e.Result.Trim());
+        var (code, output) = CliTests.Cbi(Workbench.Root, "backtest", "--model", "rw,nope");
+        Assert.Equal(1, code);
+        Assert.StartsWith("cbi backtest: unknown model 'nope'; known: rw, rw_drift", output.Trim());
     }
 }
