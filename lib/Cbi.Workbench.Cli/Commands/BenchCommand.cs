@@ -69,7 +69,7 @@ internal sealed class BenchCommand : ICliCommand
 
     static void WalkForward(IReadOnlyList<ModelSpec> models, Func<ModelInputs, Frame> dev, int repeats, string label)
     {
-        int[] horizons = [5, 21, 63, 126, 252];
+        var horizons = RunProfile.AllHorizons.Where(h => h > 1).ToArray();
         var rowsPerRun = 0;
         var first = dev(models[0].Inputs);
         Benchmark.Measure($"walkforward-{label.Replace(',', '-')}", () =>
