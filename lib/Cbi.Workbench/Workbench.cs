@@ -11,6 +11,16 @@ public static class Workbench
     public static string Root => root ??= FindRoot();
     static string? root;
 
+    /// <summary>A path as shown to people and stored in artifacts: relative to <see cref="Root"/> (with '/') when it lies
+    /// inside the repository, so executed notebooks and records carry no machine's absolute paths; unchanged otherwise.</summary>
+    /// <param name="path">Any path (relative paths are taken from the current directory).</param>
+    public static string Relative(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var rel = Path.GetRelativePath(Root, full);
+        return rel.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(rel) ? full : rel.Replace('\\', '/');
+    }
+
     /// <summary>&lt;root&gt;/data.</summary>
     public static string DataDir => Path.Combine(Root, "data");
     /// <summary>&lt;root&gt;/data/raw: the vendored raw files and MANIFEST.tsv.</summary>

@@ -9,6 +9,7 @@ public static class ChildProcess
 {
     public static int Main(string[] args)
     {
+        if (Data.KilledWrites.TryRunChild(args, out var code)) return code;
         if (args.Length == 2 && args[0] == "study-hang-at-4")
         {
             using var study = Study.Open("killed", KilledStudy.Space, new StudyOptions { Seed = 3, Progress = false }, args[1]);

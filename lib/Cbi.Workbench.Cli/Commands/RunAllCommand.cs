@@ -33,35 +33,46 @@ internal sealed class RunAllCommand : ICliCommand
         var wall = Stopwatch.StartNew();
         var started = DateTime.UtcNow;
         var done = new List<object>();
+        // The record says "running" from the first moment, so a killed run can never be read as a finished one.
+        WriteManifest(inputs, started, wall.Elapsed, done, "running", null);
         Console.Error.WriteLine($"run-all: {notebooks.Count} notebooks, profile {inputs["profile"]}");
+        using var guard = new EarlyExitGuard(why => WriteManifest(inputs, started, wall.Elapsed, done, "failed", why));
         foreach (var nb in notebooks)
         {
+            guard.Current = Path.GetFileName(nb);
             var output = RunCommand.DefaultOutput(nb, inputs);
             var result = NotebookRunner.Run(nb, output, new NotebookRunOptions { Inputs = inputs });
-            done.Add(new { notebook = Path.GetFileName(nb), output = Path.GetRelativePath(Workbench.Root, output),
+            done.Add(new { notebook = Path.GetFileName(nb), output = Workbench.Relative(output),
                 cells_ok = result.CellsRun - result.CellsFailed, cells_failed = result.CellsFailed,
                 seconds = Math.Round(result.Wall.TotalSeconds, 2) });
             if (result.ExitCode != 0)
             {
-                WriteManifest(inputs, started, wall.Elapsed, done, ok: false);
-                Console.Error.WriteLine($"run-all: stopped at {Path.GetFileName(nb)} ({result.CellsFailed} failed cells, see {output}); " +
+                guard.Dispose();
+                WriteManifest(inputs, started, wall.Elapsed, done, "failed", $"{Path.GetFileName(nb)}: {result.CellsFailed} failed cell(s)");
+                Console.Error.WriteLine($"run-all: stopped at {Path.GetFileName(nb)} ({result.CellsFailed} failed cells, see {Workbench.Relative(output)}); " +
                                         $"later notebooks not run. Wall {wall.Elapsed.TotalSeconds:F1} s");
                 return result.ExitCode;
             }
+            WriteManifest(inputs, started, wall.Elapsed, done, "running", null);
         }
-        WriteManifest(inputs, started, wall.Elapsed, done, ok: true);
+        guard.Dispose();
+        WriteManifest(inputs, started, wall.Elapsed, done, "ok", null);
         Console.Error.WriteLine($"run-all: all {notebooks.Count} notebooks ok, wall {wall.Elapsed.TotalSeconds:F1} s; " +
-                                $"outputs in {Path.Combine(Workbench.ArtifactsDir, inputs["profile"], "notebooks")}");
+                                $"outputs in {Workbench.Relative(Path.Combine(Workbench.ArtifactsDir, inputs["profile"], "notebooks"))}");
         return 0;
     }
 
-    /// <summary>artifacts/&lt;profile&gt;/run-manifest.json: what produced the artifacts beside it (commit, data
-    /// version, inputs, machine, per-notebook timings), so a reader can tell whether they are current.</summary>
-    static void WriteManifest(Dictionary<string, string> inputs, DateTime started, TimeSpan wall, List<object> notebooks, bool ok)
+    /// <summary>artifacts/&lt;profile&gt;/run-manifest.json: what produced the artifacts beside it (state, commit, data
+    /// version, inputs, machine, per-notebook timings), so a reader can tell whether they are current and complete.
+    /// <c>state</c> is <c>running</c> from the start until the run ends as <c>ok</c> or <c>failed</c> (with the reason);
+    /// a run killed from outside stays <c>running</c>, which no finished run ever says.</summary>
+    static void WriteManifest(Dictionary<string, string> inputs, DateTime started, TimeSpan wall, List<object> notebooks, string state, string? reason)
     {
         var manifest = new
         {
-            ok,
+            state,
+            ok = state == "ok",
+            reason,
             started_utc = started.ToString("yyyy-MM-ddTHH:mm:ssZ"),
             wall_seconds = Math.Round(wall.TotalSeconds, 1),
             git_commit = Cbi.Workbench.Reporting.Benchmark.GitCommit(),

@@ -16,8 +16,10 @@ internal sealed class RunCommand : ICliCommand
         var inputs = Inputs(a);
         var notebook = a.Positional[0];
         var output = a.Get("output-path") ?? DefaultOutput(notebook, inputs);
-        var result = NotebookRunner.Run(notebook, output, new NotebookRunOptions { Inputs = inputs });
-        Console.Error.WriteLine($"[{Path.GetFileNameWithoutExtension(notebook)}] wrote {output}");
+        NotebookRunResult result;
+        using (new EarlyExitGuard(_ => { }) { Current = Path.GetFileName(notebook) })
+            result = NotebookRunner.Run(notebook, output, new NotebookRunOptions { Inputs = inputs });
+        Console.Error.WriteLine($"[{Path.GetFileNameWithoutExtension(notebook)}] wrote {Workbench.Relative(output)}");
         return result.ExitCode;
     }
 

@@ -45,7 +45,7 @@ internal static class QualityGate
     static readonly Dictionary<(string, string, DateOnly), string> RealDataAcknowledged = new()
     {
         [("ZL", "gap", new DateOnly(2003, 12, 29))] = "Yahoo ZL=F (ubitron) has no bars 2003-11-24…2003-12-26 and no other front-month ZL " +
-            "source covers them; left missing (never filled). Targets do not span it (zl_targets segments break at gaps > 30 days)",
+            "source covers them; left missing (never filled). Targets and lagged features do not span it (its sessions are missing on the CBOT calendar)",
         [("ZM", "gap", new DateOnly(2003, 12, 29))] = "same Yahoo hole as ZL (2003-11-24…2003-12-26); left missing",
         [("ZS", "spike", new DateOnly(2008, 9, 12))] = "Yahoo ZS=F on the Sep-2008 contract's last trading day closes 1490 " +
             "(Quandl #2 1202) and falls back next day: an expiring-contract print in delivery; kept as quoted, use ZS with care at expiries",
@@ -138,12 +138,84 @@ internal static class QualityGate
             if (!double.IsNaN(last.Volume) && last.Volume > 0 && last.Volume == prevBar.Volume)
                 Add("intraday_last_bar", "warning", last.Date, $"last bar repeats the previous volume {last.Volume} — probably an intraday snapshot");
         }
+        f.AddRange(CheckLevels(symbol, source, bars));
         return f.Select(q => q.Severity == "error" && q.Date is { } d && o.Acknowledged.TryGetValue((symbol, q.Check, d), out var why)
             ? q with { Severity = "warning", Detail = $"acknowledged: {q.Detail} — {why}" } : q).ToList();
     }
 
     /// <summary>A bar whose open, high, low and close are one price: a single print with no range information
     /// (its close is kept; its open/high/low are not a day's range).</summary>
+    /// <summary>Plausible ranges of every market and series, from their units: wide enough for every real value since
+    /// 1959 (ZL 6.97–90.6 c/lb, WTI −37.63–145.3 USD/bbl, DGS10 0.52–15.84 %, …), narrow enough that a value in the wrong
+    /// unit (×100), a sign error or an overflow is caught.</summary>
+    internal static readonly Dictionary<string, (double Low, double High, string Units)> PlausibleRange = new(StringComparer.Ordinal)
+    {
+        ["ZL"] = (3, 500, "US cents/lb"), ["ZS"] = (50, 5000, "US cents/bu"), ["ZC"] = (50, 5000, "US cents/bu"),
+        ["ZM"] = (20, 3000, "USD/short ton"), ["CL"] = (-100, 500, "USD/bbl"), ["BZ"] = (0.5, 500, "USD/bbl"),
+        ["HO"] = (0.05, 20, "USD/gal"), ["DX"] = (30, 250, "index points"), ["FCPO"] = (300, 30_000, "MYR/tonne"),
+        ["DGS10"] = (-5, 30, "percent"), ["DEXBZUS"] = (0.5, 50, "BRL per USD"), ["USDMYR"] = (1, 20, "MYR per USD"),
+        ["VIX"] = (5, 200, "index points"), ["WTI_SPOT"] = (-100, 500, "USD/bbl"), ["BRENT_SPOT"] = (0.5, 500, "USD/bbl"),
+        ["RIN_D4"] = (0, 1000, "US cents/RIN"),
+    };
+
+    static (double Low, double High, string Units)? RangeOf(string symbol) =>
+        PlausibleRange.TryGetValue(symbol, out var r) || (symbol.EndsWith('2') && PlausibleRange.TryGetValue(symbol[..^1], out r)) ? r : null;
+
+    /// <summary>Prices outside the symbol's plausible range, negative volumes, and lasting level shifts (a close that
+    /// moves by a factor of 5 or more and stays there for the next 10 bars: a change of units, not a market move).</summary>
+    internal static IEnumerable<QualityFinding> CheckLevels(string symbol, string source, IReadOnlyList<Bar> bars)
+    {
+        var range = RangeOf(symbol);
+        foreach (var b in bars)
+        {
+            if (range is { } r)
+                foreach (var (name, x) in new[] { ("open", b.Open), ("high", b.High), ("low", b.Low), ("close", b.Close) })
+                    if (!double.IsNaN(x) && (x < r.Low || x > r.High))
+                        yield return new QualityFinding("out_of_range", "error", symbol, source, b.Date,
+                            $"{name} {x} outside the plausible range {r.Low}…{r.High} {r.Units}");
+            if (b.Volume < 0) yield return new QualityFinding("out_of_range", "error", symbol, source, b.Date, $"volume {b.Volume} is negative");
+        }
+        for (var i = 1; i + 10 < bars.Count; i++)
+        {
+            if (!(bars[i - 1].Close > 0 && bars[i].Close > 0)) continue;
+            var jump = bars[i].Close / bars[i - 1].Close;
+            if (jump is > 0.2 and < 5) continue;
+            var stays = Enumerable.Range(i + 1, 10).All(k => bars[k].Close > 0 && Math.Abs(Math.Log(bars[k].Close / bars[i].Close)) < Math.Log(2));
+            if (stays)
+                yield return new QualityFinding("unit_switch", "error", symbol, source, bars[i].Date,
+                    $"close jumps ×{jump:G4} ({bars[i - 1].Close} → {bars[i].Close}) and stays there: a change of units or scale from this date on");
+        }
+    }
+
+    /// <summary>Values of dated series outside their plausible range (every series is checked, not only prices).</summary>
+    internal static IEnumerable<QualityFinding> CheckSeries(IReadOnlyDictionary<string, List<(Observation Obs, string Units, string Source)>> series)
+    {
+        foreach (var (name, obs) in series.OrderBy(k => k.Key, StringComparer.Ordinal))
+        {
+            if (RangeOf(name) is not { } r)
+            {
+                yield return new QualityFinding("no_range", "error", name, obs.FirstOrDefault().Source ?? "", null,
+                    "no plausible range is declared for this series (QualityGate.PlausibleRange)");
+                continue;
+            }
+            foreach (var (o, units, source) in obs)
+                if (o.Value < r.Low || o.Value > r.High)
+                    yield return new QualityFinding("out_of_range", "error", name, source, o.Date, $"value {o.Value} outside the plausible range {r.Low}…{r.High} {units}");
+        }
+    }
+
+    /// <summary>Expected sessions (on <paramref name="calendar"/>) between a market's first and last bar that have no
+    /// bar: one finding per year, listing them. Targets and lagged features that would span them are missing.</summary>
+    internal static IEnumerable<QualityFinding> MissingSessions(string symbol, IReadOnlyList<Bar> bars, SessionCalendar calendar)
+    {
+        var have = bars.Select(b => b.Date).ToHashSet();
+        foreach (var g in calendar.Sessions(bars[0].Date, bars[^1].Date).Where(d => !have.Contains(d)).GroupBy(d => d.Year))
+            yield return new QualityFinding("missing_session", "warning", symbol, calendar.Name, g.First(),
+                $"{g.Count()} expected {calendar.Name} session(s) in {g.Key} without a bar in any copy: " +
+                string.Join(", ", g.Take(12).Select(d => d.ToString("yyyy-MM-dd"))) + (g.Count() > 12 ? ", …" : "") +
+                "; targets and lagged features spanning them are missing");
+    }
+
     public static bool IsFlatBar(Bar b) => !double.IsNaN(b.Close) && b.Open == b.Close && b.High == b.Close && b.Low == b.Close;
 
     static bool SameBar(Bar a, Bar b) => Eq(a.Open, b.Open) && Eq(a.High, b.High) && Eq(a.Low, b.Low) && Eq(a.Close, b.Close) && Eq(a.Volume, b.Volume);

@@ -11,6 +11,11 @@ internal sealed class RawInputs
     public List<WasdeRelease> Wasde { get; private set; } = [];
     public List<PinkValue> PinkSheet { get; private set; } = [];
     public List<ZlContract> ZlContracts { get; private set; } = [];
+    /// <summary>What loading decided about sessions: bars taken from another copy, bars on closed days left out.</summary>
+    public List<QualityFinding> Findings { get; } = [];
+
+    /// <summary>The markets traded on CBOT's calendar (their copies are joined session by session).</summary>
+    internal static readonly string[] CbotMarkets = ["ZL", "ZS", "ZM", "ZC"];
 
     /// <summary>Quandl CHRIS history before this date is not loaded: only the roll gaps of the Yahoo era
     /// (2000 →) use it, and the 1960s files have 63-day gaps the quality gate would rightly reject.</summary>
@@ -21,14 +26,15 @@ internal sealed class RawInputs
     public static RawInputs Load(string rawDir)
     {
         var r = new RawInputs();
-        PriceFile U(string file, string sym, string units) => r.Add(RawLoaders.YahooOhlcv(rawDir, "yahoo_commodities_ubitron/" + file, sym, units));
-        PriceFile E(string sym, string units) => r.Add(RawLoaders.OpenClose(rawDir, $"yahoo_openclose_edwin/price_{sym}_F.csv", sym, units));
+        // WTI crude is the one instrument here that settled below zero (−37.63 USD/bbl on 2020-04-20).
+        static bool CanGoNegative(string sym) => sym == "CL";
+        PriceFile U(string file, string sym, string units) => r.Add(RawLoaders.YahooOhlcv(rawDir, "yahoo_commodities_ubitron/" + file, sym, units, CanGoNegative(sym)));
+        PriceFile E(string sym, string units) => r.Add(RawLoaders.OpenClose(rawDir, $"yahoo_openclose_edwin/price_{sym}_F.csv", sym, units, CanGoNegative(sym)));
 
         var zlU = U("Soybean Oil.csv", "ZL", "US cents/lb");
         var zlO = r.Add(RawLoaders.LowerOhlcv(rawDir, "palm_fcpo_omar/soybean_oil.csv", "ZL", "yahoo_omar", "US cents/lb"));
         var zlE = E("ZL", "US cents/lb");
-        r.Join("ZL", zlU, zlO);
-        CrossCheck(r.Market["ZL"].Bars, zlE);
+        r.Join("ZL", zlU, zlO, zlE);
 
         foreach (var (file, sym, units) in new[]
                  {
@@ -41,9 +47,11 @@ internal sealed class RawInputs
         r.Single("FCPO", r.Add(RawLoaders.LowerOhlcv(rawDir, "palm_fcpo_omar/fcpo_tradingview_myr.csv", "FCPO", "tradingview_omar", "MYR/tonne")));
         foreach (var (sym, units) in new[] { ("ZL", "US cents/lb"), ("ZS", "US cents/bu"), ("ZM", "USD/short ton"), ("ZC", "US cents/bu"), ("CL", "USD/bbl"), ("HO", "USD/gal") })
         {
-            var q = r.Add(RawLoaders.QuandlChris(rawDir, $"quandl_chris_sergejgorev/{sym}.csv", sym + "2", units));
+            var q = r.Add(RawLoaders.QuandlChris(rawDir, $"quandl_chris_sergejgorev/{sym}.csv", sym + "2", units, CanGoNegative(sym)));
             var keep = Enumerable.Range(0, q.Bars.Count).Where(i => q.Bars[i].Date >= QuandlFrom).ToList();
-            r.Single(sym + "2", q with { Bars = keep.Select(i => q.Bars[i]).ToList(), Lines = keep.Select(i => q.Lines[i]).ToList() });
+            var second = q with { Bars = keep.Select(i => q.Bars[i]).ToList(), Lines = keep.Select(i => q.Lines[i]).ToList() };
+            if (CbotMarkets.Contains(sym)) second = r.OnSessions(sym + "2", second);
+            r.Single(sym + "2", second);
         }
 
         var zlDays = r.Market["ZL"].Bars.Select(b => b.Date).ToList();
@@ -76,33 +84,52 @@ internal sealed class RawInputs
     /// <summary>One continuous series from two files of the same Yahoo symbol: the primary up to the day before
     /// its last bar (Yahoo's last bar may be an intraday snapshot), the secondary from there on. Their closes
     /// must agree on every other common date.</summary>
-    void Join(string symbol, PriceFile primary, PriceFile secondary)
+    /// <summary>Joins copies of one market's daily series. The primary copy serves dates before its last date, the
+    /// secondary from then on; a session that the serving copy lacks (Yahoo leaves early-close sessions such as 3 July,
+    /// the day after Thanksgiving and 24 December <c>null</c>) is taken from any other copy that has a priced bar for it,
+    /// and recorded (source per row, and a quality finding). Where copies overlap their closes must agree within
+    /// <see cref="OverlapTolerance"/>. For CBOT markets, bars on days the exchange was closed (stale Yahoo bars on
+    /// holidays) are left out and reported.</summary>
+    void Join(string symbol, PriceFile primary, PriceFile secondary, params PriceFile[] others)
     {
-        var switchDate = primary.Bars.Max(b => b.Date);
-        var p = primary.Bars.ToDictionary(b => b.Date, b => b.Close);
-        for (var i = 0; i < secondary.Bars.Count; i++)
-        {
-            var b = secondary.Bars[i];
-            if (b.Date < switchDate && p.TryGetValue(b.Date, out var pc) && Math.Abs(pc - b.Close) > OverlapTolerance)
-                throw new RawDataException(secondary.File, secondary.Lines[i], "close",
-                    $"{symbol} close {b.Close} on {b.Date:yyyy-MM-dd} disagrees with {primary.File} ({pc}); the files cannot be joined.");
-        }
+        var copies = new[] { primary, secondary }.Concat(others).ToArray();
+        if (CbotMarkets.Contains(symbol)) copies = copies.Select(c => OnSessions(symbol, c)).ToArray();
+        var byDate = copies.Select(c => c.Bars.Select((b, i) => (b, i)).ToDictionary(x => x.b.Date, x => x.i)).ToArray();
+        for (var k = 1; k < copies.Length; k++)
+            for (var j = 0; j < k; j++)
+                foreach (var (b, line) in copies[k].Bars.Zip(copies[k].Lines))
+                    if (byDate[j].TryGetValue(b.Date, out var i) && Math.Abs(copies[j].Bars[i].Close - b.Close) > OverlapTolerance)
+                        throw new RawDataException(copies[k].File, line, "close",
+                            $"{symbol} close {b.Close} on {b.Date:yyyy-MM-dd} disagrees with {copies[j].File} line {copies[j].Lines[i]} ({copies[j].Bars[i].Close}); the copies cannot be joined.");
+        var switchDate = primary.Bars[^1].Date;
         var bars = new List<Bar>();
         var sources = new List<string>();
-        foreach (var b in primary.Bars.Where(b => b.Date < switchDate).OrderBy(b => b.Date)) { bars.Add(b); sources.Add(primary.Source); }
-        foreach (var b in secondary.Bars.Where(b => b.Date >= switchDate).OrderBy(b => b.Date)) { bars.Add(b); sources.Add(secondary.Source); }
+        foreach (var date in byDate.SelectMany(d => d.Keys).Distinct().Order())
+        {
+            // Serving order: the primary before the switch, the secondary from it, then the others in turn.
+            int[] order = date < switchDate ? [0, 1, .. Enumerable.Range(2, copies.Length - 2)] : [1, 0, .. Enumerable.Range(2, copies.Length - 2)];
+            var k = order.First(c => byDate[c].ContainsKey(date));
+            bars.Add(copies[k].Bars[byDate[k][date]]);
+            sources.Add(copies[k].Source);
+            if (k != order[0])
+                Findings.Add(new QualityFinding("session_from_other_copy", "info", symbol, copies[k].Source, date,
+                    $"{copies[order[0]].File} has no priced bar for this session; taken from {copies[k].File} line {copies[k].Lines[byDate[k][date]]}"));
+        }
         Market[symbol] = (bars, sources);
     }
 
-    /// <summary>A third file of the same symbol must agree with the joined series wherever both have a close.</summary>
-    static void CrossCheck(List<Bar> joined, PriceFile other)
+    /// <summary>The copy without its bars on days CBOT was closed (reported as bar_on_closed_day).</summary>
+    PriceFile OnSessions(string symbol, PriceFile pf)
     {
-        var j = new Dictionary<DateOnly, double>();
-        foreach (var b in joined) j[b.Date] = b.Close;
-        for (var i = 0; i < other.Bars.Count; i++)
-            if (j.TryGetValue(other.Bars[i].Date, out var c) && Math.Abs(c - other.Bars[i].Close) > OverlapTolerance)
-                throw new RawDataException(other.File, other.Lines[i], "close",
-                    $"{other.Symbol} close {other.Bars[i].Close} on {other.Bars[i].Date:yyyy-MM-dd} disagrees with the joined series ({c}).");
+        var keep = new List<int>();
+        for (var i = 0; i < pf.Bars.Count; i++)
+        {
+            var d = pf.Bars[i].Date;
+            if (d < SessionCalendar.Start || SessionCalendar.Cbot.IsSession(d)) { keep.Add(i); continue; }
+            Findings.Add(new QualityFinding("bar_on_closed_day", "warning", symbol, pf.Source, d,
+                $"{pf.File} line {pf.Lines[i]}: a bar on a day CBOT was closed ({SessionCalendar.Cbot.ClosureReason(d) ?? d.DayOfWeek.ToString()}); left out"));
+        }
+        return keep.Count == pf.Bars.Count ? pf : pf with { Bars = keep.Select(i => pf.Bars[i]).ToList(), Lines = keep.Select(i => pf.Lines[i]).ToList() };
     }
 
     static SeriesFile JoinSeries(SeriesFile a, SeriesFile b, double tol)

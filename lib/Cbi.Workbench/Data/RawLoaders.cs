@@ -10,9 +10,44 @@ internal static class RawLoaders
     static RawCsv Open(string rawDir, string rel, int skip = 0) =>
         RawCsv.Read(Path.Combine(rawDir, rel), "data/raw/" + rel, skip);
 
+    /// <summary>Rows of one file must be in strictly ascending date order (a repeated or earlier date is a defect of the
+    /// file, named with both lines), and at least one row must carry a value.</summary>
+    static void CheckDates(RawCsv csv, int dateCol, int valueCol, IReadOnlyList<DateOnly> dates, IReadOnlyList<int> lines)
+    {
+        if (dates.Count == 0)
+            throw new RawDataException(csv.File, csv.Rows[^1].Line, csv.Header[valueCol],
+                $"no usable row: all {csv.Rows.Count} data rows lack a value in this column.");
+        for (var i = 1; i < dates.Count; i++)
+        {
+            if (dates[i] == dates[i - 1])
+                throw new RawDataException(csv.File, lines[i], csv.Header[dateCol], $"duplicate date {dates[i]:yyyy-MM-dd} (also on line {lines[i - 1]}).");
+            if (dates[i] < dates[i - 1])
+                throw new RawDataException(csv.File, lines[i], csv.Header[dateCol],
+                    $"date {dates[i]:yyyy-MM-dd} is earlier than {dates[i - 1]:yyyy-MM-dd} on line {lines[i - 1]}: rows must be in ascending date order.");
+        }
+    }
+
+    /// <summary>A price of an instrument that cannot trade at or below zero (every one here but WTI crude, which
+    /// settled at −37.63 USD/bbl on 2020-04-20) must be positive.</summary>
+    static void CheckPositive(RawCsv csv, int line, string[] f, bool allowNonPositive, params int[] cols)
+    {
+        if (allowNonPositive) return;
+        foreach (var c in cols)
+        {
+            var x = csv.Number(line, f, c);
+            if (x <= 0) throw new RawDataException(csv.File, line, csv.Header[c], $"price {x} is not positive; this instrument cannot trade at or below zero.");
+        }
+    }
+
+    static PriceFile Checked(RawCsv csv, int dateCol, int valueCol, PriceFile pf)
+    {
+        CheckDates(csv, dateCol, valueCol, pf.Bars.Select(b => b.Date).ToList(), pf.Lines);
+        return pf;
+    }
+
     /// <summary>Yahoo CSV export (Date,Open,High,Low,Close,Adj Close,Volume). Rows whose prices are all
     /// <c>null</c> are Yahoo's holiday placeholders and are dropped.</summary>
-    public static PriceFile YahooOhlcv(string rawDir, string rel, string symbol, string units)
+    public static PriceFile YahooOhlcv(string rawDir, string rel, string symbol, string units, bool allowNonPositive = false)
     {
         var csv = Open(rawDir, rel);
         int d = csv.Column("Date"), o = csv.Column("Open"), h = csv.Column("High"), l = csv.Column("Low"),
@@ -25,13 +60,14 @@ internal static class RawLoaders
             var bar = new Bar(date, csv.Number(line, f, o), csv.Number(line, f, h), csv.Number(line, f, l), csv.Number(line, f, c), csv.Number(line, f, v));
             if (double.IsNaN(bar.Open) && double.IsNaN(bar.High) && double.IsNaN(bar.Low) && double.IsNaN(bar.Close)) continue;
             if (double.IsNaN(bar.Close)) throw new RawDataException(csv.File, line, "Close", "close is missing on a row that has other prices.");
+            CheckPositive(csv, line, f, allowNonPositive, o, h, l, c);
             pf.Bars.Add(bar); pf.Lines.Add(line);
         }
-        return pf;
+        return Checked(csv, d, c, pf);
     }
 
     /// <summary>yfinance/TradingView lower-case OHLCV (date,open,high,low,close,volume), palm_fcpo_omar.</summary>
-    public static PriceFile LowerOhlcv(string rawDir, string rel, string symbol, string source, string units)
+    public static PriceFile LowerOhlcv(string rawDir, string rel, string symbol, string source, string units, bool allowNonPositive = false)
     {
         var csv = Open(rawDir, rel);
         int d = csv.Column("date"), o = csv.Column("open"), h = csv.Column("high"), l = csv.Column("low"),
@@ -42,13 +78,14 @@ internal static class RawLoaders
             var bar = new Bar(csv.Date(line, f, d, Iso), csv.Number(line, f, o), csv.Number(line, f, h), csv.Number(line, f, l),
                 csv.Number(line, f, c), csv.Number(line, f, v));
             if (double.IsNaN(bar.Close)) continue;
+            CheckPositive(csv, line, f, allowNonPositive, o, h, l, c);
             pf.Bars.Add(bar); pf.Lines.Add(line);
         }
-        return pf;
+        return Checked(csv, d, c, pf);
     }
 
     /// <summary>yfinance open/close files (date,open,close): high, low and volume are NaN.</summary>
-    public static PriceFile OpenClose(string rawDir, string rel, string symbol, string units)
+    public static PriceFile OpenClose(string rawDir, string rel, string symbol, string units, bool allowNonPositive = false)
     {
         var csv = Open(rawDir, rel);
         int d = csv.Column("date"), o = csv.Column("open"), c = csv.Column("close");
@@ -57,13 +94,14 @@ internal static class RawLoaders
         {
             var bar = new Bar(csv.Date(line, f, d, Iso), csv.Number(line, f, o), double.NaN, double.NaN, csv.Number(line, f, c), double.NaN);
             if (double.IsNaN(bar.Close)) continue;
+            CheckPositive(csv, line, f, allowNonPositive, o, c);
             pf.Bars.Add(bar); pf.Lines.Add(line);
         }
-        return pf;
+        return Checked(csv, d, c, pf);
     }
 
     /// <summary>Quandl CHRIS continuous #2 contract: close = Settle (the exchange settlement).</summary>
-    public static PriceFile QuandlChris(string rawDir, string rel, string symbol, string units)
+    public static PriceFile QuandlChris(string rawDir, string rel, string symbol, string units, bool allowNonPositive = false)
     {
         var csv = Open(rawDir, rel);
         int d = csv.Column("Date"), o = csv.Column("Open"), h = csv.Column("High"), l = csv.Column("Low"),
@@ -75,9 +113,10 @@ internal static class RawLoaders
             var bar = new Bar(csv.Date(line, f, d, Iso), csv.Number(line, f, o), csv.Number(line, f, h), csv.Number(line, f, l),
                 csv.Number(line, f, s), csv.Number(line, f, v));
             if (double.IsNaN(bar.Close)) continue;
+            CheckPositive(csv, line, f, allowNonPositive, s);
             pf.Bars.Add(bar); pf.Lines.Add(line);
         }
-        return pf;
+        return Checked(csv, d, s, pf);
     }
 
     /// <summary>A two-column dated series (EIA <c>Date,Price</c>, FRED <c>observation_date,DGS10</c>, …).</summary>
@@ -92,6 +131,7 @@ internal static class RawLoaders
             var x = csv.Number(line, f, v);
             if (!double.IsNaN(x)) sf.Values.Add((date, x, line));
         }
+        CheckDates(csv, d, v, sf.Values.Select(x => x.Date).ToList(), sf.Values.Select(x => x.Line).ToList());
         return sf;
     }
 

@@ -13,7 +13,8 @@ namespace Cbi.Workbench.Data;
 /// <param name="Licence">Licence as stated upstream (often "not stated").</param>
 /// <param name="Units">Units of the file's values, e.g. "US cents/lb", "USD/bbl", "contracts".</param>
 /// <param name="Sha256">Lower-case hex SHA-256 of the file's bytes.</param>
-internal sealed record RawFile(string Path, string Repo, string Commit, string RepoPath, string Licence, string Units, string Sha256);
+/// <param name="Line">Line of the entry in MANIFEST.tsv (1-based; 0 when not read from a file).</param>
+internal sealed record RawFile(string Path, string Repo, string Commit, string RepoPath, string Licence, string Units, string Sha256, int Line = 0);
 
 /// <summary>data/raw/MANIFEST.tsv: the provenance facts of every vendored file plus its hash. The facts are
 /// transcribed once from PROVENANCE.md (below); <see cref="Write"/> regenerates the file from them and the
@@ -147,7 +148,7 @@ internal static class RawManifest
             if (lines[i].Length == 0) continue;
             var f = lines[i].Split('\t');
             if (f.Length != Columns.Length) throw new RawDataException(name, i + 1, null, $"expected {Columns.Length} tab-separated fields, found {f.Length}.");
-            list.Add(new RawFile(f[0], f[1], f[2], f[3], f[4], f[5], f[6]));
+            list.Add(new RawFile(f[0], f[1], f[2], f[3], f[4], f[5], f[6], i + 1));
         }
         return list;
     }
@@ -161,14 +162,29 @@ internal static class RawManifest
     public static string Verify(string? rawDir = null)
     {
         rawDir ??= Workbench.RawDir;
-        foreach (var e in Read(rawDir))
+        const string manifest = "data/raw/" + FileName;
+        var entries = Read(rawDir);
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var e in entries)
         {
+            if (seen.TryGetValue(e.Path, out var first))
+                throw new RawDataException(manifest, e.Line, "path", $"data/raw/{e.Path} is listed twice (also on line {first}).");
+            seen[e.Path] = e.Line;
             var full = Path.Combine(rawDir, e.Path);
-            if (!File.Exists(full)) throw new RawDataException("data/raw/" + e.Path, 0, null, "raw file listed in MANIFEST.tsv is missing.");
+            if (!File.Exists(full)) throw new RawDataException(manifest, e.Line, "path", $"data/raw/{e.Path} is listed but missing.");
             var h = Sha256Of(rawDir, e.Path);
             if (!string.Equals(h, e.Sha256, StringComparison.OrdinalIgnoreCase))
-                throw new RawDataException("data/raw/" + e.Path, 0, null,
-                    $"SHA-256 mismatch: manifest {e.Sha256}, file {h}. Raw files are never edited; restore the file from its source commit.");
+                throw new RawDataException(manifest, e.Line, "sha256",
+                    $"data/raw/{e.Path} has SHA-256 {h}, the manifest says {e.Sha256}. Raw files are never edited; restore the file from its source commit.");
+        }
+        // The manifest is the set of files: a file on disk that it does not list (its row deleted, or a file added) is
+        // an error too, so the hash check cannot be bypassed by removing a row.
+        foreach (var file in Directory.EnumerateFiles(rawDir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var rel = Path.GetRelativePath(rawDir, file).Replace('\\', '/');
+            if (rel is FileName or "PROVENANCE.md") continue;
+            if (!seen.ContainsKey(rel))
+                throw new RawDataException("data/raw/" + rel, 0, null, $"raw file is not listed in {FileName}: every raw file needs its provenance and SHA-256 (`cbi manifest --write` after checking it).");
         }
         return DataVersion(rawDir);
     }

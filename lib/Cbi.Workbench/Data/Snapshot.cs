@@ -113,7 +113,7 @@ public sealed class Snapshot
     sealed class Full
     {
         public string DataVersion = "";
-        public string? BuildCode, RawDir;
+        public string? BuildCode, QualityErrors;
         public Dictionary<string, Bar[]> Bars = new(StringComparer.Ordinal);
         public Dictionary<string, Observation[]> Series = new(StringComparer.Ordinal);
         public Dictionary<string, CotRow[]> Cot = new(StringComparer.Ordinal);
@@ -147,10 +147,12 @@ public sealed class Snapshot
             if (f.BuildCode != Warehouse.BuildCode)
                 throw new InvalidDataException($"stale warehouse {path}: built by other code (build_code {f.BuildCode ?? "missing"}, " +
                                                $"this library {Warehouse.BuildCode}); {Fix}.");
-            // The raw directory it was built from; if that has moved away (a copied checkout), this checkout's data/raw.
-            var manifest = Path.Combine(f.RawDir ?? Workbench.RawDir, RawManifest.FileName);
-            if (!File.Exists(manifest)) manifest = Path.Combine(Workbench.RawDir, RawManifest.FileName);
-            var current = File.Exists(manifest) ? RawManifest.DataVersion(Path.GetDirectoryName(manifest)) : null;
+            if (f.QualityErrors != "0")
+                throw new InvalidDataException($"warehouse {path} was built with {f.QualityErrors ?? "an unknown number of"} quality error(s) " +
+                                               $"(see its quality_report table); fix the raw data and {Fix}.");
+            // Always this checkout's data/raw: a warehouse copied along with another checkout's data must not pass.
+            var manifest = Path.Combine(Workbench.RawDir, RawManifest.FileName);
+            var current = File.Exists(manifest) ? RawManifest.DataVersion(Workbench.RawDir) : null;
             if (current != f.DataVersion)
                 throw new InvalidDataException($"stale warehouse {path}: built from raw data version {f.DataVersion}, but {manifest} " +
                                                (current is null ? "is missing" : $"is now version {current}") + $"; {Fix}.");
@@ -163,7 +165,7 @@ public sealed class Snapshot
             db.Open();
             f.DataVersion = (string)Scalar(db, "SELECT value FROM build_info WHERE key = 'data_version'");
             f.BuildCode = Scalar(db, "SELECT value FROM build_info WHERE key = 'build_code'") as string;
-            f.RawDir = Scalar(db, "SELECT value FROM build_info WHERE key = 'raw_dir'") as string;
+            f.QualityErrors = Scalar(db, "SELECT value FROM build_info WHERE key = 'quality_errors'") as string;
             foreach (var g in Query(db, "SELECT symbol, date, open, high, low, close, volume FROM market_daily ORDER BY symbol, date",
                          r => (S: r.GetString(0), B: new Bar(D(r, 1), X(r, 2), X(r, 3), X(r, 4), X(r, 5), X(r, 6)))).GroupBy(x => x.S))
                 f.Bars[g.Key] = g.Select(x => x.B).ToArray();

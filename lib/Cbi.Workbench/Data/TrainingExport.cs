@@ -60,6 +60,9 @@ public static class TrainingExport
             throw new InvalidDataException($"quality gate: {errors.Count} error(s), export refused; first: {errors[0].Symbol} {errors[0].Date:yyyy-MM-dd} " +
                                            $"{errors[0].Check}: {errors[0].Detail}");
 
+        var zl = snapshot.Bars("ZL");
+        if (asOf is { } early && early < zl[0].Date)
+            throw new ArgumentException($"as-of date {early:yyyy-MM-dd} precedes the first ZL session in the data ({zl[0].Date:yyyy-MM-dd}): the export would be empty.", nameof(asOf));
         var cutoff = asOf is { } a ? $"DATE '{a:yyyy-MM-dd}'" : "DATE '9999-12-31'";
         var cols = new List<string> { "date", "close", "is_roll_day" };
         var select = new List<string> { "t.date", "t.close", "d.is_roll_day" };
@@ -75,7 +78,7 @@ public static class TrainingExport
         }
         var sql = $"SELECT {string.Join(", ", select)} FROM zl_targets t JOIN zl_daily d ON d.date = t.date WHERE t.date <= {cutoff} ORDER BY t.date";
 
-        log.WriteLine($"[export] {(asOf is null ? "full history" : $"as of {asOf:yyyy-MM-dd}")} → {outPath}");
+        log.WriteLine($"[export] {(asOf is null ? "full history" : $"as of {asOf:yyyy-MM-dd}")} → {Workbench.Relative(outPath)}");
         // The Parquet file and its manifest are one unit: both are written to temporary siblings, then committed
         // with the manifest last. The old manifest is removed before the Parquet file is replaced, so at no moment
         // does a manifest sit beside a Parquet file it does not describe (a crash in between leaves a Parquet file

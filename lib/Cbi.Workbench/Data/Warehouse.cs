@@ -61,10 +61,19 @@ public static class Warehouse
         foreach (var (symbol, (bars, sources)) in inputs.Market)
             findings.AddRange(QualityGate.Check(symbol, string.Join("+", sources.Distinct()), bars)
                 .Where(q => q.Check is not ("duplicate_date" or "non_monotonic_date")));
+        findings.AddRange(inputs.Findings);
+        foreach (var symbol in RawInputs.CbotMarkets)
+            findings.AddRange(QualityGate.MissingSessions(symbol, inputs.Market[symbol].Bars, SessionCalendar.Cbot));
+        findings.AddRange(QualityGate.CheckSeries(inputs.Series));
+        var errors = findings.Where(f => f.Severity == "error").ToList();
+        if (errors.Count > 0)
+            throw new InvalidDataException($"quality gate: {errors.Count} error(s); the warehouse was not replaced. " +
+                string.Join(" | ", errors.GroupBy(e => (e.Check, e.Symbol)).Select(g =>
+                    $"{g.Key.Check} {g.Key.Symbol} {g.First().Date:yyyy-MM-dd} ({g.First().Source}): {g.First().Detail}" + (g.Count() > 1 ? $" (and {g.Count() - 1} more)" : ""))));
 
         var full = Path.GetFullPath(warehousePath);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var tmp = full + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+        var tmp = AtomicFile.TempPath(full);
         try
         {
             Step("writing tables");
@@ -75,6 +84,7 @@ public static class Warehouse
                 WriteTables(db, inputs, findings, manifest, dataVersion, rawDir);
                 Step("roll calendar, back-adjusted ZL, targets (SQL)");
                 Exec(db, DerivedSql());
+                CarryOver(db, full, Step);
                 Exec(db, "CHECKPOINT;");
             }
             File.Move(tmp, full, overwrite: true);
@@ -88,13 +98,46 @@ public static class Warehouse
             inputs.Market.Sum(m => (long)m.Value.Bars.Count), inputs.Series.Sum(s => (long)s.Value.Count), inputs.Cot.Count,
             findings.Count(f => f.Severity == "error"), findings.Count(f => f.Severity == "warning"), sw.Elapsed.TotalSeconds);
         Step($"done: {report.MarketRows} market rows, {report.SeriesRows} series values, {report.CotRows} COT rows, " +
-             $"quality {report.Errors} errors / {report.Warnings} warnings → {full}");
+             $"quality {report.Errors} errors / {report.Warnings} warnings → {Workbench.Relative(full)}");
         return report;
     }
 
     /// <summary>Identity of the code that built a warehouse (the library's deterministic module version id): the
     /// availability rules, joins and SQL live in code, so a warehouse built by other code is stale even when the
     /// raw data are unchanged (e.g. a corrected COT release rule must not leave old, leaky availability dates).</summary>
+    /// <summary>Tables a rebuild must not lose: results written by later stages, not derived from data/raw.</summary>
+    internal static readonly string[] CarriedTables = ["predictions", "forecasts"];
+
+    /// <summary>Copies <see cref="CarriedTables"/> from the warehouse being replaced into the new one, so a rebuild of the
+    /// data never drops results. An old file that cannot be read (locked by another process) stops the build.</summary>
+    static void CarryOver(DuckDBConnection db, string oldPath, Action<string> step)
+    {
+        if (!File.Exists(oldPath)) return;
+        try
+        {
+            Exec(db, $"ATTACH '{oldPath.Replace("'", "''")}' AS old (READ_ONLY)");
+        }
+        catch (DuckDBException e)
+        {
+            // Replacing it anyway would lose its predictions: refuse, and keep it.
+            throw new IOException($"cannot read the warehouse being replaced ({oldPath}) to carry over its results: {e.Message.Split('\n')[0]}. " +
+                                  "Close the process that holds it, or move it away to start without its predictions.", e);
+        }
+        try
+        {
+            foreach (var t in CarriedTables)
+            {
+                using var cmd = db.CreateCommand();
+                cmd.CommandText = $"SELECT count(*) FROM duckdb_tables() WHERE database_name = 'old' AND table_name = '{t}'";
+                if (Convert.ToInt64(cmd.ExecuteScalar()) == 0) continue;
+                Exec(db, $"CREATE TABLE {t} AS SELECT * FROM old.{t}");
+                cmd.CommandText = $"SELECT count(*) FROM {t}";
+                step($"carried over {t}: {cmd.ExecuteScalar()} rows");
+            }
+        }
+        finally { Exec(db, "DETACH old"); }
+    }
+
     internal static string BuildCode => typeof(Warehouse).Assembly.ManifestModule.ModuleVersionId.ToString("N");
 
     /// <summary>Builds the warehouse unless it exists and was built from the current raw data version by this
@@ -150,6 +193,7 @@ public static class Warehouse
         CREATE TABLE quality_report(check_name VARCHAR, severity VARCHAR, symbol VARCHAR, source VARCHAR, date DATE, detail VARCHAR);
         CREATE TABLE raw_manifest(path VARCHAR, repo VARCHAR, commit_sha VARCHAR, repo_path VARCHAR, licence VARCHAR, units VARCHAR, sha256 VARCHAR);
         CREATE TABLE build_info(key VARCHAR, value VARCHAR);
+        CREATE TABLE exchange_sessions(exchange VARCHAR, date DATE, session_no INTEGER);
         """;
 
     static void WriteTables(DuckDBConnection db, RawInputs inputs, List<QualityFinding> findings, IReadOnlyList<RawFile> manifest, string dataVersion, string rawDir)
@@ -184,6 +228,13 @@ public static class Warehouse
         using (var a = db.CreateAppender("zl_contracts"))
             foreach (var c in inputs.ZlContracts)
                 a.CreateRow().AppendValue(c.Code).AppendValue((DateOnly?)c.Month).AppendValue((DateOnly?)c.LastTradingDay).EndRow();
+        using (var a = db.CreateAppender("exchange_sessions"))
+        {
+            // Far enough past the last bar for every target date (252 sessions ≈ one year).
+            var zl = inputs.Market["ZL"].Bars;
+            foreach (var d in SessionCalendar.Cbot.Sessions(zl[0].Date, zl[^1].Date.AddYears(2)))
+                a.CreateRow().AppendValue("CBOT").AppendValue((DateOnly?)d).AppendValue(SessionCalendar.Cbot.SessionNumber(d)).EndRow();
+        }
         using (var a = db.CreateAppender("quality_report"))
             foreach (var q in findings)
                 a.CreateRow().AppendValue(q.Check).AppendValue(q.Severity).AppendValue(q.Symbol).AppendValue(q.Source)
@@ -196,7 +247,7 @@ public static class Warehouse
         {
             a.CreateRow().AppendValue("data_version").AppendValue(dataVersion).EndRow();
             a.CreateRow().AppendValue("build_code").AppendValue(BuildCode).EndRow();
-            a.CreateRow().AppendValue("raw_dir").AppendValue(Path.GetFullPath(rawDir)).EndRow();
+            a.CreateRow().AppendValue("quality_errors").AppendValue(findings.Count(f => f.Severity == "error").ToString(System.Globalization.CultureInfo.InvariantCulture)).EndRow();
             a.CreateRow().AppendValue("zl_quoted").AppendValue("ZL: Yahoo ZL=F nearest contract, unadjusted (ubitron to 2021-06-08, omar from 2021-06-09)").EndRow();
             a.CreateRow().AppendValue("zl_backadj").AppendValue("ZL_BACKADJ: ZL × exp(sum of later measured roll log-ratios); gaps measured with Quandl CHRIS #2 to 2019-11-05 only").EndRow();
         }
@@ -209,8 +260,8 @@ public static class Warehouse
     static string DerivedSql()
     {
         var targets = string.Join(",\n", TargetHorizons.Select(n =>
-            $"  CASE WHEN LEAD(segment, {n}) OVER w = segment THEN LN(LEAD(close, {n}) OVER w / close) END AS ret_fwd_{n}d,\n" +
-            $"  CASE WHEN LEAD(segment, {n}) OVER w = segment THEN LEAD(date, {n}) OVER w END AS target_date_{n}d"));
+            $"  CASE WHEN LEAD(session_no, {n}) OVER w = session_no + {n} THEN LN(LEAD(close, {n}) OVER w / close) END AS ret_fwd_{n}d,\n" +
+            $"  CASE WHEN LEAD(session_no, {n}) OVER w = session_no + {n} THEN LEAD(date, {n}) OVER w END AS target_date_{n}d"));
         return $"""
             -- Roll days of the Yahoo nearest-contract series: it holds the expiring contract through its last trading
             -- day T and quotes the next contract from the next ZL trading day. The roll gap is measured on T as
@@ -246,15 +297,15 @@ public static class Warehouse
             WHERE z.symbol = 'ZL';
 
             -- Targets on the QUOTED ZL series (roll jumps included; see zl_daily.is_roll_day):
-            -- ret_fwd_Nd = ln(close[t+N] / close[t]) with t+N the N-th next ZL trading day. A hole of more than HoleCalendarDays
-            -- calendar days in the series (2003-11-24…12-26) starts a new segment; targets never span segments,
-            -- so "N trading days ahead" keeps its meaning.
+            -- ret_fwd_Nd = ln(close[t+N] / close[t]) with t+N the N-th next CBOT session (exchange_sessions). Where the
+            -- data lacks a session in between (a gap: 2000–2001 Yahoo gaps, the 2003 hole, …), the row N rows later is
+            -- further than N sessions away, and the target is missing rather than a longer return labelled N days.
             CREATE TABLE zl_targets AS
             SELECT date, close,
             {targets}
-            FROM (SELECT date, close,
-                         SUM(CASE WHEN prev_date IS NOT NULL AND date - prev_date > {Models.Frame.HoleCalendarDays} THEN 1 ELSE 0 END) OVER (ORDER BY date) AS segment
-                  FROM (SELECT date, close, LAG(date) OVER (ORDER BY date) AS prev_date FROM market_daily WHERE symbol = 'ZL') z) s
+            FROM (SELECT z.date, z.close, s.session_no
+                  FROM market_daily z LEFT JOIN exchange_sessions s ON s.exchange = 'CBOT' AND s.date = z.date
+                  WHERE z.symbol = 'ZL') t
             WINDOW w AS (ORDER BY date);
             """;
     }

@@ -102,9 +102,9 @@ public static class Backtest
                     for (var i = 0; i < origins.Length; i++)
                     {
                         var o = origins[i];
-                        if (fc[i].IsAbstention && rule == MissingInputRule.AbstainWhenUnseen)
+                        if (fc[i].IsAbstention && rule is MissingInputRule.AbstainWhenUnseen or MissingInputRule.AbstainWhenPriceMissing)
                         {
-                            abstentions.Add(new Abstention(model.Name, h, frame.Dates[o], fold.Index, AbstentionReason(frame, o)));
+                            abstentions.Add(new Abstention(model.Name, h, frame.Dates[o], fold.Index, AbstentionReason(rule, frame, o)));
                             continue;
                         }
                         var (q, crossed) = Checked(model.Name, fc[i], frame, o, h, fold.Index).Repaired();
@@ -134,10 +134,12 @@ public static class Backtest
         return q;
     }
 
-    static string AbstentionReason(Frame frame, int row)
+    static string AbstentionReason(MissingInputRule rule, Frame frame, int row)
     {
+        if (rule == MissingInputRule.AbstainWhenPriceMissing)
+            return $"{rule}: a past close the model needs is missing (a session the data lacks)";
         var missing = frame.FeatureNames.Where((_, j) => double.IsNaN(frame.Features[j][row])).ToArray();
-        return $"{nameof(MissingInputRule.AbstainWhenUnseen)}: missing at the origin: {(missing.Length == 0 ? "(none reported)" : string.Join(", ", missing))}";
+        return $"{rule}: missing at the origin: {(missing.Length == 0 ? "(none reported)" : string.Join(", ", missing))}";
     }
 
     /// <summary>Mean pinball loss over P10/P50/P90 and the rows with a known target (NaN when none), after crossing

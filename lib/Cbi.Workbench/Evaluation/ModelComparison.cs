@@ -37,7 +37,7 @@ public static class ModelComparison
         if (kept.Length < bars.Count)
             Log.Progress($"[baselines] {bars.Count - kept.Length} of {bars.Count} bars have no usable close; left out.");
         if (kept.Length == 0) throw new ArgumentException("no bar has a close.", nameof(bars));
-        return new Frame(kept.Select(b => b.Date).ToArray(), kept.Select(b => b.Close).ToArray(), [], []);
+        return new Frame(kept.Select(b => b.Date).ToArray(), kept.Select(b => b.Close).ToArray(), [], [], calendar: SessionCalendar.Cbot);
     }
 
     /// <summary>No-change (random walk) MAPE of the price in percent, 100·mean|C[t+h] − C[t]| / C[t+h], over the
@@ -103,7 +103,7 @@ public static class ModelComparison
         // The constant benchmark's variance comes from the same daily returns GARCH is fitted on (no return across
         // the 2003 hole in the data).
         var fitted = Models.Baselines.SeriesInput.UnbrokenTrainingRows("constant variance", dev, train);
-        var rets = fitted.Skip(1).Select(i => Math.Log(dev.Close[i] / dev.Close[i - 1])).ToArray();
+        var rets = fitted.Skip(1).Where(dev.FollowsWithoutGap).Select(i => Math.Log(dev.Close[i] / dev.Close[i - 1])).ToArray();
         var m = rets.Average();
         var constVar = horizon * rets.Sum(r => (r - m) * (r - m)) / rets.Length;
         var realised = v.Select(x => x.Realised * x.Realised).ToArray();

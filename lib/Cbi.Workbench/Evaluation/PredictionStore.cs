@@ -6,8 +6,10 @@ using DuckDB.NET.Data;
 namespace Cbi.Workbench.Evaluation;
 
 /// <summary>The long prediction table: artifacts/&lt;profile&gt;/predictions.parquet and the warehouse table
-/// <c>predictions</c>, both with the exact contract columns. Writing replaces every row of the models being
-/// written and keeps other models' rows, so each notebook adds its own models to the same table.</summary>
+/// <c>predictions</c>, both with the exact contract columns. A write replaces exactly the keys it carries — (model,
+/// horizon, split, origin date) — and keeps every other row, so a narrow run (one model, one horizon) never deletes
+/// what it did not compute, and each notebook adds its own models to the same table. The warehouse table survives
+/// warehouse rebuilds (<see cref="Data.Warehouse.Build"/> carries it over).</summary>
 public static class PredictionStore
 {
     /// <summary>The contract columns with their SQL types, in order.</summary>
@@ -17,42 +19,81 @@ public static class PredictionStore
     /// <summary>artifacts/&lt;active profile&gt;/predictions.parquet.</summary>
     public static string DefaultParquetPath => Path.Combine(Workbench.ProfileDir, "predictions.parquet");
 
-    /// <summary>Replaces the rows of the models in <paramref name="rows"/> in the Parquet file (atomically: a
-    /// temporary file renamed over the old one).</summary>
-    public static void WriteParquet(IReadOnlyCollection<PredictionRow> rows, string? path = null)
+    /// <summary>Writes rows to the Parquet table, replacing exactly the keys they carry — (model, horizon, split,
+    /// origin date) — and keeping every other row (other models, other horizons, other origins). Atomic: a temporary
+    /// file renamed over the old one.</summary>
+    /// <param name="rows">Non-empty; quantiles ordered; split <c>validation</c> or <c>holdout</c>.</param>
+    /// <param name="path">Default <see cref="DefaultParquetPath"/>.</param>
+    /// <exception cref="ArgumentException">empty rows, a bad split, crossing quantiles, or a key twice.</exception>
+    public static void WriteParquet(IReadOnlyCollection<PredictionRow> rows, string? path = null) => Write(rows, path, warehousePath: null);
+
+    /// <summary>Writes rows to the warehouse table <c>predictions</c> (one transaction), replacing exactly their keys.</summary>
+    /// <exception cref="FileNotFoundException">no warehouse (it is built by <c>cbi warehouse</c>, never here).</exception>
+    public static void WriteWarehouse(IReadOnlyCollection<PredictionRow> rows, string? warehousePath = null)
+    {
+        Validate(rows);
+        using var wh = OpenWarehouse(warehousePath ?? Workbench.WarehousePath);
+        using var tx = wh.BeginTransaction();
+        Replace(wh, "predictions", rows);
+        tx.Commit();
+        Log.Progress($"[predictions] {rows.Count} rows of {Models(rows)} written to {Workbench.Relative(wh.DataSource)} (table predictions)");
+    }
+
+    /// <summary>Writes rows to both stores, the Parquet table and the warehouse table, so that they never disagree: the
+    /// warehouse is opened (and locked) before anything is written, its transaction commits only after the Parquet file
+    /// is complete, and the Parquet file is renamed into place only after the commit. Keys as in <see cref="WriteParquet"/>.</summary>
+    /// <exception cref="FileNotFoundException">no warehouse.</exception>
+    /// <exception cref="DuckDB.NET.Data.DuckDBException">the warehouse is locked by another process (nothing is written).</exception>
+    public static void Write(IReadOnlyCollection<PredictionRow> rows, string? path = null, string? warehousePath = "")
     {
         path = Path.GetFullPath(path ?? DefaultParquetPath);
         Validate(rows);
-        var models = rows.Select(r => r.Model).Distinct().ToArray();
-        AtomicFile.Write(path, tmp =>
+        using var wh = warehousePath is null ? null : OpenWarehouse(warehousePath.Length == 0 ? Workbench.WarehousePath : warehousePath);
+        using var tx = wh?.BeginTransaction();
+        if (wh != null) Replace(wh, "predictions", rows);
+        var tmp = AtomicFile.TempPath(path);
+        try
         {
-            using var con = Open("DataSource=:memory:");
-            Exec(con, $"CREATE TABLE p ({Columns})");
-            if (File.Exists(path))
-                Exec(con, $"INSERT INTO p SELECT model, horizon, origin_date, target_date, y, q10, q50, q90, fold, split FROM read_parquet('{Sql(path)}') WHERE model NOT IN ({InList(models)})");
-            Append(con, "p", rows);
-            Exec(con, $"COPY (SELECT * FROM p ORDER BY model, horizon, origin_date) TO '{Sql(tmp)}' (FORMAT parquet)");
-        });
-        Log.Progress($"[predictions] {rows.Count} rows of {string.Join(", ", models)} written to {path}");
+            using (var con = Open("DataSource=:memory:"))
+            {
+                Exec(con, $"CREATE TABLE p ({Columns})");
+                if (File.Exists(path))
+                    Exec(con, $"INSERT INTO p SELECT model, horizon, origin_date, target_date, y, q10, q50, q90, fold, split FROM read_parquet('{Sql(path)}')");
+                Replace(con, "p", rows);
+                Exec(con, $"COPY (SELECT * FROM p ORDER BY model, horizon, origin_date, split) TO '{Sql(tmp)}' (FORMAT parquet)");
+            }
+            tx?.Commit();
+            File.Move(tmp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
+        Log.Progress($"[predictions] {rows.Count} rows of {Models(rows)} written to {Workbench.Relative(path)}" + (wh is null ? "" : " and the warehouse"));
     }
 
-    /// <summary>Replaces the rows of the models in <paramref name="rows"/> in the warehouse table
-    /// <c>predictions</c> inside one transaction.</summary>
-    public static void WriteWarehouse(IReadOnlyCollection<PredictionRow> rows, string? warehousePath = null)
+    static string Models(IEnumerable<PredictionRow> rows) => string.Join(", ", rows.Select(r => r.Model).Distinct());
+
+    static DuckDBConnection OpenWarehouse(string warehousePath)
     {
-        warehousePath = Path.GetFullPath(warehousePath ?? Workbench.WarehousePath);
-        Validate(rows);
-        var models = rows.Select(r => r.Model).Distinct().ToArray();
+        warehousePath = Path.GetFullPath(warehousePath);
         // Creating a warehouse here would leave a file without the data tables; it is built by `cbi warehouse`.
         if (!File.Exists(warehousePath))
-            throw new FileNotFoundException($"no warehouse at {warehousePath}; build it with `cbi warehouse` first.", warehousePath);
-        using var con = Open($"DataSource={warehousePath}");
+            throw new FileNotFoundException($"no warehouse at {Workbench.Relative(warehousePath)}; build it with `cbi warehouse` first.", warehousePath);
+        var con = Open($"DataSource={warehousePath}");
         Exec(con, $"CREATE TABLE IF NOT EXISTS predictions ({Columns})");
-        using var tx = con.BeginTransaction();
-        Exec(con, $"DELETE FROM predictions WHERE model IN ({InList(models)})");
-        Append(con, "predictions", rows);
-        tx.Commit();
-        Log.Progress($"[predictions] {rows.Count} rows of {string.Join(", ", models)} written to {warehousePath} (table predictions)");
+        return con;
+    }
+
+    /// <summary>Deletes the rows whose key (model, horizon, split, origin_date) the new rows carry, then appends them.</summary>
+    static void Replace(DuckDBConnection con, string table, IEnumerable<PredictionRow> rows)
+    {
+        Exec(con, $"CREATE TEMP TABLE incoming ({Columns})");
+        Append(con, "incoming", rows);
+        Exec(con, $"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM incoming n WHERE n.model = t.model AND n.horizon = t.horizon " +
+                  "AND n.split = t.split AND n.origin_date = t.origin_date)");
+        Exec(con, $"INSERT INTO {table} SELECT * FROM incoming");
+        Exec(con, "DROP TABLE incoming");
     }
 
     /// <summary>Reads the Parquet table (all models, or the ones named).</summary>
@@ -83,6 +124,9 @@ public static class PredictionStore
             if (!(r.Q10 <= r.Q50 && r.Q50 <= r.Q90)) throw new ArgumentException($"prediction row {i} ({r.Model}, {r.OriginDate:yyyy-MM-dd}, h {r.Horizon}): quantiles cross.");
             i++;
         }
+        var twice = rows.GroupBy(r => (r.Model, r.Horizon, r.Split, r.OriginDate)).FirstOrDefault(g => g.Count() > 1);
+        if (twice != null)
+            throw new ArgumentException($"prediction rows carry the key ({twice.Key.Model}, h {twice.Key.Horizon}, {twice.Key.Split}, {twice.Key.OriginDate:yyyy-MM-dd}) {twice.Count()} times.", nameof(rows));
     }
 
     static void Append(DuckDBConnection con, string table, IEnumerable<PredictionRow> rows)

@@ -66,6 +66,10 @@ public sealed record FeatureOptions
     public IReadOnlyList<string>? Features { get; init; }
     /// <summary>Sample weights by calendar regime, stored in <see cref="Frame.Weights"/> (default uniform 1).</summary>
     public RegimeWeights Weights { get; init; } = RegimeWeights.Uniform;
+    /// <summary>The exchange calendar ZL's trading days are counted on (default <see cref="SessionCalendar.Cbot"/>):
+    /// a feature computed over N trading days is missing where its span would cross a session the data lacks, and a
+    /// value is carried forward at most its staleness in sessions.</summary>
+    public SessionCalendar Calendar { get; init; } = SessionCalendar.Cbot;
 }
 
 /// <summary>Builds the point-in-time feature <see cref="Frame"/> on the ZL trading-day grid. Every slower or
@@ -111,17 +115,39 @@ public static partial class FeatureBuilder
         var names = FeatureCatalogue.Select(options.Features);
         var zl = src.Bars("ZL").Where(b => !double.IsNaN(b.Close)).OrderBy(b => b.Date).ToArray();
         if (zl.Length == 0) throw new InvalidOperationException("the snapshot has no ZL bars: nothing to build features on.");
-        var ctx = new Context(src, zl);
+        var ctx = new Context(src, zl, options.Calendar);
         var cols = new double[names.Length][];
         for (var j = 0; j < names.Length; j++) cols[j] = ctx.Compute(names[j]);
         var weights = ctx.Dates.Select(options.Weights.WeightOf).ToArray();
-        return new Frame(ctx.Dates, ctx.Close, names, cols, weights);
+        foreach (var (j, col) in cols.Index())
+            for (var i = 0; i < col.Length; i++)
+                if (double.IsInfinity(col[i]))
+                    throw new InvalidDataException($"feature {names[j]} is {col[i]} on {ctx.Dates[i]:yyyy-MM-dd}: an input is out of range (the quality gate should have stopped it).");
+        return new Frame(ctx.Dates, ctx.Close, names, cols, weights, options.Calendar);
     }
 
     /// <summary>Lazily computed inputs shared by several features.</summary>
-    sealed class Context(IFeatureSource src, Bar[] zl)
+    sealed class Context(IFeatureSource src, Bar[] zl, SessionCalendar calendar)
     {
         public readonly DateOnly[] Dates = zl.Select(b => b.Date).ToArray();
+        // Session numbers of the rows, and the runs of consecutive sessions between gaps (sessions the data lacks).
+        readonly int[] session = zl.Select(b => calendar.IsSession(b.Date) ? calendar.SessionNumber(b.Date)
+            : throw new InvalidDataException($"ZL bar on {b.Date:yyyy-MM-dd}, which is not a {calendar.Name} session ({calendar.ClosureReason(b.Date) ?? b.Date.DayOfWeek.ToString()}).")).ToArray();
+        IEnumerable<Range> Runs()
+        {
+            var start = 0;
+            for (var i = 1; i <= session.Length; i++)
+                if (i == session.Length || session[i] - session[i - 1] != 1) { yield return start..i; start = i; }
+        }
+
+        /// <summary>A feature computed over a span of trading days, computed on each run of consecutive sessions on
+        /// its own, so no value spans a gap: the first rows of a run are missing until the span fits.</summary>
+        double[] PerRun(Func<Range, double[]> f)
+        {
+            var r = new double[N];
+            foreach (var run in Runs()) f(run).CopyTo(r, run.Start.Value);
+            return r;
+        }
         public readonly double[] Close = zl.Select(b => b.Close).ToArray();
         // A single-price bar (QualityGate.IsFlatBar: the thin 2000–2006 prints) has no range: its open/high/low are
         // missing for the range indicators (hl_range, oc_range, ATR, ADX, CCI); its close stays.
@@ -136,41 +162,41 @@ public static partial class FeatureBuilder
         // Bars join on the date their close became usable (Availability.DailyClose: the next day for markets that
         // settle after ZL, e.g. CL, HO, DX); series carry their own AvailableDate (VIX's applies the same rule).
         double[] Bar(string symbol, int staleness) => Cached($"bar:{symbol}:{staleness}", () =>
-            AsOfJoin(Dates, src.Bars(symbol).Where(b => !double.IsNaN(b.Close)).Select(b => (Availability.DailyClose(symbol, b.Date), b.Date, b.Close)), staleness));
+            AsOfJoin(Dates, src.Bars(symbol).Where(b => !double.IsNaN(b.Close)).Select(b => (Availability.DailyClose(symbol, b.Date), b.Date, b.Close)), staleness, session: session));
 
         double[] Series(string name, int staleness) => Cached($"series:{name}:{staleness}", () =>
-            AsOfJoin(Dates, src.Series(name).Where(o => !double.IsNaN(o.Value)).Select(o => (o.AvailableDate, o.Date, o.Value)), staleness));
+            AsOfJoin(Dates, src.Series(name).Where(o => !double.IsNaN(o.Value)).Select(o => (o.AvailableDate, o.Date, o.Value)), staleness, session: session));
 
         double[] Spec(string feature) => Cached(feature, () => Compute(feature));
         static int Stale(string feature) => FeatureCatalogue.Get(feature).StalenessDays;
 
         public double[] Compute(string name) => name switch
         {
-            "ret_1d" => Indicators.LogReturn(Close, 1),
-            "ret_5d" => Indicators.LogReturn(Close, 5),
-            "ret_21d" => Indicators.LogReturn(Close, 21),
-            "ret_63d" => Indicators.LogReturn(Close, 63),
-            "ma_dist_10" => Indicators.DistanceFromMovingAverage(Close, 10),
-            "ma_dist_50" => Indicators.DistanceFromMovingAverage(Close, 50),
-            "ma_dist_200" => Indicators.DistanceFromMovingAverage(Close, 200),
-            "rvol_5" => Indicators.RealisedVolatility(Close, 5),
-            "rvol_21" => Cached("rvol_21", () => Indicators.RealisedVolatility(Close, 21)),
-            "rvol_63" => Indicators.RealisedVolatility(Close, 63),
+            "ret_1d" => PerRun(r => Indicators.LogReturn(Close[r], 1)),
+            "ret_5d" => PerRun(r => Indicators.LogReturn(Close[r], 5)),
+            "ret_21d" => PerRun(r => Indicators.LogReturn(Close[r], 21)),
+            "ret_63d" => PerRun(r => Indicators.LogReturn(Close[r], 63)),
+            "ma_dist_10" => PerRun(r => Indicators.DistanceFromMovingAverage(Close[r], 10)),
+            "ma_dist_50" => PerRun(r => Indicators.DistanceFromMovingAverage(Close[r], 50)),
+            "ma_dist_200" => PerRun(r => Indicators.DistanceFromMovingAverage(Close[r], 200)),
+            "rvol_5" => PerRun(r => Indicators.RealisedVolatility(Close[r], 5)),
+            "rvol_21" => Cached("rvol_21", () => PerRun(r => Indicators.RealisedVolatility(Close[r], 21))),
+            "rvol_63" => PerRun(r => Indicators.RealisedVolatility(Close[r], 63)),
             "hl_range" => Indicators.HighLowRange(high, low, Close),
             "oc_range" => Indicators.OpenCloseRange(open, Close),
-            "rsi_14" => Indicators.Rsi(Close),
-            "macd" => PerClose(Indicators.Macd(Close).Line),
-            "macd_signal" => PerClose(Indicators.Macd(Close).Signal),
-            "atr_14" => PerClose(Indicators.Atr(high, low, Close)),
-            "bb_upper_gap" => Gap(Indicators.Bollinger(Close).Upper),
-            "bb_lower_gap" => Gap(Indicators.Bollinger(Close).Lower),
-            "bb_width" => Indicators.Bollinger(Close).Width,
-            "adx_14" => Indicators.Adx(high, low, Close),
-            "cci_14" => Indicators.Cci(high, low, Close),
+            "rsi_14" => PerRun(r => Indicators.Rsi(Close[r])),
+            "macd" => PerClose(PerRun(r => Indicators.Macd(Close[r]).Line)),
+            "macd_signal" => PerClose(PerRun(r => Indicators.Macd(Close[r]).Signal)),
+            "atr_14" => PerClose(PerRun(r => Indicators.Atr(high[r], low[r], Close[r]))),
+            "bb_upper_gap" => Gap(PerRun(r => Indicators.Bollinger(Close[r]).Upper)),
+            "bb_lower_gap" => Gap(PerRun(r => Indicators.Bollinger(Close[r]).Lower)),
+            "bb_width" => PerRun(r => Indicators.Bollinger(Close[r]).Width),
+            "adx_14" => PerRun(r => Indicators.Adx(high[r], low[r], Close[r])),
+            "cci_14" => PerRun(r => Indicators.Cci(high[r], low[r], Close[r])),
 
             "palm_usd" => Cached("palm_usd", () => Zip(Bar("FCPO", Stale("palm_usd")), Series("USDMYR", Stale("palm_usd")),
                 (myrPerTonne, myrPerUsd) => myrPerUsd > 0 ? myrPerTonne / myrPerUsd : double.NaN)),
-            "palm_ret_21d" => Indicators.LogReturn(Spec("palm_usd"), 21),
+            "palm_ret_21d" => PerRun(r => Indicators.LogReturn(Spec("palm_usd")[r], 21)),
             "palm_soy_spread" => Zip(Spec("palm_usd"), Close, (palm, zlc) => palm - zlc * UsdPerTonnePerCentPerLb),
             "crush_margin" => Zip3(Close, Bar("ZM", Stale("crush_margin")), Bar("ZS", Stale("crush_margin")),
                 (oil, meal, beans) => oil * OilLbPerBushel / 100 + meal * MealShortTonsPerBushel - beans / 100),
@@ -180,19 +206,19 @@ public static partial class FeatureBuilder
                 return o + m > 0 ? o / (o + m) : double.NaN;
             }),
             "wti" => Bar("CL", Stale("wti")),
-            "wti_ret_21d" => Indicators.LogReturn(Bar("CL", Stale("wti_ret_21d")), 21),
+            "wti_ret_21d" => PerRun(r => Indicators.LogReturn(Bar("CL", Stale("wti_ret_21d"))[r], 21)),
             "zl_wti_log_ratio" => Zip(Close, Bar("CL", Stale("zl_wti_log_ratio")), LogRatio),
             "heating_oil" => Bar("HO", Stale("heating_oil")),
             "zl_ho_log_ratio" => Zip(Close, Bar("HO", Stale("zl_ho_log_ratio")), LogRatio),
             "boho_spread" => Zip(Close, Bar("HO", Stale("boho_spread")), (oil, ho) => oil * SoyOilLbPerGallon / 100 - ho),
             "usdbrl" => Series("DEXBZUS", Stale("usdbrl")),
-            "usdbrl_ret_21d" => Indicators.LogReturn(Series("DEXBZUS", Stale("usdbrl_ret_21d")), 21),
+            "usdbrl_ret_21d" => PerRun(r => Indicators.LogReturn(Series("DEXBZUS", Stale("usdbrl_ret_21d"))[r], 21)),
             "dollar_index" => Bar("DX", Stale("dollar_index")),
-            "dollar_index_ret_21d" => Indicators.LogReturn(Bar("DX", Stale("dollar_index_ret_21d")), 21),
+            "dollar_index_ret_21d" => PerRun(r => Indicators.LogReturn(Bar("DX", Stale("dollar_index_ret_21d"))[r], 21)),
             "vix" => Series("VIX", Stale("vix")),
-            "vix_z_252" => Indicators.RollingZScore(Series("VIX", Stale("vix_z_252")), 252),
+            "vix_z_252" => PerRun(r => Indicators.RollingZScore(Series("VIX", Stale("vix_z_252"))[r], 252)),
             "yield_10y" => Series("DGS10", Stale("yield_10y")),
-            "yield_10y_chg_21d" => Diff(Series("DGS10", Stale("yield_10y_chg_21d")), 21),
+            "yield_10y_chg_21d" => PerRun(r => Diff(Series("DGS10", Stale("yield_10y_chg_21d"))[r], 21)),
             "rin_d4" => Series("RIN_D4", Stale("rin_d4")),
 
             "cot_comm_net" => CotJoin(name, r => r.CommercialLong - r.CommercialShort, false),
@@ -209,7 +235,7 @@ public static partial class FeatureBuilder
             "days_to_wasde" => DaysToWasde(),
             "days_to_expiry" => Expiry().DaysTo,
             "roll_window" => Expiry().InWindow,
-            "vol_regime" => VolRegime(Spec("rvol_21")),
+            "vol_regime" => PerRun(r => VolRegime(Spec("rvol_21")[r])),
             _ => throw new ArgumentException($"unknown feature '{name}'.", nameof(name)),
         };
 
@@ -267,7 +293,7 @@ public static partial class FeatureBuilder
             }
             // A report whose value is missing (e.g. OI before 2009) must not let an older value live on:
             // it is joined as NaN, so the carried value is replaced by "missing".
-            return AsOfJoin(Dates, obs, Stale(feature), keepMissing: true);
+            return AsOfJoin(Dates, obs, Stale(feature), keepMissing: true, session: session);
         }
 
         IReadOnlyList<DateOnly> Wasde() => wasde ??= src.WasdeDates.Distinct().Order().ToArray();
@@ -341,7 +367,7 @@ public static partial class FeatureBuilder
     /// Observations must carry real values unless <paramref name="keepMissing"/>, in which case a NaN observation
     /// replaces the carried value.</summary>
     internal static double[] AsOfJoin(DateOnly[] grid, IEnumerable<(DateOnly Available, DateOnly Date, double Value)> observations,
-        int staleness, bool keepMissing = false)
+        int staleness, bool keepMissing = false, int[]? session = null)
     {
         var obs = observations.Where(o => keepMissing || !double.IsNaN(o.Value))
             .OrderBy(o => o.Available).ThenBy(o => o.Date).ToArray();
@@ -359,7 +385,8 @@ public static partial class FeatureBuilder
                 current = obs[k].Value; currentDate = obs[k].Date; took = true;
             }
             if (took) since = i;
-            if (since >= 0 && i - since <= staleness) r[i] = current;
+            // Staleness counts trading days (sessions), so a gap in the data does not stretch it.
+            if (since >= 0 && (session is null ? i - since : session[i] - session[since]) <= staleness) r[i] = current;
         }
         return r;
     }

@@ -84,7 +84,7 @@ public sealed class Scaler
             for (var i = 0; i < src.Length; i++) dst[i] = (src[i] - Means[j]) / Sigmas[j];
             cols[j] = dst;
         }
-        return new Frame(frame.Dates, frame.Close, frame.FeatureNames, cols, frame.Weights);
+        return new Frame(frame.Dates, frame.Close, frame.FeatureNames, cols, frame.Weights, frame.Calendar);
     }
 
     /// <summary>Checks that <paramref name="names"/> equals <see cref="FeatureNames"/> element by element.</summary>

@@ -14,9 +14,10 @@ internal static class BaselineSpecs
     /// <summary>Trailing window (trading days) of the empirical spread of the fast baselines: 1260 ≈ 5 years.</summary>
     internal const int DefaultWindow = 1260;
 
-    static ModelSpec Spec(string name, string description, Func<IForecaster> create, Func<string, IForecaster> load) => new()
+    static ModelSpec Spec(string name, string description, Func<IForecaster> create, Func<string, IForecaster> load,
+        MissingInputRule rule = MissingInputRule.NotRead) => new()
     {
-        Name = name, Description = description, Inputs = ModelInputs.Prices, MissingInputs = MissingInputRule.NotRead,
+        Name = name, Description = description, Inputs = ModelInputs.Prices, MissingInputs = rule,
         Factory = (_, _, _) => create(), Loader = load,
     };
 
@@ -27,7 +28,7 @@ internal static class BaselineSpecs
         Spec("rw_drift", "random walk with drift over the training history, FPP3 §5.2 (fast)",
             () => new RandomWalkWithDrift(DefaultWindow), d => EmpiricalBaseline.Load(d, w => new RandomWalkWithDrift(w))),
         Spec("snaive", "seasonal naive, 252-day season (fast)",
-            () => new SeasonalNaive(DefaultWindow), d => EmpiricalBaseline.Load(d, w => new SeasonalNaive(w))),
+            () => new SeasonalNaive(DefaultWindow), d => EmpiricalBaseline.Load(d, w => new SeasonalNaive(w)), MissingInputRule.AbstainWhenPriceMissing),
         Spec("mean", "historical mean h-day return with its empirical P10/P90 (fast)",
             () => new HistoricalMean(), d => EmpiricalBaseline.Load(d, _ => new HistoricalMean())),
         Spec("ets", "additive-error ETS on log price, ANN/AAN/AAdN by AICc (Hyndman et al. 2008)", () => new Ets(), Ets.Load),

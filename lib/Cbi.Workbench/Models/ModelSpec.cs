@@ -25,6 +25,10 @@ public enum MissingInputRule
     /// origin, the features and the reason instead of a prediction row. Features that were missing in training
     /// take the branch the model learnt for them.</summary>
     AbstainWhenUnseen,
+    /// <summary>The model reads no feature column, but needs a past close other than the origin's (the seasonal naive
+    /// needs the close one season before the target); where the data lacks that session the model abstains (NaN) and
+    /// the backtester records the origin and the reason.</summary>
+    AbstainWhenPriceMissing,
 }
 
 /// <summary>How much work a model may spend: rounds or epochs, early stopping, and whether it is being trained

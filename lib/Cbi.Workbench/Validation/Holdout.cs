@@ -69,7 +69,7 @@ public static class Holdout
         var text = File.Exists(path) ? File.ReadAllText(path) : "";
         if (text.Length > 0 && !text.EndsWith('\n')) text += "\n";
         AtomicFile.WriteAllText(path, text + JsonSerializer.Serialize(rec) + "\n");
-        Log.Progress($"[holdout] read {rows.Length} rows {rec.FirstDate}…{rec.LastDate} recorded in {path}");
+        Log.Progress($"[holdout] read {rows.Length} rows {rec.FirstDate}…{rec.LastDate} recorded in {Workbench.Relative(path)}");
         return new HoldoutSet(frame, rows);
     }
 

@@ -232,7 +232,7 @@ public static class Splits
     {
         var n = FirstRowOnOrAfter(frame, HoldoutStart);
         return new Frame(frame.Dates[..n], frame.Close[..n], frame.FeatureNames,
-            frame.Features.Select(c => c[..n]).ToArray(), frame.Weights?[..n]);
+            frame.Features.Select(c => c[..n]).ToArray(), frame.Weights?[..n], frame.Calendar);
     }
 
     internal static int FirstRowOnOrAfter(Frame frame, DateOnly d)

@@ -84,7 +84,8 @@ public class BadInputTests
 
             // stale manifest: the hash check stops the build first
             var h = Assert.Throws<RawDataException>(() => Warehouse.Build(raw.Dir, path, TextWriter.Null));
-            Assert.Equal("data/raw/palm_fcpo_omar/soybean_oil.csv", h.File);
+            Assert.Equal(("data/raw/MANIFEST.tsv", "sha256"), (h.File, h.Column));
+            Assert.Contains("data/raw/palm_fcpo_omar/soybean_oil.csv has SHA-256", h.Message);
             // manifest regenerated: the join check stops it, naming the line and column
             RawManifest.Write(raw.Dir);
             var e = Assert.Throws<RawDataException>(() => Warehouse.Build(raw.Dir, path, TextWriter.Null));

@@ -66,7 +66,7 @@ public class WalkForwardTests
     }
 
     [Fact]
-    public void parquet_table_has_the_contract_columns_and_replaces_rows_per_model()
+    public void parquet_table_has_the_contract_columns_and_replaces_exactly_the_keys_written()
     {
         var dir = Directory.CreateTempSubdirectory("cbi-pred-");
         try
@@ -77,9 +77,13 @@ public class WalkForwardTests
             var mean = Backtest.Run(ModelCatalog.Get("mean"), f, Expanding(f, 300, 50, 2, 5), [5], progress: false).Rows;
             PredictionStore.WriteParquet(rw.ToList(), path);
             PredictionStore.WriteParquet(mean.ToList(), path);
-            PredictionStore.WriteParquet(rw.Take(10).ToList(), path); // rw replaced, mean kept
+            // Ten rw rows rewritten with other values: those ten keys replaced, every other rw row and every mean row kept.
+            var changed = rw.Take(10).Select(r => r with { Q50 = r.Q50 + 0.001, Q90 = r.Q90 + 0.001 }).ToList();
+            PredictionStore.WriteParquet(changed, path);
             var back = PredictionStore.ReadParquet(path);
-            Assert.Equal(10 + mean.Count, back.Count);
+            Assert.Equal(rw.Count + mean.Count, back.Count);
+            Assert.Equal(changed.OrderBy(x => x.OriginDate), back.Where(x => x.Model == "rw").OrderBy(x => x.OriginDate).Take(10));
+            Assert.Equal(rw.Skip(10).OrderBy(x => x.OriginDate), back.Where(x => x.Model == "rw").OrderBy(x => x.OriginDate).Skip(10));
             Assert.Equal(mean.OrderBy(x => x.OriginDate).First(), back.Where(x => x.Model == "mean").OrderBy(x => x.OriginDate).First());
 
             using var con = new DuckDBConnection("DataSource=:memory:");

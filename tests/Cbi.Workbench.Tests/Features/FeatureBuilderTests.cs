@@ -171,7 +171,7 @@ public class FeatureBuilderTests(WarehouseFixture wh)
             var f = FeatureBuilder.Build(src, new FeatureOptions { Features = ["ret_1d", "rsi_14"] });
             // close[t+1]: a value from the future, as the old system's LEAD() feature did.
             var next = Enumerable.Range(0, f.Rows).Select(i => i + 1 < f.Rows ? f.Close[i + 1] : double.NaN).ToArray();
-            return new Frame(f.Dates, f.Close, [.. f.FeatureNames, "leaky_next_close"], [.. f.Features, next], f.Weights);
+            return new Frame(f.Dates, f.Close, [.. f.FeatureNames, "leaky_next_close"], [.. f.Features, next], f.Weights, f.Calendar);
         }
         var grid = Snapshot.Load(wh.Path).Bars("ZL").Select(b => b.Date).ToArray();
         var dates = LeakageGuard.SpreadDates(grid, 50, new DateOnly(2001, 1, 1), grid[^2]);

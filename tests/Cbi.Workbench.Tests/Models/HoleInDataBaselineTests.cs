@@ -17,7 +17,7 @@ public class HoleInDataBaselineTests
     static Frame WithHole()
     {
         var dates = ConstructedSeries.Dates(Before + After);
-        for (var i = Before; i < dates.Length; i++) dates[i] = dates[i].AddDays(45);
+        for (var i = Before; i < dates.Length; i++) dates[i] = dates[i].AddDays(63); // nine weeks: still weekdays
         var rng = new Random(7);
         var y = new double[dates.Length];
         y[0] = Math.Log(30);
@@ -84,7 +84,7 @@ public class HoleInDataEmpiricalSpreadTests
         // 60…63 start before the gap. Without them the remaining 36 returns are all sums of five consecutive cycle
         // returns, i.e. exactly 0, so P10 = P90 = 0; with them P90 would pick up part of the 0.4 jump.
         var dates = ConstructedSeries.Dates(120);
-        for (var i = 60; i < dates.Length; i++) dates[i] = dates[i].AddDays(45);
+        for (var i = 60; i < dates.Length; i++) dates[i] = dates[i].AddDays(63); // nine weeks: still weekdays
         double[] cyc = [-0.02, -0.01, 0, 0.01, 0.02];
         var y = new double[120];
         y[0] = Math.Log(50);

@@ -100,7 +100,7 @@ public class LightGbmQuantileForecasterTests(WarehouseFixture wh)
         var (train, _) = Split(f, 5);
         using var m = new LightGbmQuantileForecaster(Quick with { Booster = Quick.Booster with { Iterations = 20, EarlyStoppingRounds = 0 } });
         m.Fit(f, train, 5);
-        var fewer = new Frame(f.Dates, f.Close, f.FeatureNames[..3], f.Features[..3]);
+        var fewer = new Frame(f.Dates, f.Close, f.FeatureNames[..3], f.Features[..3], calendar: f.Calendar);
         Assert.Contains("differ from the fitted", Assert.Throws<ArgumentException>(() => m.Predict(fewer, [100])).Message);
         Assert.Throws<InvalidOperationException>(() => new LightGbmQuantileForecaster().Predict(f, [1]));
     }

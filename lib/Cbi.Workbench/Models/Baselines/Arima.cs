@@ -128,6 +128,8 @@ internal sealed class AutoArima : IForecaster
     /// lag ⌊4(n/100)^{1/4}⌋ (the "short" truncation of Kwiatkowski et al. 1992).</summary>
     internal static double Kpss(double[] x)
     {
+        // Missing values (sessions the data lacks) are left out; the statistic is computed on the observed ones.
+        x = x.Where(v => !double.IsNaN(v)).ToArray();
         var n = x.Length;
         var mean = x.Average();
         var e = x.Select(v => v - mean).ToArray();
@@ -176,28 +178,36 @@ internal sealed class AutoArima : IForecaster
         return a;
     }
 
-    /// <summary>Conditional residuals e_t for t ≥ MaxOrder (earlier residuals are taken as 0).</summary>
-    internal static double Css(double[] w, double[] ar, double[] ma, double mu, double[]? residuals = null)
+    /// <summary>Conditional residuals e_t for t ≥ MaxOrder (earlier residuals are taken as 0). A missing value
+    /// (NaN: a session the data lacks, or a difference touching one) has no residual: it is replaced, in
+    /// <paramref name="filled"/> only, by its one-step conditional expectation and e_t = 0, the conditional treatment
+    /// of a missing observation (Box, Jenkins, Reinsel &amp; Ljung, Time Series Analysis, 5th ed., §5.2 for the
+    /// conditional expectations); the data are never changed.</summary>
+    internal static double Css(double[] w, double[] ar, double[] ma, double mu, double[]? residuals = null, double[]? filled = null)
     {
         var e = residuals ?? new double[w.Length];
+        var x = filled ?? new double[w.Length];
         double sse = 0;
         for (var t = 0; t < w.Length; t++)
         {
-            if (t < MaxOrder) { e[t] = 0; continue; }
-            var v = w[t] - mu;
-            for (var i = 0; i < ar.Length; i++) v -= ar[i] * (w[t - 1 - i] - mu);
-            for (var j = 0; j < ma.Length; j++) v -= ma[j] * e[t - 1 - j];
-            e[t] = v;
-            sse += v * v;
+            if (t < MaxOrder) { e[t] = 0; x[t] = double.IsNaN(w[t]) ? mu : w[t]; continue; }
+            var v = 0.0;
+            for (var i = 0; i < ar.Length; i++) v += ar[i] * (x[t - 1 - i] - mu);
+            for (var j = 0; j < ma.Length; j++) v += ma[j] * e[t - 1 - j];
+            if (double.IsNaN(w[t])) { x[t] = mu + v; e[t] = 0; continue; }
+            x[t] = w[t];
+            e[t] = w[t] - mu - v;
+            sse += e[t] * e[t];
         }
         return sse;
     }
 
     internal static ArimaFit FitCss(double[] w, int d, int p, int q, bool constant)
     {
-        var n = w.Length - MaxOrder;
-        var mean = constant ? w.Average() : 0;
-        var sdw = Math.Sqrt(w.Sum(v => (v - mean) * (v - mean)) / w.Length);
+        var n = w.Skip(MaxOrder).Count(v => !double.IsNaN(v));
+        var observed = w.Where(v => !double.IsNaN(v)).ToArray();
+        var mean = constant ? observed.Average() : 0;
+        var sdw = Math.Sqrt(observed.Sum(v => (v - mean) * (v - mean)) / observed.Length);
         if (!(sdw > 0)) throw new ArgumentException("arima: constant series after differencing.");
         var e = new double[w.Length];
         (double[] ar, double[] ma, double mu) Map(double[] u)
@@ -232,9 +242,10 @@ internal sealed class AutoArima : IForecaster
     {
         var w = Difference(y, f.D);
         var e = new double[w.Length];
-        Css(w, f.Ar, f.Ma, f.Mu, e);
+        var x = new double[w.Length];
+        Css(w, f.Ar, f.Ma, f.Mu, e, x);
         var ext = new double[w.Length + h];
-        Array.Copy(w, ext, w.Length);
+        Array.Copy(x, ext, x.Length);
         var ee = new double[w.Length + h];
         Array.Copy(e, ee, e.Length);
         for (var t = w.Length; t < ext.Length; t++)
@@ -244,9 +255,18 @@ internal sealed class AutoArima : IForecaster
             for (var j = 0; j < f.Ma.Length; j++) v += f.Ma[j] * ee[t - 1 - j];
             ext[t] = v;
         }
-        // Integrate the differenced forecasts back to the level d times.
+        // Integrate the differenced forecasts back to the level d times, from the last value of each lower-order
+        // difference; a difference touching a missing session takes its conditional expectation (built up from the
+        // filled highest-order differences), never a filled price.
         var levels = new List<double[]> { y };
         for (var k = 1; k <= f.D; k++) levels.Add(Difference(y, k));
+        for (var k = f.D - 1; k >= 1; k--)
+        {
+            var upper = k + 1 == f.D ? x : levels[k + 1];
+            var lk = levels[k];
+            for (var t = 0; t < lk.Length; t++)
+                if (double.IsNaN(lk[t])) lk[t] = t == 0 ? 0 : lk[t - 1] + upper[t - 1];
+        }
         var fc = ext[w.Length..];
         for (var k = f.D - 1; k >= 0; k--)
         {

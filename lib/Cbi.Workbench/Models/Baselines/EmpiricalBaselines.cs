@@ -111,7 +111,9 @@ internal sealed class RandomWalkWithDrift(int window = 1260) : EmpiricalBaseline
     protected override QuantileForecast PredictOne(Frame f, int origin)
     {
         var firstTrainRow = FirstTrainRow(f);
-        var drift = origin > firstTrainRow ? Math.Log(f.Close[origin] / f.Close[firstTrainRow]) / (origin - firstTrainRow) : 0;
+        // Per session, not per row: a session the data lacks still took a day of drift.
+        var sessions = f.SessionOf(origin) - f.SessionOf(firstTrainRow);
+        var drift = sessions > 0 ? Math.Log(f.Close[origin] / f.Close[firstTrainRow]) / sessions : 0;
         var (lo, hi) = CentredSpread(f, origin, horizon);
         var c = horizon * drift;
         return new(c + lo, c, c + hi);
@@ -136,8 +138,14 @@ internal sealed class SeasonalNaive(int window = 1260) : EmpiricalBaseline(windo
 
     protected override QuantileForecast PredictOne(Frame f, int origin)
     {
-        var src = origin + horizon - Season;
-        if (src < 0) throw new ArgumentException($"snaive: origin {f.Dates[origin]:yyyy-MM-dd} has no close one season before its target.");
+        // The session one season (252 sessions) before the target; where the data lacks it there is no seasonal value.
+        var src = f.RowOfSession(f.SessionOf(origin) + horizon - Season);
+        if (src < 0)
+        {
+            if (f.SessionOf(origin) + horizon - Season < f.SessionOf(0))
+                throw new ArgumentException($"snaive: origin {f.Dates[origin]:yyyy-MM-dd} has no close one season before its target.");
+            return QuantileForecast.Abstain;
+        }
         var c = Math.Log(f.Close[src] / f.Close[origin]);
         var (lo, hi) = CentredSpread(f, origin, Season);
         return new(c + lo, c, c + hi);

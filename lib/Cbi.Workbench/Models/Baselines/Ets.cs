@@ -91,7 +91,9 @@ internal sealed class Ets : IForecaster
         return f.Sigma2 * v;
     }
 
-    /// <summary>Runs the state recursion; returns the final level and trend and the sum of squared one-step errors.</summary>
+    /// <summary>Runs the state recursion; returns the final level and trend and the sum of squared one-step errors.
+    /// A missing value (NaN: a session the data lacks) has no error: the state moves on by its forecast
+    /// (l = l + φb, b = φb), the state-space treatment of a missing observation (Hyndman et al. 2008, §5.2).</summary>
     internal static (double Level, double Trend) Run(double[] y, EtsKind kind, double alpha, double beta, double phi, double l0, double b0, out double sse)
     {
         double l = l0, b = kind == EtsKind.Simple ? 0 : b0;
@@ -99,6 +101,7 @@ internal sealed class Ets : IForecaster
         for (var t = 0; t < y.Length; t++)
         {
             var fc = l + phi * b;
+            if (double.IsNaN(y[t])) { l = fc; b = phi * b; continue; }
             var e = y[t] - fc;
             sse += e * e;
             l = fc + alpha * e;
@@ -111,7 +114,8 @@ internal sealed class Ets : IForecaster
 
     internal static EtsFit FitKind(double[] y, EtsKind kind)
     {
-        var n = y.Length;
+        var n = y.Count(v => !double.IsNaN(v));
+        var seen = y.Where(v => !double.IsNaN(v)).Take(11).ToArray();
         // α ∈ (0,1); β ∈ (0,α); φ ∈ [0.8, 0.98] as in R's forecast::ets; l0, b0 free.
         (double a, double b, double phi, double l0, double b0) Map(double[] u) => kind switch
         {
@@ -119,7 +123,7 @@ internal sealed class Ets : IForecaster
             EtsKind.Holt => (Mle.Logistic(u[0]), Mle.Logistic(u[0]) * Mle.Logistic(u[1]), 1, u[2], u[3]),
             _ => (Mle.Logistic(u[0]), Mle.Logistic(u[0]) * Mle.Logistic(u[1]), 0.8 + 0.18 * Mle.Logistic(u[4]), u[2], u[3]),
         };
-        var slope = n > 1 ? (y[Math.Min(n - 1, 10)] - y[0]) / Math.Min(n - 1, 10) : 0;
+        var slope = seen.Length > 1 ? (seen[^1] - seen[0]) / (seen.Length - 1) : 0;
         var start = kind switch
         {
             EtsKind.Simple => new[] { Mle.Logit(0.5), y[0] },

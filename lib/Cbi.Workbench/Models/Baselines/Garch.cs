@@ -48,6 +48,7 @@ internal sealed class Garch11(bool studentT) : IForecaster
     {
         trainRows = SeriesInput.UnbrokenTrainingRows(Name, frame, trainRows);
         var y = SeriesInput.TrainingLogCloses(Name, frame, trainRows, horizon, 250);
+        // Daily returns on the session grid: NaN where either session is missing (a two-day move is not a daily return).
         var r = new double[y.Length - 1];
         for (var i = 1; i < y.Length; i++) r[i - 1] = y[i] - y[i - 1];
         Fitted = FitReturns(r, studentT, Name);
@@ -195,7 +196,8 @@ internal sealed class Garch11(bool studentT) : IForecaster
     }
 
     /// <summary>Runs the variance recursion; returns σ² for the day after the last return and fills the
-    /// per-day variances.</summary>
+    /// per-day variances. A missing return (NaN: a session the data lacks on either side) updates the variance by its
+    /// expectation, σ²_{t+1} = ω + (α + β)σ²_t, since E[ε²_t] = σ²_t.</summary>
     internal static double Filter(double[] r, double mu, double omega, double alpha, double beta, out double[] sigma2, double? start = null)
     {
         var n = r.Length;
@@ -205,16 +207,17 @@ internal sealed class Garch11(bool studentT) : IForecaster
         {
             sigma2[t] = s;
             var e = r[t] - mu;
-            s = omega + alpha * e * e + beta * s;
+            s = double.IsNaN(e) ? omega + (alpha + beta) * s : omega + alpha * e * e + beta * s;
         }
         return s;
     }
 
+    /// <summary>Mean squared deviation of the observed returns from μ (missing ones left out).</summary>
     internal static double Backcast(double[] r, double mu)
     {
-        double b = 0;
-        foreach (var v in r) b += (v - mu) * (v - mu);
-        return b / r.Length;
+        double b = 0; var n = 0;
+        foreach (var v in r) { if (double.IsNaN(v)) continue; b += (v - mu) * (v - mu); n++; }
+        return b / n;
     }
 
     internal static double LogLikelihood(double[] r, double mu, double omega, double alpha, double beta, double nu)
@@ -225,6 +228,7 @@ internal sealed class Garch11(bool studentT) : IForecaster
         var c = t ? SpecialFunctions.GammaLn((nu + 1) / 2) - SpecialFunctions.GammaLn(nu / 2) - 0.5 * Math.Log(Math.PI * (nu - 2)) : 0;
         for (var i = 0; i < r.Length; i++)
         {
+            if (double.IsNaN(r[i])) continue; // a missing return has no likelihood term
             var e2 = (r[i] - mu) * (r[i] - mu);
             ll += t
                 ? c - 0.5 * Math.Log(s2[i]) - (nu + 1) / 2 * Math.Log(1 + e2 / ((nu - 2) * s2[i]))
@@ -237,12 +241,13 @@ internal sealed class Garch11(bool studentT) : IForecaster
     /// badly scaled for a simplex) and mapped back; the log-likelihood is on the original scale.</summary>
     internal static GarchFit FitReturns(double[] r, bool studentT, string name = "garch")
     {
-        if (r.Length < 250) throw new ArgumentException($"{name}: too short a series: {r.Length} returns, need ≥ 250.", nameof(r));
+        var observed = r.Count(v => !double.IsNaN(v));
+        if (observed < 250) throw new ArgumentException($"{name}: too short a series: {observed} returns, need ≥ 250.", nameof(r));
         for (var i = 0; i < r.Length; i++)
-            if (!double.IsFinite(r[i])) throw new ArgumentException($"{name}: non-finite return at position {i}.", nameof(r));
+            if (double.IsInfinity(r[i])) throw new ArgumentException($"{name}: non-finite return at position {i}.", nameof(r));
         var x = r.Select(v => 100 * v).ToArray();
-        var mean = x.Average();
-        var variance = x.Sum(v => (v - mean) * (v - mean)) / x.Length;
+        var mean = x.Where(v => !double.IsNaN(v)).Average();
+        var variance = x.Where(v => !double.IsNaN(v)).Sum(v => (v - mean) * (v - mean)) / observed;
         if (!(variance > 0)) throw new ArgumentException($"{name}: constant series: every return is {r[0]}.", nameof(r));
 
         (double mu, double omega, double alpha, double beta, double nu) Map(double[] u)
@@ -261,6 +266,6 @@ internal sealed class Garch11(bool studentT) : IForecaster
         }, start.ToArray());
         var m = Map(u);
         var mu = m.mu / 100; var omega = m.omega / 1e4;
-        return new GarchFit(mu, omega, m.alpha, m.beta, m.nu, LogLikelihood(r, mu, omega, m.alpha, m.beta, m.nu), r.Length);
+        return new GarchFit(mu, omega, m.alpha, m.beta, m.nu, LogLikelihood(r, mu, omega, m.alpha, m.beta, m.nu), observed);
     }
 }

@@ -4,7 +4,23 @@ namespace Cbi.Workbench.Models.Baselines;
 /// with the same kind of message (parameter, row, date).</summary>
 internal static class SeriesInput
 {
-    /// <summary>Checks the training rows and returns the log closes along them (ascending rows).</summary>
+    /// <summary>A run of missing sessions longer than this is a hole (the 2003-11-24…12-26 month without Yahoo bars): a
+    /// time-series model is fitted on the data after it, never filtered through it. Shorter gaps (an early-close session
+    /// Yahoo left empty, a day in 2000–2001) stay inside the series as missing values that each model handles.</summary>
+    internal const int MaxGapSessions = 5;
+
+    /// <summary>The log closes on the session grid from row <paramref name="first"/> to row <paramref name="last"/>:
+    /// one value per expected session, NaN where the data lacks the session (never filled).</summary>
+    internal static double[] SessionGrid(string model, Frame frame, int first, int last)
+    {
+        var y = new double[frame.SessionOf(last) - frame.SessionOf(first) + 1];
+        Array.Fill(y, double.NaN);
+        for (var r = first; r <= last; r++) y[frame.SessionOf(r) - frame.SessionOf(first)] = LogClose(model, frame, r);
+        return y;
+    }
+
+    /// <summary>Checks the training rows and returns the log closes on the session grid from the first to the last
+    /// training row (NaN at sessions the data lacks; the rows must be one run, see <see cref="UnbrokenTrainingRows"/>).</summary>
     internal static double[] TrainingLogCloses(string model, Frame frame, IReadOnlyList<int> trainRows, int horizon, int minRows)
     {
         ArgumentNullException.ThrowIfNull(frame);
@@ -25,7 +41,7 @@ internal static class SeriesInput
         var first = y[0];
         if (y.All(v => v == first))
             throw new ArgumentException($"{model}: constant series: all {y.Length} training closes equal {Math.Exp(first)}.", nameof(trainRows));
-        return y;
+        return SessionGrid(model, frame, trainRows[0], trainRows[^1]);
     }
 
     /// <summary>The rows a time-series model (ETS, ARIMA, GARCH) is fitted on: the unbroken run of trading days
@@ -43,21 +59,21 @@ internal static class SeriesInput
         if (first < 0 || last >= frame.Rows || first > last)
             throw new ArgumentOutOfRangeException(nameof(trainRows), $"{model}: training rows {first}..{last} are not ascending rows of the frame (0..{frame.Rows - 1}).");
         var start = last;
-        while (start > first && frame.TargetRow(start - 1, 1) == start) start--;
+        while (start > first && frame.SessionOf(start) - frame.SessionOf(start - 1) - 1 <= MaxGapSessions) start--;
         // Not printed per fit (every fold after 2003 would say it): the model's FitInfo.TrainStart records the run used.
         return Enumerable.Range(start, last - start + 1).ToArray();
     }
 
-    /// <summary>The log closes from a time-series model's first training row through the origin, which its fitted
-    /// recursion is filtered through; that run must not cross a hole in the data.</summary>
+    /// <summary>The log closes on the session grid from a time-series model's first training row through the origin
+    /// (NaN at sessions the data lacks), which its fitted recursion is filtered through; that span must not cross a
+    /// hole in the data.</summary>
     internal static double[] LogClosesThrough(string model, Frame frame, int firstRow, int origin)
     {
-        if (origin > firstRow && frame.TargetRow(firstRow, origin - firstRow) != origin)
-            throw new ArgumentException($"{model}: origin row {origin} ({frame.Dates[origin]:yyyy-MM-dd}) lies across a hole in the data " +
-                                        $"from the training rows (from {frame.Dates[firstRow]:yyyy-MM-dd}); refit on rows after the hole.");
-        var y = new double[origin - firstRow + 1];
-        for (var k = 0; k < y.Length; k++) y[k] = LogClose(model, frame, firstRow + k);
-        return y;
+        for (var r = firstRow + 1; r <= origin; r++)
+            if (frame.SessionOf(r) - frame.SessionOf(r - 1) - 1 > MaxGapSessions)
+                throw new ArgumentException($"{model}: origin row {origin} ({frame.Dates[origin]:yyyy-MM-dd}) lies across a hole in the data " +
+                                            $"from the training rows (from {frame.Dates[firstRow]:yyyy-MM-dd}); refit on rows after the hole.");
+        return SessionGrid(model, frame, firstRow, origin);
     }
 
     internal static double LogClose(string model, Frame frame, int row)
