@@ -20,7 +20,7 @@ internal static class KilledWrites
                 while (true) Warehouse.Build(Workbench.RawDir, path, TextWriter.Null);
             case ["write-parquet-forever", var path]:
                 Console.WriteLine("STARTED"); Console.Out.Flush();
-                var rows = Rows(400_000);
+                var rows = Rows(100_000);
                 while (true) PredictionStore.WriteParquet(rows, path);
             default:
                 return false;
@@ -41,11 +41,21 @@ internal static class KilledWrites
 [Trait("Category", "Slow")]
 public class KilledWriteTests
 {
-    static void KillAfter(string mode, string path, int milliseconds)
+    /// <summary>Starts the writer and kills it <paramref name="delay"/> ms after its temporary file appeared, so every
+    /// kill lands inside a write (at different stages of it) however loaded the machine is.</summary>
+    static void KillDuringWrite(string mode, string path, int delay)
     {
+        var dir = Path.GetDirectoryName(path)!;
+        var before = Temps(dir).ToHashSet();
         using var child = ChildProcess.Start(mode, path);
         Assert.Equal("STARTED", child.StandardOutput.ReadLine());
-        Thread.Sleep(milliseconds);
+        var sw = Stopwatch.StartNew();
+        while (!Temps(dir).Except(before).Any())
+        {
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60), "the writer never created its temporary file");
+            Thread.Sleep(1);
+        }
+        Thread.Sleep(delay);
         child.Kill(entireProcessTree: true);
         child.WaitForExit();
     }
@@ -61,16 +71,16 @@ public class KilledWriteTests
             var path = Path.Combine(dir, "warehouse.duckdb");
             Warehouse.Build(Workbench.RawDir, path, TextWriter.Null);
             var leftovers = 0;
-            foreach (var ms in new[] { 150, 400, 700, 1000, 1400 })
+            foreach (var ms in new[] { 0, 20, 80, 200 })
             {
-                KillAfter("build-warehouse-forever", path, ms);
+                KillDuringWrite("build-warehouse-forever", path, ms);
                 // Readers see the old or a complete new warehouse, never a part: it opens and holds every ZL session.
                 Assert.Equal(6512, Snapshot.Load(path).Bars("ZL").Count);
                 leftovers += Temps(dir).Length;
                 AtomicFile.RemoveStaleTemps(path); // what the next write does first
                 Assert.Empty(Temps(dir));
             }
-            // A temporary is left behind by at least one kill (otherwise the test kills at the wrong moments).
+            // A temporary is left behind by the kills (otherwise the test killed at the wrong moments).
             Assert.True(leftovers > 0, "no kill landed inside a build");
             Warehouse.Build(Workbench.RawDir, path, TextWriter.Null);
             Assert.Empty(Temps(dir));
@@ -85,12 +95,12 @@ public class KilledWriteTests
         try
         {
             var path = Path.Combine(dir, "predictions.parquet");
-            var rows = KilledWrites.Rows(400_000);
+            var rows = KilledWrites.Rows(100_000);
             PredictionStore.WriteParquet(rows, path);
             var leftovers = 0;
-            foreach (var ms in new[] { 300, 700, 1100, 1500, 1900, 2300 })
+            foreach (var ms in new[] { 0, 5, 20, 60 })
             {
-                KillAfter("write-parquet-forever", path, ms);
+                KillDuringWrite("write-parquet-forever", path, ms);
                 Assert.Equal(rows.Count, PredictionStore.ReadParquet(path).Count);
                 leftovers += Temps(dir).Length;
                 PredictionStore.WriteParquet(rows.Take(10).ToList(), path); // the next start (rewrites ten keys)
