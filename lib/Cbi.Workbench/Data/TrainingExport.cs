@@ -85,8 +85,7 @@ public static class TrainingExport
         // without a manifest, which Verify rejects as incomplete).
         var manifestPath = ManifestPath(outPath);
         Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
-        var suffix = "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        string tmpData = outPath + suffix, tmpManifest = manifestPath + suffix;
+        string tmpData = AtomicFile.TempPath(outPath), tmpManifest = AtomicFile.TempPath(manifestPath);
         ExportManifest manifest;
         try
         {
