@@ -96,3 +96,55 @@ public class ModelVerbTests
         Assert.StartsWith("cbi backtest: unknown model 'nope'; known: rw, rw_drift", output.Trim());
     }
 }
+
+/// <summary>Normal commands never delete results they were not asked to replace.</summary>
+[Trait("Category", "Slow")]
+public class NarrowRunTests
+{
+    static void Copy(string from, string to)
+    {
+        foreach (var f in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, f));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(f, target);
+        }
+    }
+
+    static Dictionary<string, string> Hashes(string dir) => Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
+        .ToDictionary(f => Path.GetRelativePath(dir, f), f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))));
+
+    [Fact]
+    public void a_narrow_backtest_and_a_scratch_search_change_no_other_row_or_artifact()
+    {
+        // A scratch workbench: this checkout's raw data and smoke artifacts (predictions of every model, lgbm's study
+        // outputs), run through the real `cbi` with CBI_ROOT pointing at it.
+        var root = TestNotebooks.NewFolder();
+        File.WriteAllText(Path.Combine(root, "Cbi.Workbench.sln"), "");
+        Copy(Workbench.RawDir, Path.Combine(root, "data", "raw"));
+        Copy(Path.Combine(Workbench.ArtifactsDir, "smoke"), Path.Combine(root, "artifacts", "smoke"));
+        var artifacts = Path.Combine(root, "artifacts");
+        var predictions = Path.Combine(artifacts, "smoke", "predictions.parquet");
+        var before = Hashes(artifacts);
+        var rowsBefore = Evaluation.PredictionStore.ReadParquet(predictions);
+
+        var (code, output) = CliTests.Cbi(root, "backtest", "--model", "rw", "--horizons", "5");
+        Assert.True(code == 0, output);
+        var scratch = Path.Combine(root, "scratch", "study.duckdb");
+        (code, output) = CliTests.Cbi(root, "search", "--model", "lgbm", "--horizons", "5", "--study", scratch);
+        Assert.True(code == 0, output);
+
+        var after = Hashes(artifacts);
+        Assert.Equal(before.Keys.Order(), after.Keys.Order());
+        foreach (var (file, hash) in before.Where(kv => kv.Key != Path.Combine("smoke", "predictions.parquet")))
+            Assert.True(hash == after[file], $"{file} changed");
+        // Only the keys the backtest computed (rw, h = 5) were rewritten; every other row is as it was.
+        var rowsAfter = Evaluation.PredictionStore.ReadParquet(predictions);
+        bool Narrow(Models.PredictionRow r) => r.Model == "rw" && r.Horizon == 5;
+        Assert.Equal(rowsBefore.Where(r => !Narrow(r)), rowsAfter.Where(r => !Narrow(r)));
+        Assert.Equal(rowsBefore.Count(Narrow), rowsAfter.Count(Narrow));
+        Assert.True(rowsBefore.Count(Narrow) > 0);
+        // The scratch search's history and best point went beside its study, not into artifacts/.
+        Assert.True(File.Exists(Path.Combine(root, "scratch", "lgbm", "best-params.json")));
+    }
+}
