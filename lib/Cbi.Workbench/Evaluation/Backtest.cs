@@ -102,7 +102,7 @@ public static class Backtest
                     for (var i = 0; i < origins.Length; i++)
                     {
                         var o = origins[i];
-                        if (fc[i].IsAbstention && rule is MissingInputRule.AbstainWhenUnseen or MissingInputRule.AbstainWhenPriceMissing)
+                        if (fc[i].IsAbstention && rule is not MissingInputRule.NotRead)
                         {
                             abstentions.Add(new Abstention(model.Name, h, frame.Dates[o], fold.Index, AbstentionReason(rule, frame, o)));
                             continue;

@@ -4,8 +4,11 @@ namespace Cbi.Workbench.Models;
 
 /// <summary>The statistical baselines' registrations in the catalogue. Every model is compared with these; the
 /// random walk is the reference of every skill score.</summary>
-internal static class BaselineSpecs
+internal sealed class BaselineSpecs : IModelProvider
 {
+    public int Order => 0;
+    public IEnumerable<ModelSpec> Specs() => All;
+
     internal const string RandomWalkName = "rw";
 
     /// <summary>The baselines without an optimiser (empirical quantiles): the <c>fast</c> group of the catalogue.</summary>

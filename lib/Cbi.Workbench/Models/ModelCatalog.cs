@@ -1,7 +1,20 @@
-using Cbi.Workbench.Models.Baselines;
-using Cbi.Workbench.Models.LightGbm;
+using System.Reflection;
 
 namespace Cbi.Workbench.Models;
+
+/// <summary>Registers models with the catalogue. Every non-abstract implementation with a parameterless constructor in
+/// the workbench's assemblies (Cbi.Workbench and every Cbi.Workbench.*.dll beside it, e.g. the TorchSharp models in
+/// Cbi.Workbench.Deep) is found when the catalogue is first used, so adding a model is its implementation plus one
+/// provider (or one more spec in an existing provider): nothing else in the library, the CLI or the notebooks changes.</summary>
+public interface IModelProvider
+{
+    /// <summary>Providers register in ascending order (baselines 0, tree models 10, combinations and wrappers of other
+    /// specs later, since they look their members up by name).</summary>
+    int Order { get; }
+
+    /// <summary>The specs to register.</summary>
+    IEnumerable<ModelSpec> Specs();
+}
 
 /// <summary>Every model the workbench knows, by name: the statistical baselines and LightGBM, and whatever a
 /// library or a notebook registers (neural models, ensembles, conformal wrappers). The one place a model's name is
@@ -13,8 +26,38 @@ public static class ModelCatalog
 
     static ModelCatalog()
     {
-        foreach (var s in BaselineSpecs.All) Add(s);
-        Add(LightGbmSpec.Create());
+        foreach (var p in Providers().OrderBy(p => p.Order).ThenBy(p => p.GetType().FullName, StringComparer.Ordinal))
+            foreach (var s in p.Specs()) Add(s);
+    }
+
+    static IEnumerable<IModelProvider> Providers()
+    {
+        var core = typeof(ModelCatalog).Assembly;
+        var assemblies = new List<Assembly> { core };
+        assemblies.AddRange(AppDomain.CurrentDomain.GetAssemblies().Where(a => a != core && a.GetName().Name?.StartsWith("Cbi.Workbench.", StringComparison.Ordinal) == true
+                                                                               && !a.GetName().Name!.EndsWith(".Tests", StringComparison.Ordinal)));
+        // Libraries beside the core that are not loaded yet (a notebook #r's only Cbi.Workbench.dll).
+        var dir = Path.GetDirectoryName(core.Location);
+        if (!string.IsNullOrEmpty(dir))
+            foreach (var file in Directory.EnumerateFiles(dir, "Cbi.Workbench.*.dll").Order(StringComparer.Ordinal))
+            {
+                var name = AssemblyName.GetAssemblyName(file);
+                if (name.Name!.EndsWith(".Tests", StringComparison.Ordinal) || assemblies.Any(a => a.GetName().Name == name.Name)) continue;
+                try { assemblies.Add(Assembly.Load(name)); }
+                catch (Exception e) when (e is FileLoadException or BadImageFormatException or FileNotFoundException)
+                {
+                    IO.Log.Progress($"[models] {Path.GetFileName(file)} not loaded ({e.Message}); its models are not in the catalogue");
+                }
+            }
+        foreach (var a in assemblies)
+        {
+            Type[] types;
+            try { types = a.GetTypes(); }
+            catch (ReflectionTypeLoadException e) { types = e.Types.Where(t => t != null).ToArray()!; }
+            foreach (var t in types.Where(t => typeof(IModelProvider).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false }
+                                               && t.GetConstructor(Type.EmptyTypes) != null))
+                yield return (IModelProvider)Activator.CreateInstance(t)!;
+        }
     }
 
     /// <summary>The reference every skill score is measured against: the no-change forecast (random walk).</summary>

@@ -29,6 +29,9 @@ public enum MissingInputRule
     /// needs the close one season before the target); where the data lacks that session the model abstains (NaN) and
     /// the backtester records the origin and the reason.</summary>
     AbstainWhenPriceMissing,
+    /// <summary>A combination of other models (the ensemble): a member that abstains at an origin is left out there and
+    /// the others' weights are rescaled to sum to one; the combination abstains only when every weighted member does.</summary>
+    DropAbstainingMembers,
 }
 
 /// <summary>How much work a model may spend: rounds or epochs, early stopping, and whether it is being trained

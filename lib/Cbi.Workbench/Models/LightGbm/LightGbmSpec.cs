@@ -4,8 +4,11 @@ namespace Cbi.Workbench.Models.LightGbm;
 
 /// <summary>The LightGBM quantile models' registration in the catalogue: search space, default point and the
 /// mapping from a point to booster settings.</summary>
-internal static class LightGbmSpec
+internal sealed class LightGbmSpec : IModelProvider
 {
+    public int Order => 10;
+    public IEnumerable<ModelSpec> Specs() => [Create()];
+
     internal const string Name = "lgbm";
 
     /// <summary>The seeds' parameters with ranges for ~5,000 daily rows of noisy returns. The seeds' 63–127
