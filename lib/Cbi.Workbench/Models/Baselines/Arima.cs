@@ -343,7 +343,8 @@ internal sealed class AutoArima : IForecaster
             return ssq > 0 ? 0.5 * Math.Log(ssq / cnt) : double.NegativeInfinity;
         }
         var u = new double[k];
-        if (k > 0) u = Simplex.Minimise(Obj, u, Enumerable.Repeat(0.1, k).ToArray(), 1e-10, 4000, 2).Point;
+        // R's optim stops at a relative change of 1e-8 (reltol); the CSS fit is only a start or an approximate ranking.
+        if (k > 0) u = Simplex.Minimise(Obj, u, Enumerable.Repeat(0.1, k).ToArray(), 1e-9, 4000, 1).Point;
         var mu = constant ? mean + se * u[p + q] : 0;
         var s = CssSumOfSquares(w, u[..p], u[p..(p + q)], mu, out var c);
         return (u[..p], u[p..(p + q)], mu, s / c);
@@ -384,7 +385,7 @@ internal sealed class AutoArima : IForecaster
         var start = new double[k];
         Array.Copy(ArToPacf(ar0), start, p);
         Array.Copy(MaInvert(ma0), 0, start, p, q);
-        var u = k > 0 ? Simplex.Minimise(Obj, start, Enumerable.Repeat(0.1, k).ToArray(), 1e-12, 20000, 4).Point : start;
+        var u = k > 0 ? QuasiNewton.Minimise(Obj, start, Enumerable.Repeat(0.1, k).ToArray(), 1e-10).Point : start;
         var (far, fma, fmu) = Map(u);
         fma = MaInvert(fma);
         var resid = new double[y.Length];

@@ -14,7 +14,7 @@ internal sealed class ArimaStateSpace
     readonly int p, r, d, rd;
     readonly double[] phi, theta, delta, v;
     double[] a, pm;
-    double[] anew, pnew, tmp, m;
+    double[] anew, pnew, tmp, m, col, res;
     bool frozen;
     double frozenGain;
     int steps;
@@ -42,6 +42,7 @@ internal sealed class ArimaStateSpace
         for (var i = 0; i < r; i++) for (var j = 0; j < r; j++) v[i * rd + j] = theta[i] * theta[j];
         a = new double[rd]; pm = new double[rd * rd];
         anew = new double[rd]; pnew = new double[rd * rd]; tmp = new double[rd * rd]; m = new double[rd];
+        col = new double[rd]; res = new double[rd];
         var q0 = StationaryCovariance(phi, theta, r);
         for (var i = 0; i < r; i++) for (var j = 0; j < r; j++) pm[i * rd + j] = q0[i * r + j];
         for (var i = r; i < rd; i++) pm[i * rd + i] = Kappa;
@@ -91,8 +92,6 @@ internal sealed class ArimaStateSpace
     /// <summary>pnew = T·pm·T' + V.</summary>
     void PredictCovariance()
     {
-        var col = new double[rd];
-        var res = new double[rd];
         // tmp = T·pm, column by column.
         for (var j = 0; j < rd; j++)
         {

@@ -91,3 +91,48 @@ internal static class Simplex
         return (pts[b], val[b]);
     }
 }
+
+/// <summary>Quasi-Newton minimisation (MathNet's BFGS with central-difference gradients), the method R's
+/// <c>stats::arima</c> uses; falls back to <see cref="Simplex"/> where the line search fails (an infinite value on
+/// the way, a flat ridge).</summary>
+internal static class QuasiNewton
+{
+    internal static (double[] Point, double Value) Minimise(Func<double[], double> f, double[] start, double[] fallbackStep,
+        double tolerance = 1e-10)
+    {
+        if (start.Length == 0) return ([], f([]));
+        double F(double[] x) { var v = f(x); return double.IsFinite(v) ? v : double.PositiveInfinity; }
+        try
+        {
+            var k = start.Length;
+            var obj = MathNet.Numerics.Optimization.ObjectiveFunction.Gradient(
+                v => F(v.ToArray()),
+                v =>
+                {
+                    var x = v.ToArray();
+                    var g = new double[k];
+                    for (var i = 0; i < k; i++)
+                    {
+                        var h = 1e-6 * Math.Max(1, Math.Abs(x[i]));
+                        var xi = x[i];
+                        x[i] = xi + h; var up = F(x);
+                        x[i] = xi - h; var dn = F(x);
+                        x[i] = xi;
+                        g[i] = (up - dn) / (2 * h);
+                    }
+                    return MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray(g);
+                });
+            var r = new MathNet.Numerics.Optimization.BfgsMinimizer(1e-7, 1e-10, tolerance, 500)
+                .FindMinimum(obj, MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray(start));
+            var p = r.MinimizingPoint.ToArray();
+            var val = F(p);
+            if (double.IsFinite(val)) return (p, val);
+        }
+        catch (Exception e) when (e is MathNet.Numerics.Optimization.MaximumIterationsException or ArgumentException or InvalidOperationException
+                                     or MathNet.Numerics.Optimization.EvaluationException)
+        {
+            // The simplex below copes with what the line search could not.
+        }
+        return Simplex.Minimise(f, start, fallbackStep, tolerance, 20000, 2);
+    }
+}
