@@ -10,9 +10,9 @@ public static class ChildProcess
     public static int Main(string[] args)
     {
         if (Data.KilledWrites.TryRunChild(args, out var code)) return code;
-        if (args.Length == 2 && args[0] == "study-hang-at-4")
+        if (args.Length is 2 or 3 && args[0] == "study-hang-at-4")
         {
-            using var study = Study.Open("killed", KilledStudy.Space, new StudyOptions { Seed = 3, Progress = false }, args[1]);
+            using var study = Study.Open("killed", KilledStudy.Space, KilledStudy.Options(args.Length == 3 ? args[2] : null), args[1]);
             study.Optimize(t =>
             {
                 if (t.Number == 4) { Console.WriteLine("RUNNING 4"); Console.Out.Flush(); Thread.Sleep(Timeout.Infinite); }
@@ -20,7 +20,7 @@ public static class ChildProcess
             }, 10);
             return 0;
         }
-        Console.Error.WriteLine("usage: Cbi.Workbench.Tests.dll study-hang-at-4 <study.duckdb>");
+        Console.Error.WriteLine("usage: Cbi.Workbench.Tests.dll study-hang-at-4 <study.duckdb> [host name]");
         return 2;
     }
 
@@ -39,6 +39,16 @@ internal static class KilledStudy
 {
     internal static readonly SearchSpace Space = SearchSpace.Of(new IntParameter("leaves", 4, 64, Log: true),
         new FloatParameter("lr", 0.01, 0.3, Log: true), new CategoricalParameter("boost", ["gbdt", "dart"]));
+
+    /// <summary>Seed 3, quick heartbeats (0.2 s, grace 1.5 s) so that a test need not wait a minute for a dead
+    /// worker's trial to expire; <paramref name="host"/> overrides the recorded host name (null = this machine's).</summary>
+    internal static StudyOptions Options(string? host = null)
+    {
+        var o = new StudyOptions { Seed = 3, Progress = false, HeartbeatInterval = TimeSpan.FromMilliseconds(200), HeartbeatGrace = Grace };
+        return host is null ? o : o with { Host = host };
+    }
+
+    internal static readonly TimeSpan Grace = TimeSpan.FromSeconds(1.5);
 
     internal static double Objective(Trial t) =>
         Math.Abs(Math.Log(t.Int("leaves") / 16.0)) + Math.Abs(Math.Log(t.Float("lr") / 0.05)) + (t.Category("boost") == "dart" ? 0.1 : 0);

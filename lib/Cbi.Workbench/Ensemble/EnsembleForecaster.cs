@@ -34,6 +34,9 @@ internal sealed class EnsembleForecaster(EnsembleOptions options) : IForecaster,
     Dictionary<string, QuantileWeights> weights = [];
     int horizon;
 
+    /// <summary>The fitted members, in <see cref="Weights"/>' member order.</summary>
+    internal IReadOnlyList<IForecaster> Members => members;
+
     /// <summary>Weights by regime ("all" when global).</summary>
     public IReadOnlyDictionary<string, QuantileWeights> Weights => weights;
 

@@ -165,13 +165,14 @@ public static class Metrics
         2 * (Pinball(y, q10, 0.1) + Pinball(y, q50, 0.5) + Pinball(y, q90, 0.9)) / 3;
 
     /// <summary>Closed-form CRPS of N(mu, sigma²) at y (Gneiting, Raftery, Westveld &amp; Goldman 2005, eq. 5):
-    /// σ[z(2Φ(z)−1) + 2φ(z) − 1/√π], z = (y−μ)/σ. In the units of y.</summary>
+    /// σ[z(2Φ(z)−1) + 2φ(z) − 1/√π], z = (y−μ)/σ. In the units of y; NaN when y, μ or σ is NaN.</summary>
     /// <param name="y">Outcome.</param>
     /// <param name="mu">Forecast mean.</param>
     /// <param name="sigma">Forecast standard deviation, &gt; 0.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sigma"/> is not &gt; 0.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sigma"/> is ≤ 0.</exception>
     public static double CrpsGaussian(double y, double mu, double sigma)
     {
+        if (double.IsNaN(y) || double.IsNaN(mu) || double.IsNaN(sigma)) return double.NaN;
         if (!(sigma > 0)) throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "sigma must be > 0.");
         var z = (y - mu) / sigma;
         return sigma * (z * (2 * Normal.CDF(0, 1, z) - 1) + 2 * Normal.PDF(0, 1, z) - 1 / Math.Sqrt(Math.PI));
@@ -181,10 +182,11 @@ public static class Metrics
     /// <param name="actual">Outcomes.</param>
     /// <param name="lower">Lower bounds, same length.</param>
     /// <param name="upper">Upper bounds, same length.</param>
-    /// <exception cref="ArgumentException">Lengths differ, the lists are empty, or a value is NaN.</exception>
+    /// <exception cref="ArgumentException">Lengths differ, the lists are empty, a value is NaN, or a lower bound
+    /// exceeds its upper bound (the message names the row).</exception>
     public static double Coverage(IReadOnlyList<double> actual, IReadOnlyList<double> lower, IReadOnlyList<double> upper)
     {
-        Check(actual, lower); Check(actual, upper);
+        Check(actual, lower); Check(actual, upper); CheckBounds(lower, upper);
         var n = 0;
         for (var i = 0; i < actual.Count; i++) if (actual[i] >= lower[i] && actual[i] <= upper[i]) n++;
         return (double)n / actual.Count;
@@ -193,25 +195,31 @@ public static class Metrics
     /// <summary>Sharpness: mean interval width, mean(upper − lower), in the units of the bounds.</summary>
     /// <param name="lower">Lower bounds.</param>
     /// <param name="upper">Upper bounds, same length.</param>
-    /// <exception cref="ArgumentException">Lengths differ, the lists are empty, or a value is NaN.</exception>
+    /// <exception cref="ArgumentException">Lengths differ, the lists are empty, a value is NaN, or a lower bound
+    /// exceeds its upper bound (the message names the row).</exception>
     public static double Sharpness(IReadOnlyList<double> lower, IReadOnlyList<double> upper)
     {
-        Check(lower, upper);
+        Check(lower, upper); CheckBounds(lower, upper);
         double s = 0;
         for (var i = 0; i < lower.Count; i++) s += upper[i] - lower[i];
         return s / lower.Count;
     }
 
     /// <summary>Interval score of a central (1−alpha) interval (Gneiting &amp; Raftery 2007, eq. 43):
-    /// (u−l) + (2/α)(l−y)·1{y&lt;l} + (2/α)(y−u)·1{y&gt;u}. For P10–P90, alpha = 0.2.</summary>
+    /// (u−l) + (2/α)(l−y)·1{y&lt;l} + (2/α)(y−u)·1{y&gt;u}. For P10–P90, alpha = 0.2. In the units of y; NaN
+    /// when y or a bound is NaN, like every scalar score here.</summary>
     /// <param name="y">Outcome.</param>
     /// <param name="lower">Lower bound l.</param>
-    /// <param name="upper">Upper bound u.</param>
+    /// <param name="upper">Upper bound u, ≥ l.</param>
     /// <param name="alpha">Nominal non-coverage α, in (0, 1).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> is not in (0, 1).</exception>
+    /// <exception cref="ArgumentException"><paramref name="lower"/> &gt; <paramref name="upper"/> (swapped bounds).</exception>
     public static double IntervalScore(double y, double lower, double upper, double alpha)
     {
         if (!(alpha > 0 && alpha < 1)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "must be in (0,1).");
+        // The comparisons below are false for NaN, which would score a NaN outcome as a hit.
+        if (double.IsNaN(y) || double.IsNaN(lower) || double.IsNaN(upper)) return double.NaN;
+        if (lower > upper) throw new ArgumentException($"interval score: lower bound {lower} exceeds upper bound {upper} (swapped bounds?).", nameof(lower));
         var s = upper - lower;
         if (y < lower) s += 2 / alpha * (lower - y);
         if (y > upper) s += 2 / alpha * (y - upper);
@@ -223,11 +231,12 @@ public static class Metrics
     /// <param name="lower">Lower bounds, same length.</param>
     /// <param name="upper">Upper bounds, same length.</param>
     /// <param name="alpha">Nominal non-coverage α, in (0, 1); 0.2 for P10–P90.</param>
-    /// <exception cref="ArgumentException">Lengths differ, the lists are empty, or a value is NaN.</exception>
+    /// <exception cref="ArgumentException">Lengths differ, the lists are empty, a value is NaN, or a lower bound
+    /// exceeds its upper bound (the message names the row).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="alpha"/> is not in (0, 1).</exception>
     public static double IntervalScore(IReadOnlyList<double> actual, IReadOnlyList<double> lower, IReadOnlyList<double> upper, double alpha = 0.2)
     {
-        Check(actual, lower); Check(actual, upper);
+        Check(actual, lower); Check(actual, upper); CheckBounds(lower, upper);
         double s = 0;
         for (var i = 0; i < actual.Count; i++) s += IntervalScore(actual[i], lower[i], upper[i], alpha);
         return s / actual.Count;
@@ -285,19 +294,23 @@ public static class Metrics
     /// <summary>Diebold–Mariano test of equal predictive accuracy from two loss series (model 1 minus model 2;
     /// negative statistic = model 1 better). Long-run variance from autocovariances up to lag h−1 with
     /// rectangular weights (Diebold &amp; Mariano 1995), falling back to Bartlett weights if that estimate is
-    /// not positive; Harvey, Leybourne &amp; Newbold (1997) small-sample correction; two-sided p from t(n−1).</summary>
+    /// not positive; Harvey, Leybourne &amp; Newbold (1997) small-sample correction; two-sided p from t(n−1), computed
+    /// as the tail probability itself (regularised incomplete beta), so p-values far below 1e-16 keep their digits.
+    /// A loss differential that is constant up to rounding (equal losses, or a constant offset) is refused, as
+    /// <c>forecast::dm.test</c> refuses it ("Variance of DM statistic is zero").</summary>
     /// <param name="loss1">Per-origin losses of model 1.</param>
     /// <param name="loss2">Per-origin losses of model 2 on the same origins, same order.</param>
     /// <param name="horizon">Forecast horizon h in trading days (≥ 1); sets the autocovariance lags.</param>
     /// <returns>The corrected statistic, its two-sided p-value and n.</returns>
     /// <exception cref="ArgumentException">Lengths differ, the lists are empty or hold NaN, fewer than h + 2 pairs, or the
-    /// loss differential has zero variance.</exception>
+    /// loss differential is constant (spread within 64 ulps of the largest loss), so it has zero variance.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="horizon"/> &lt; 1.</exception>
     public static TestResult DieboldMariano(IReadOnlyList<double> loss1, IReadOnlyList<double> loss2, int horizon) =>
         ComparisonTests.DieboldMariano(loss1, loss2, horizon);
 
     /// <summary>Pesaran–Timmermann (1992) test that forecast directions carry information about realised
-    /// directions; one-sided p-value (H1: better than independent signs) from N(0,1). As in
+    /// directions; one-sided p-value (H1: better than independent signs) from the N(0,1) upper tail (½·erfc(S/√2),
+    /// accurate far into the tail). As in
     /// <see cref="DirectionalAccuracy"/>, pairs whose outcome or forecast is exactly 0 are dropped (N counts the
     /// rest); throws if none remain or all remaining outcomes or forecasts share one sign.</summary>
     /// <param name="actual">Realised returns.</param>
@@ -306,6 +319,13 @@ public static class Metrics
     /// the test variance is not positive (one-signed outcomes or forecasts).</exception>
     public static TestResult PesaranTimmermann(IReadOnlyList<double> actual, IReadOnlyList<double> forecast) =>
         ComparisonTests.PesaranTimmermann(actual, forecast);
+
+    static void CheckBounds(IReadOnlyList<double> lower, IReadOnlyList<double> upper)
+    {
+        for (var i = 0; i < lower.Count; i++)
+            if (lower[i] > upper[i])
+                throw new ArgumentException($"lower bound {lower[i]} exceeds upper bound {upper[i]} at row {i} (swapped bounds?).");
+    }
 
     internal static void Check(IReadOnlyList<double> a, IReadOnlyList<double> b)
     {

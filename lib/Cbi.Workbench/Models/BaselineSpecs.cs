@@ -34,8 +34,8 @@ internal sealed class BaselineSpecs : IModelProvider
             () => new SeasonalNaive(DefaultWindow), d => EmpiricalBaseline.Load(d, w => new SeasonalNaive(w)), MissingInputRule.AbstainWhenPriceMissing),
         Spec("mean", "historical mean h-day return with its empirical P10/P90 (fast)",
             () => new HistoricalMean(), d => EmpiricalBaseline.Load(d, _ => new HistoricalMean())),
-        Spec("ets", "additive-error ETS on log price, ANN/AAN/AAdN by AICc (Hyndman et al. 2008)", () => new Ets(), Ets.Load),
-        Spec("arima", "auto-ARIMA on log price, KPSS d + stepwise AICc (Hyndman & Khandakar 2008)", () => new AutoArima(), AutoArima.Load),
+        Spec("ets", "additive-error ETS on log price, ANN/AAN/AAdN by AICc as forecast::ets(additive.only = TRUE) (Hyndman et al. 2008)", () => new Ets(), Ets.Load),
+        Spec("arima", "auto-ARIMA on log price as forecast::auto.arima: KPSS d, stepwise AICc, exact ML, unit roots rejected (Hyndman & Khandakar 2008)", () => new AutoArima(), AutoArima.Load),
         Spec("garch_n", "GARCH(1,1) with Gaussian innovations (Bollerslev 1986)", () => new Garch11(false), d => Garch11.Load(d, false)),
         Spec("garch_t", "GARCH(1,1) with Student-t innovations, Monte-Carlo h-day quantiles (Bollerslev 1987)", () => new Garch11(true), d => Garch11.Load(d, true)),
     ];

@@ -8,13 +8,15 @@ namespace Cbi.Workbench.Search;
 /// <summary>State of a stored trial (stored as RUNNING, COMPLETE, PRUNED, FAIL).</summary>
 public enum TrialState
 {
-    /// <summary>Started and not finished (or its worker died; reopening the study marks such trials FAIL).</summary>
+    /// <summary>Started and not finished (or its worker died: a trial whose heartbeat is older than
+    /// <see cref="StudyOptions.HeartbeatGrace"/> is marked FAIL by the next worker that looks).</summary>
     Running,
     /// <summary>Finished with a finite objective value; counts toward the budget.</summary>
     Complete,
     /// <summary>Stopped early by the pruner; counts toward the budget, value NaN.</summary>
     Pruned,
-    /// <summary>The objective threw or returned a non-finite value, or the worker died; does not count toward the budget.</summary>
+    /// <summary>The objective threw or returned a non-finite value, or the worker died. Its parameters are tried once
+    /// more (a trial with <see cref="TrialRecord.RetryOf"/> set); a failure whose retry failed too counts toward the budget.</summary>
     Fail
 }
 
@@ -27,7 +29,8 @@ public enum TrialState
 /// <param name="Labels">Parameter name → value as text (<see cref="Parameter.Label"/>).</param>
 /// <param name="Intermediate">Step → intermediate value reported through <see cref="Trial.Report"/>.</param>
 /// <param name="StartedUtc">Start time, UTC.</param>
-/// <param name="FinishedUtc">End time, UTC; null while running.</param>
+/// <param name="FinishedUtc">End time, UTC; null while running. For a trial whose worker died it is the worker's last
+/// heartbeat, so <see cref="Seconds"/> is the time the trial itself ran, not the time until someone noticed.</param>
 /// <param name="Message">Why it was pruned or failed; null otherwise.</param>
 public sealed record TrialRecord(int Number, TrialState State, double Value, IReadOnlyDictionary<string, double> Params,
     IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<int, double> Intermediate,
@@ -35,6 +38,9 @@ public sealed record TrialRecord(int Number, TrialState State, double Value, IRe
 {
     /// <summary>Wall-clock duration in seconds; NaN while unfinished.</summary>
     public double Seconds => FinishedUtc is { } f ? (f - StartedUtc).TotalSeconds : double.NaN;
+
+    /// <summary>The number of the failed trial whose parameters this trial tries again; null for a fresh proposal.</summary>
+    public int? RetryOf { get; init; }
 }
 
 /// <summary>Thrown by an objective (usually through <see cref="Trial.PruneIfNeeded"/>) to end a trial as PRUNED.</summary>
@@ -107,11 +113,34 @@ public sealed record StudyOptions
     public int Seed { get; init; } = 42;
     /// <summary>Write a line per trial to <see cref="IO.Log.Writer"/> (standard error by default).</summary>
     public bool Progress { get; init; } = true;
+    /// <summary>The run stops with <see cref="InvalidOperationException"/> once this many trials in a row have failed
+    /// (default 10; ≥ 1): an objective that always fails would otherwise only burn the budget.</summary>
+    public int MaxConsecutiveFailures { get; init; } = 10;
+    /// <summary>How often a running trial stores a heartbeat (default 10 s; &gt; 0).</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>A RUNNING trial whose last heartbeat is older than this is taken as abandoned and marked FAIL, whatever
+    /// host or process owns it (default 60 s; must exceed <see cref="HeartbeatInterval"/>).</summary>
+    public TimeSpan HeartbeatGrace { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>The host name recorded as the owner of this worker's trials (default <see cref="Environment.MachineName"/>;
+    /// a restarted container comes back under another name, which tests reproduce by setting this).</summary>
+    public string Host { get; init; } = Environment.MachineName;
+
+    internal void Validate()
+    {
+        if (MaxConsecutiveFailures < 1) throw new ArgumentOutOfRangeException(nameof(MaxConsecutiveFailures), MaxConsecutiveFailures, "must be ≥ 1.");
+        if (HeartbeatInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(HeartbeatInterval), HeartbeatInterval, "must be > 0.");
+        if (HeartbeatGrace <= HeartbeatInterval)
+            throw new ArgumentOutOfRangeException(nameof(HeartbeatGrace), HeartbeatGrace, $"must exceed the heartbeat interval {HeartbeatInterval}.");
+        if (string.IsNullOrWhiteSpace(Host) || Host.Contains(':')) throw new ArgumentException($"host name '{Host}' must be non-blank and free of ':'.", nameof(Host));
+    }
 }
 
 /// <summary>A hyperparameter search (minimisation) whose every trial lives in a DuckDB file. Each state change
-/// is its own committed statement, so a killed process loses at most the trial it was running; reopening the
-/// study marks such orphaned RUNNING trials FAIL and carries on. Default file: artifacts/&lt;profile&gt;/studies.duckdb
+/// is its own committed statement, so a killed process loses at most the trial it was running. A running trial
+/// stores a heartbeat every <see cref="StudyOptions.HeartbeatInterval"/>; a RUNNING trial whose process is gone (same
+/// host) or whose heartbeat is older than <see cref="StudyOptions.HeartbeatGrace"/> (any host, also a zombie process)
+/// is marked FAIL, and its parameters are tried once more, so a killed and resumed run reaches the same trials, with
+/// the same parameters and values, as an uninterrupted one. Default file: artifacts/&lt;profile&gt;/studies.duckdb
 /// (kept apart from the warehouse because 01-export rebuilds the warehouse and DuckDB admits one writing process
 /// per file; a study file can also be shared by workers that take turns).</summary>
 public sealed class Study : IDisposable
@@ -119,9 +148,11 @@ public sealed class Study : IDisposable
     // Study instances alive in this process: a RUNNING trial owned by this process but by no live instance was
     // abandoned (its Study was disposed mid-trial), just as one owned by a dead process was.
     static readonly HashSet<string> LiveInstances = [];
-    static readonly string Host = Environment.MachineName;
 
     readonly DuckDBConnection db;
+    // The heartbeat timer writes from a pool thread; one connection, one statement at a time.
+    readonly object gate = new();
+    bool disposed;
     readonly string instance = Guid.NewGuid().ToString("N")[..12];
     readonly StudyOptions options;
 
@@ -135,6 +166,7 @@ public sealed class Study : IDisposable
 
     Study(string path, string name, SearchSpace space, StudyOptions options)
     {
+        options.Validate();
         Path = path; Name = name; Space = space; this.options = options;
         if (path != InMemory) Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         db = new DuckDBConnection($"Data Source={path}");
@@ -222,6 +254,8 @@ public sealed class Study : IDisposable
                 PRIMARY KEY(study, number, name));
             CREATE TABLE IF NOT EXISTS trial_values(study VARCHAR, number INTEGER, step INTEGER, value DOUBLE,
                 PRIMARY KEY(study, number, step));
+            ALTER TABLE trials ADD COLUMN IF NOT EXISTS heartbeat_utc TIMESTAMP;
+            ALTER TABLE trials ADD COLUMN IF NOT EXISTS retry_of INTEGER;
             """);
         var json = Space.ToJson();
         using (var c = Cmd("SELECT space_json FROM studies WHERE study = $s", ("s", Name)))
@@ -232,27 +266,39 @@ public sealed class Study : IDisposable
             else if (existing != json)
                 throw new InvalidOperationException($"Study '{Name}' in {Path} was created with a different search space:\n  stored  {existing}\n  given   {json}\nUse a new study name to search a new space.");
         }
-        foreach (var t in Load().Where(t => t.State == TrialState.Running))
+        FailAbandoned(logLive: true);
+    }
+
+    /// <summary>Marks FAIL every RUNNING trial whose worker is gone: on this host, a process that has exited (or this
+    /// process's disposed Study); on any host, a heartbeat older than the grace period (a restarted container has
+    /// another host name; a zombie process still "exists"). The trial ends at its last heartbeat.</summary>
+    void FailAbandoned(bool logLive)
+    {
+        var running = new List<(int Number, string Owner, DateTime Beat)>();
+        lock (gate)
         {
-            var owner = OwnerOf(t.Number);
-            if (!IsAbandoned(owner)) { Log($"trial {t.Number} is RUNNING in live worker {owner}; left alone"); continue; }
-            Exec("UPDATE trials SET state = 'FAIL', finished_utc = $t, message = $m WHERE study = $s AND number = $n",
-                ("t", DateTime.UtcNow), ("m", $"worker {owner} ended while the trial was running"), ("s", Name), ("n", t.Number));
-            Log($"trial {t.Number} was left RUNNING by {owner}, which is gone: marked FAIL");
+            using var c = Cmd("SELECT number, coalesce(owner, ''), coalesce(heartbeat_utc, started_utc) FROM trials WHERE study = $s AND state = 'RUNNING' ORDER BY number", ("s", Name));
+            using var r = c.ExecuteReader();
+            while (r.Read()) running.Add((r.GetInt32(0), r.GetString(1), r.GetDateTime(2)));
+        }
+        var now = DateTime.UtcNow;
+        foreach (var (number, owner, beat) in running)
+        {
+            var why = ProcessGone(owner) ? $"worker {owner} ended while the trial was running"
+                : now - beat > options.HeartbeatGrace ? $"worker {owner} ended while the trial was running (no heartbeat for {(now - beat).TotalSeconds:F0} s, grace {options.HeartbeatGrace.TotalSeconds:F0} s)"
+                : null;
+            if (why == null) { if (logLive) Log($"trial {number} is RUNNING in live worker {owner}; left alone"); continue; }
+            Exec("UPDATE trials SET state = 'FAIL', finished_utc = $t, message = $m WHERE study = $s AND number = $n AND state = 'RUNNING'",
+                ("t", beat), ("m", why), ("s", Name), ("n", number));
+            Log($"trial {number} was left RUNNING by {owner}: marked FAIL ({why})");
         }
     }
 
-    string OwnerOf(int number)
-    {
-        using var c = Cmd("SELECT owner FROM trials WHERE study = $s AND number = $n", ("s", Name), ("n", number));
-        return c.ExecuteScalar() as string ?? "";
-    }
-
-    static bool IsAbandoned(string owner)
+    bool ProcessGone(string owner)
     {
         var parts = owner.Split(':');
         if (parts.Length != 3 || !int.TryParse(parts[1], out var pid)) return true;
-        if (parts[0] != Host) return false; // another machine's worker: cannot tell, leave it
+        if (parts[0] != options.Host) return false; // another host's worker: only its heartbeat can tell
         if (pid == Environment.ProcessId) { lock (LiveInstances) return !LiveInstances.Contains(parts[2]); }
         try { using var p = Process.GetProcessById(pid); return p.HasExited; }
         catch (ArgumentException) { return true; }
@@ -266,37 +312,62 @@ public sealed class Study : IDisposable
     /// <summary>The best complete trial, or null.</summary>
     public TrialRecord? Best => Load().Where(t => t.State == TrialState.Complete && double.IsFinite(t.Value)).OrderBy(t => t.Value).ThenBy(t => t.Number).FirstOrDefault();
 
-    /// <summary>Runs trials until the study holds <paramref name="totalTrials"/> finished (COMPLETE or PRUNED) trials,
-    /// so re-running the same call after a crash completes the budget instead of starting over. An objective that
-    /// throws marks its trial FAIL and the exception propagates; a NaN or infinite value fails the trial and the
-    /// search goes on (FAIL trials do not count toward the budget).</summary>
+    /// <summary>Runs trials until the study holds <paramref name="totalTrials"/> finished proposals, so re-running the
+    /// same call after a crash completes the budget instead of starting over. A proposal is finished when a trial of it
+    /// is COMPLETE or PRUNED, or when it failed twice: a FAIL trial's parameters are tried once more before any new
+    /// proposal (a killed worker's trial is thus redone), and the sampler's generator is seeded by the proposal's index,
+    /// not the trial number, so a run interrupted and resumed proposes exactly what an uninterrupted one does. An
+    /// objective that throws marks its trial FAIL and the exception propagates; a NaN or infinite value fails the trial
+    /// and the search goes on, until <see cref="StudyOptions.MaxConsecutiveFailures"/> trials in a row have failed.</summary>
     /// <param name="objective">Evaluates a trial and returns the value to minimise; may report intermediate values and
     /// throw <see cref="TrialPrunedException"/>.</param>
     /// <param name="totalTrials">Finished trials wanted in the study (≥ 1), counting those already stored.</param>
     /// <param name="timeout">Stop starting new trials once this much time has passed (checked between trials); null = no limit.</param>
     /// <returns><see cref="Best"/> at the end (null if no trial completed).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="totalTrials"/> &lt; 1.</exception>
+    /// <exception cref="InvalidOperationException">The last <see cref="StudyOptions.MaxConsecutiveFailures"/> trials all
+    /// failed (the message quotes the last failure).</exception>
     public TrialRecord? Optimize(Func<Trial, double> objective, int totalTrials, TimeSpan? timeout = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(totalTrials, 1);
         var clock = Stopwatch.StartNew();
         while (true)
         {
+            FailAbandoned(logLive: false);
             var all = Load();
             var finished = all.Where(t => t.State is TrialState.Complete or TrialState.Pruned).ToList();
-            if (finished.Count >= totalTrials) break;
-            if (timeout is { } limit && clock.Elapsed > limit) { Log($"time budget {limit} spent after {finished.Count} finished trials"); break; }
+            var done = FinishedProposals(all);
+            if (done >= totalTrials) break;
+            if (timeout is { } limit && clock.Elapsed > limit) { Log($"time budget {limit} spent after {done} finished trials"); break; }
+            var failedRun = all.AsEnumerable().Reverse().TakeWhile(t => t.State == TrialState.Fail).ToList();
+            if (failedRun.Count >= options.MaxConsecutiveFailures)
+                throw new InvalidOperationException(
+                    $"Study '{Name}' stopped: the last {failedRun.Count} trials failed (cap {options.MaxConsecutiveFailures}); " +
+                    $"last failure, trial {failedRun[0].Number}: {failedRun[0].Message}");
             var number = all.Count == 0 ? 0 : all.Max(t => t.Number) + 1;
-            // Seeded per trial number: the same history and seed always give the same proposal.
-            var rng = new Random(unchecked(options.Seed * 1_000_003 + number * 7919));
-            var values = options.Sampler.Sample(Space, finished, rng);
-            var trial = Begin(number, values);
+            var retried = all.Where(t => t.RetryOf != null).Select(t => t.RetryOf!.Value).ToHashSet();
+            var retry = all.FirstOrDefault(t => t.State == TrialState.Fail && t.RetryOf == null && !retried.Contains(t.Number));
+            IReadOnlyDictionary<string, double> values;
+            if (retry != null)
+            {
+                values = retry.Params;
+                Log($"trial {number} retries the parameters of failed trial {retry.Number}");
+            }
+            else
+            {
+                // Seeded per proposal index (retries excluded): the same history and seed give the same proposal
+                // however many failed attempts sit in between.
+                var proposal = all.Count(t => t.RetryOf == null);
+                var rng = new Random(unchecked(options.Seed * 1_000_003 + proposal * 7919));
+                values = options.Sampler.Sample(Space, finished, rng);
+            }
+            var trial = Begin(number, values, retry?.Number);
             double value;
             try { value = objective(trial); }
             catch (TrialPrunedException p)
             {
                 End(trial, TrialState.Pruned, double.NaN, $"pruned at step {p.Step}");
-                Log($"trial {number} PRUNED at step {p.Step} ({finished.Count + 1}/{totalTrials}) {Describe(values)}");
+                Log($"trial {number} PRUNED at step {p.Step} ({done + 1}/{totalTrials}) {Describe(values)}");
                 continue;
             }
             catch (Exception e)
@@ -311,29 +382,80 @@ public sealed class Study : IDisposable
                 Log($"trial {number} FAIL: objective returned {value}");
                 continue;
             }
+            var seconds = (DateTime.UtcNow - trial.Started).TotalSeconds;
             End(trial, TrialState.Complete, value, null);
             var best = Best!;
-            Log($"trial {number} COMPLETE {value:G6} ({finished.Count + 1}/{totalTrials}; best {best.Value:G6} #{best.Number}; {(DateTime.UtcNow - trial.Started).TotalSeconds:F1} s) {Describe(values)}");
+            Log($"trial {number} COMPLETE {value:G6} ({done + 1}/{totalTrials}; best {best.Value:G6} #{best.Number}; {seconds:F1} s) {Describe(values)}");
         }
         return Best;
     }
 
+    /// <summary>Proposals that count toward the budget: those with a COMPLETE or PRUNED trial, and failed ones whose
+    /// retry failed as well.</summary>
+    static int FinishedProposals(IReadOnlyList<TrialRecord> all)
+    {
+        var n = 0;
+        foreach (var t in all)
+        {
+            // A retry decides for its proposal (the FAIL it retries is not counted); a retry that failed too counts.
+            if (t.RetryOf != null) { if (t.State != TrialState.Running) n++; }
+            else if (t.State is TrialState.Complete or TrialState.Pruned) n++;
+        }
+        return n;
+    }
+
     string Describe(IReadOnlyDictionary<string, double> v) => string.Join(" ", Space.Parameters.Select(p => $"{p.Name}={p.Label(v[p.Name])}"));
 
-    Trial Begin(int number, IReadOnlyDictionary<string, double> values)
+    Trial Begin(int number, IReadOnlyDictionary<string, double> values, int? retryOf)
     {
         var started = DateTime.UtcNow;
-        using var tx = db.BeginTransaction();
-        Exec("INSERT INTO trials VALUES ($s, $n, 'RUNNING', NULL, $t, NULL, $o, NULL)", ("s", Name), ("n", number), ("t", started), ("o", $"{Host}:{Environment.ProcessId}:{instance}"));
-        foreach (var p in Space.Parameters)
-            Exec("INSERT INTO trial_params VALUES ($s, $n, $p, $v, $l)", ("s", Name), ("n", number), ("p", p.Name), ("v", values[p.Name]), ("l", p.Label(values[p.Name])));
-        tx.Commit();
+        lock (gate)
+        {
+            using var tx = db.BeginTransaction();
+            Exec("""
+                INSERT INTO trials(study, number, state, value, started_utc, finished_utc, owner, message, heartbeat_utc, retry_of)
+                VALUES ($s, $n, 'RUNNING', NULL, $t, NULL, $o, NULL, $t, $r)
+                """, ("s", Name), ("n", number), ("t", started), ("o", $"{options.Host}:{Environment.ProcessId}:{instance}"), ("r", retryOf));
+            foreach (var p in Space.Parameters)
+                Exec("INSERT INTO trial_params VALUES ($s, $n, $p, $v, $l)", ("s", Name), ("n", number), ("p", p.Name), ("v", values[p.Name]), ("l", p.Label(values[p.Name])));
+            tx.Commit();
+            heartbeatTrial = number;
+        }
+        heartbeat = new Timer(_ => Beat(number), null, options.HeartbeatInterval, options.HeartbeatInterval);
         return new Trial(this, number, values, started);
     }
 
-    void End(Trial t, TrialState state, double value, string? message) =>
+    Timer? heartbeat;
+    int heartbeatTrial = -1;
+
+    void Beat(int number)
+    {
+        lock (gate)
+        {
+            if (disposed || heartbeatTrial != number) return;
+            try
+            {
+                Exec("UPDATE trials SET heartbeat_utc = $t WHERE study = $s AND number = $n AND state = 'RUNNING'",
+                    ("t", DateTime.UtcNow), ("s", Name), ("n", number));
+            }
+            // A missed beat only brings the grace period closer; it must not bring the process down from a pool thread.
+            catch (Exception e) { Log($"heartbeat of trial {number} not stored: {e.Message}"); }
+        }
+    }
+
+    void StopHeartbeat()
+    {
+        lock (gate) heartbeatTrial = -1;
+        heartbeat?.Dispose();
+        heartbeat = null;
+    }
+
+    void End(Trial t, TrialState state, double value, string? message)
+    {
+        StopHeartbeat();
         Exec("UPDATE trials SET state = $st, value = $v, finished_utc = $t, message = $m WHERE study = $s AND number = $n",
             ("st", StateName(state)), ("v", double.IsFinite(value) ? value : null), ("t", DateTime.UtcNow), ("m", message), ("s", Name), ("n", t.Number));
+    }
 
     internal void StoreIntermediate(int number, int step, double value) =>
         Exec("INSERT OR REPLACE INTO trial_values VALUES ($s, $n, $st, $v)", ("s", Name), ("n", number), ("st", step), ("v", value));
@@ -354,6 +476,11 @@ public sealed class Study : IDisposable
 
     List<TrialRecord> Load()
     {
+        lock (gate) return LoadUnlocked();
+    }
+
+    List<TrialRecord> LoadUnlocked()
+    {
         var pv = new Dictionary<int, Dictionary<string, double>>();
         var pl = new Dictionary<int, Dictionary<string, string>>();
         using (var c = Cmd("SELECT number, name, value, label FROM trial_params WHERE study = $s", ("s", Name)))
@@ -373,14 +500,15 @@ public sealed class Study : IDisposable
                 (iv.TryGetValue(n, out var d) ? d : iv[n] = [])[r.GetInt32(1)] = r.IsDBNull(2) ? double.NaN : r.GetDouble(2);
             }
         var list = new List<TrialRecord>();
-        using (var c = Cmd("SELECT number, state, value, started_utc, finished_utc, message FROM trials WHERE study = $s ORDER BY number", ("s", Name)))
+        using (var c = Cmd("SELECT number, state, value, started_utc, finished_utc, message, retry_of FROM trials WHERE study = $s ORDER BY number", ("s", Name)))
         using (var r = c.ExecuteReader())
             while (r.Read())
             {
                 var n = r.GetInt32(0);
                 list.Add(new TrialRecord(n, ParseState(r.GetString(1)), r.IsDBNull(2) ? double.NaN : r.GetDouble(2),
                     pv.GetValueOrDefault(n) ?? [], pl.GetValueOrDefault(n) ?? [], iv.GetValueOrDefault(n) ?? [],
-                    r.GetDateTime(3), r.IsDBNull(4) ? null : r.GetDateTime(4), r.IsDBNull(5) ? null : r.GetString(5)));
+                    r.GetDateTime(3), r.IsDBNull(4) ? null : r.GetDateTime(4), r.IsDBNull(5) ? null : r.GetString(5))
+                { RetryOf = r.IsDBNull(6) ? null : r.GetInt32(6) });
             }
         return list;
     }
@@ -395,8 +523,11 @@ public sealed class Study : IDisposable
 
     void Exec(string sql, params (string Name, object? Value)[] ps)
     {
-        using var c = Cmd(sql, ps);
-        c.ExecuteNonQuery();
+        lock (gate)
+        {
+            using var c = Cmd(sql, ps);
+            c.ExecuteNonQuery();
+        }
     }
 
     void Log(string line) { if (options.Progress) IO.Log.Progress($"[study {Name}] {line}"); }
@@ -418,7 +549,13 @@ public sealed class Study : IDisposable
     /// <summary>Closes the database connection; a trial still RUNNING in this instance becomes orphaned (marked FAIL on the next open).</summary>
     public void Dispose()
     {
+        StopHeartbeat();
         lock (LiveInstances) LiveInstances.Remove(instance);
-        db.Dispose();
+        lock (gate)
+        {
+            if (disposed) return;
+            disposed = true;
+            db.Dispose();
+        }
     }
 }

@@ -21,8 +21,11 @@ public sealed record WalkForwardOptions
     public int Horizon { get; init; } = 1;
     /// <summary>Number of consecutive scored blocks.</summary>
     public int Folds { get; init; } = 7;
-    /// <summary>Rows per scored block; default: the scored span divided evenly over <see cref="Folds"/>
-    /// (ceil(scorable rows / Folds), so the last block may be shorter).</summary>
+    /// <summary>Rows per scored block (the last block may be shorter; scorable rows beyond Folds × Step are not
+    /// scored). Default null: the n scorable rows divided over <see cref="Folds"/> — blocks of ⌈n/K⌉ with the remainder
+    /// in the last block, the layout of every published run, as long as that last block keeps at least half a block;
+    /// otherwise (where ⌈n/K⌉ would leave the last blocks short or empty, e.g. 36 folds of 873 rows) K balanced
+    /// blocks of ⌊n/K⌋ or ⌈n/K⌉ rows, the longer ones first. Every K ≤ n works.</summary>
     public int? Step { get; init; }
     /// <summary>Expanding (default) or rolling training window.</summary>
     public TrainWindow Window { get; init; } = TrainWindow.Expanding;
@@ -101,20 +104,21 @@ public static class WalkForwardSplit
     /// <param name="folds">Number of scored blocks, ≥ 1.</param>
     /// <returns>As <see cref="Create(Frame, WalkForwardOptions)"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="horizon"/> or <paramref name="folds"/> &lt; 1.</exception>
-    /// <exception cref="InvalidOperationException">No scorable rows, an empty block, or a fold with no training rows.</exception>
+    /// <exception cref="InvalidOperationException">No scorable rows, fewer scorable rows than folds, or a fold with no training rows.</exception>
     public static IReadOnlyList<Fold> Create(Frame frame, int horizon, int folds = 7) =>
         Create(frame, new WalkForwardOptions { Horizon = horizon, Folds = folds });
 
     /// <summary>Walk-forward folds as described on the class.</summary>
     /// <param name="frame">The frame the fold rows index.</param>
     /// <param name="o">The options.</param>
-    /// <returns><see cref="WalkForwardOptions.Folds"/> folds in chronological order; each scores <see cref="WalkForwardOptions.Step"/>
-    /// consecutive scorable rows (the last may have fewer); scorable rows beyond Folds × Step are not scored.</returns>
+    /// <returns><see cref="WalkForwardOptions.Folds"/> folds in chronological order, each scoring consecutive scorable rows
+    /// (block sizes as described on <see cref="WalkForwardOptions.Step"/>).</returns>
     /// <exception cref="ArgumentOutOfRangeException">Horizon or folds &lt; 1, embargo &lt; 0, or step &lt; 1.</exception>
     /// <exception cref="ArgumentException">ScoreEnd before ScoreStart, a rolling window without WindowRows ≥ 1, or
     /// WindowRows with an expanding window.</exception>
-    /// <exception cref="InvalidOperationException">No scorable rows, a fold whose block is empty, or a fold with fewer
-    /// than max(1, <see cref="WalkForwardOptions.MinTrainRows"/>) training rows.</exception>
+    /// <exception cref="InvalidOperationException">No scorable rows, fewer scorable rows than folds, a fold whose block
+    /// is empty under an explicit step, or a fold with fewer than max(1, <see cref="WalkForwardOptions.MinTrainRows"/>)
+    /// training rows.</exception>
     public static IReadOnlyList<Fold> Create(Frame frame, WalkForwardOptions o)
     {
         Validate(o);
@@ -134,17 +138,21 @@ public static class WalkForwardSplit
             throw new InvalidOperationException(
                 $"no scorable rows between {o.ScoreStart:yyyy-MM-dd} and {o.ScoreEnd:yyyy-MM-dd} at horizon {o.Horizon} " +
                 $"(frame {Describe(frame)}; scored rows need a target date before the holdout {Splits.HoldoutStart:yyyy-MM-dd}).");
-        var step = o.Step ?? (int)Math.Ceiling(scored.Count / (double)o.Folds);
-        if (step < 1) throw new ArgumentOutOfRangeException(nameof(o.Step), step, "step must be ≥ 1 row.");
+        if (o.Step is < 1) throw new ArgumentOutOfRangeException(nameof(o.Step), o.Step, "step must be ≥ 1 row.");
+        if (o.Step is null && scored.Count < o.Folds)
+            throw new InvalidOperationException(
+                $"{o.Folds} folds need at least one scored row each, but horizon {o.Horizon} leaves {scored.Count} scorable rows " +
+                $"between {o.ScoreStart:yyyy-MM-dd} and {o.ScoreEnd:yyyy-MM-dd} — use at most {scored.Count} folds.");
+        var starts = BlockStarts(scored.Count, o.Folds, o.Step);
         var firstTrainRow = o.TrainStart is { } ts ? Splits.FirstRowOnOrAfter(frame, ts) : 0;
 
         var result = new List<Fold>();
         for (var k = 0; k < o.Folds; k++)
         {
-            var block = scored.Skip(k * step).Take(step).ToArray();
+            var block = scored.Skip(starts[k]).Take(starts[k + 1] - starts[k]).ToArray();
             if (block.Length == 0)
                 throw new InvalidOperationException(
-                    $"fold {k}: no scored rows left ({scored.Count} scorable rows, step {step}, {o.Folds} folds) — reduce folds or step.");
+                    $"fold {k}: no scored rows left ({scored.Count} scorable rows, step {o.Step}, {o.Folds} folds) — reduce folds or step.");
             var first = block[0];
             // Purge: the target of training row i is row i+h; it must fall strictly before the first scored row.
             var lastTrain = first - o.Horizon - 1 - o.Embargo;
@@ -159,6 +167,31 @@ public static class WalkForwardSplit
             result.Add(new Fold(k, o.Horizon, train, block, o.SplitName));
         }
         return result;
+    }
+
+    /// <summary>First position (in the scorable rows) of each block, plus the end of the last: K + 1 offsets.</summary>
+    internal static int[] BlockStarts(int n, int folds, int? step)
+    {
+        var starts = new int[folds + 1];
+        if (step is { } st)
+        {
+            for (var k = 0; k <= folds; k++) starts[k] = (int)Math.Min((long)k * st, n);
+            return starts;
+        }
+        var c = (n + folds - 1) / folds;
+        var last = n - (folds - 1) * c;
+        // The ⌈n/K⌉ layout is kept wherever it leaves the last block at least half a block: every published
+        // walk-forward (7 folds at each horizon) was cut that way, and moving its fold boundaries would change every
+        // stored prediction. Where it would starve the last blocks, the sizes are balanced instead.
+        if (2 * last >= c)
+        {
+            for (var k = 0; k < folds; k++) starts[k] = k * c;
+            starts[folds] = n;
+            return starts;
+        }
+        int small = n / folds, extra = n % folds;
+        for (var k = 0; k < folds; k++) starts[k + 1] = starts[k] + small + (k < extra ? 1 : 0);
+        return starts;
     }
 
     static void Validate(WalkForwardOptions o)

@@ -192,4 +192,82 @@ public class MetricsTests
         Assert.Contains("lengths differ", Assert.Throws<ArgumentException>(() => Metrics.Rmse([1, 2], [1])).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => Metrics.Pinball(0, 0, 1.0));
     }
+
+    [Fact]
+    public void diebold_mariano_on_equal_losses_or_a_constant_offset_is_refused_as_zero_variance()
+    {
+        // R 4.2.2, forecast 8.20: dm.test(c(0.1,0.1,0.1), c(0,0,0), h = 1, power = 1) stops with "Variance of DM
+        // statistic is zero". dm.test(c(0.3,0.4,0.5,0.6), c(0.2,0.3,0.4,0.5), h = 1, power = 1) returns DM = 7.2e15,
+        // p < 2.2e-16 only because 0.3−0.2 and 0.4−0.3 differ in their last bits: the same constant offset, refused here too.
+        foreach (var (a, b) in new (double[], double[])[]
+                 {
+                     ([0.1, 0.1, 0.1], [0, 0, 0]),
+                     ([0.3, 0.4, 0.5, 0.6], [0.2, 0.3, 0.4, 0.5]),
+                     ([1, 2, 3], [1, 2, 3]),
+                 })
+        {
+            var e = Assert.Throws<ArgumentException>(() => Metrics.DieboldMariano(a, b, 1));
+            Assert.Contains("zero", e.Message);
+            Assert.Contains("constant", e.Message);
+        }
+        Assert.Throws<ArgumentException>(() => Metrics.DieboldMariano([0.1, 0.1, 0.1, 0.1], [0, 0, 0, 0], 2));
+    }
+
+    [Fact]
+    public void diebold_mariano_p_values_keep_their_digits_far_into_the_tail()
+    {
+        // R 4.2.2, forecast 8.20 (print digits 17):
+        //   dm.test(c(5.1,4.9,5.2,4.8,5.0,5.05), rep(0,6), h = 1, power = 1) → DM 85.857142857142861, p 4.0624746947601262e-09
+        //   dm.test(c(2.1,1.9,2.2,1.8,2.0,2.05,1.95,2.0,2.1,1.9,2.02,1.98), rep(0,12), h = 1, power = 1)
+        //     → DM 64.785324841242925, p 1.4690359833326411e-15 (1 − CDF would keep about one digit here)
+        var r = Metrics.DieboldMariano([5.1, 4.9, 5.2, 4.8, 5.0, 5.05], [0, 0, 0, 0, 0, 0], 1);
+        Assert.Equal(85.857142857142861, r.Statistic, 1e-9);
+        Assert.Equal(4.0624746947601262e-09, r.PValue, 4.0624746947601262e-09 * 1e-9);
+        r = Metrics.DieboldMariano([2.1, 1.9, 2.2, 1.8, 2.0, 2.05, 1.95, 2.0, 2.1, 1.9, 2.02, 1.98], new double[12], 1);
+        Assert.Equal(64.785324841242925, r.Statistic, 1e-9);
+        Assert.Equal(1.4690359833326411e-15, r.PValue, 1.4690359833326411e-15 * 1e-9);
+    }
+
+    [Fact]
+    public void tail_probabilities_come_from_survival_functions_not_one_minus_a_cdf()
+    {
+        // R 4.2.2: 2*pt(40, 4, lower.tail = FALSE) = 2.3340163226012694e-06; 2*pt(12, 30, lower.tail = FALSE) =
+        // 5.5801854151992606e-13; pnorm(9, lower.tail = FALSE) = 1.1285884059538408e-19; pnorm(-1, lower.tail = FALSE)
+        // = 0.84134474606854293. Relative tolerance 1e-10.
+        static void Near(double expected, double actual) => Assert.Equal(expected, actual, Math.Abs(expected) * 1e-10);
+        Near(2.3340163226012694e-06, ComparisonTests.StudentTTwoSided(40, 4));
+        Near(5.5801854151992606e-13, ComparisonTests.StudentTTwoSided(12, 30));
+        Near(1.1285884059538408e-19, ComparisonTests.NormalUpperTail(9));
+        Near(0.84134474606854293, ComparisonTests.NormalUpperTail(-1));
+        Assert.Equal(1.0, ComparisonTests.StudentTTwoSided(0, 5));
+    }
+
+    [Fact]
+    public void nan_propagates_through_every_scalar_score()
+    {
+        var nan = double.NaN;
+        Assert.True(double.IsNaN(Metrics.IntervalScore(nan, -1, 1, 0.2)));
+        Assert.True(double.IsNaN(Metrics.IntervalScore(0, nan, 1, 0.2)));
+        Assert.True(double.IsNaN(Metrics.IntervalScore(0, -1, nan, 0.2)));
+        Assert.True(double.IsNaN(Metrics.Pinball(nan, 0, 0.5)));
+        Assert.True(double.IsNaN(Metrics.Pinball(0, nan, 0.5)));
+        Assert.True(double.IsNaN(Metrics.QuantileScore(nan, -1, 0, 1)));
+        Assert.True(double.IsNaN(Metrics.QuantileScore(0, -1, nan, 1)));
+        Assert.True(double.IsNaN(Metrics.CrpsFromQuantiles(nan, [0.1, 0.9], [-1, 1])));
+        Assert.True(double.IsNaN(Metrics.CrpsGaussian(nan, 0, 1)));
+        Assert.True(double.IsNaN(Metrics.CrpsGaussian(0, nan, 1)));
+        Assert.True(double.IsNaN(Metrics.CrpsGaussian(0, 0, nan)));
+    }
+
+    [Fact]
+    public void swapped_interval_bounds_are_refused_naming_the_row()
+    {
+        double[] y = [0, 0.5], lo = [0, 1], hi = [1, 0];
+        Assert.Contains("row 1", Assert.Throws<ArgumentException>(() => Metrics.Coverage(y, lo, hi)).Message);
+        Assert.Contains("row 1", Assert.Throws<ArgumentException>(() => Metrics.Sharpness(lo, hi)).Message);
+        Assert.Contains("row 1", Assert.Throws<ArgumentException>(() => Metrics.IntervalScore(y, lo, hi, 0.2)).Message);
+        Assert.Contains("exceeds", Assert.Throws<ArgumentException>(() => Metrics.IntervalScore(0.5, 1, 0, 0.2)).Message);
+        // A zero-width interval is a legal (if bold) forecast: width 0, scored by its misses.
+        Assert.Equal(0.0, Metrics.Sharpness([1.0], [1.0]));
+    }
 }

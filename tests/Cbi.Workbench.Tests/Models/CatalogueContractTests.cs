@@ -166,6 +166,13 @@ public class CatalogueContractTests
                     Assert.Empty(run.Rows);
                     Assert.Contains(frame.FeatureNames[j], Assert.Single(run.Abstentions).Reason);
                     break;
+                case MissingInputRule.DropAbstainingMembers:
+                    // Never a number made from a missing input: either every weighted member abstained, or the forecast
+                    // is the weighted combination of the members that did not, their weights rescaled.
+                    Assert.True(missing.IsAbstention || (double.IsFinite(missing.Q10) && double.IsFinite(missing.Q50) && double.IsFinite(missing.Q90)), $"{name}: {missing}");
+                    if (m is Cbi.Workbench.Ensemble.EnsembleForecaster e)
+                        Assert.Equal(Cbi.Workbench.Ensemble.EnsembleForecaster.Combine(e.Weights["all"], e.Members.Select(x => x.Predict(holed, [o])[0]).ToArray()), missing);
+                    break;
                 default:
                     Assert.Fail($"{name}: rule {spec.MissingInputs} has no contract check yet; add one here.");
                     break;

@@ -182,4 +182,30 @@ public class LightGbmBindingTests
         Assert.Throws<ArgumentException>(() => TrainSmall(new LightGbmOptions { Boosting = LightGbmBoosting.Dart, EarlyStoppingRounds = 10 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => TrainSmall(new LightGbmOptions { Objective = LightGbmObjective.Quantile, Alpha = 1.5 }));
     }
+
+    [Fact]
+    public void training_goes_on_past_a_round_that_cannot_split_while_features_are_sampled()
+    {
+        // Issue 11: with feature_fraction 0.5 a round may sample only features that cannot split; LightGBM's own
+        // training loop (lgb.train) calls the next round anyway, which samples again. Constructed data: y = x0 on a
+        // grid, x1 and x2 constant (LightGBM drops them as unusable), x3 alternating 0/1 with no signal: once the
+        // residuals owe nothing to x3, a round that samples only x3 finds no split with positive gain. Before the fix
+        // training stopped there (21 trees); 300 rounds must leave far more trees and fit y closely.
+        const int n = 400;
+        var x = new double[n * 4];
+        var y = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            x[i * 4] = 10.0 * i / n;
+            x[i * 4 + 1] = 1; x[i * 4 + 2] = -3; x[i * 4 + 3] = i % 2;
+            y[i] = x[i * 4];
+        }
+        var data = new LightGbmDataset(LightGbmMatrix.FromRowMajor(x, n, 4), y);
+        var options = new LightGbmOptions { Iterations = 300, FeatureFraction = 0.5, NumLeaves = 4, MinDataInLeaf = 5, LearningRate = 0.1 };
+        using var sampled = LightGbmModel.Train(data, options);
+        Console.WriteLine($"trees kept: {sampled.BestIteration}");
+        Assert.True(sampled.BestIteration > 100, $"only {sampled.BestIteration} trees after 300 rounds");
+        var at = LightGbmMatrix.FromRowMajor([7.5, 1, -3, 0], 1, 4);
+        Assert.Equal(7.5, sampled.Predict(at)[0], 0.3);
+    }
 }

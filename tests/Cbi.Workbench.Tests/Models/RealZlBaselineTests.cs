@@ -87,10 +87,12 @@ public class RealZlBaselineTests(WarehouseFixture wh)
         Assert.Equal(1, f.D);
         // The sample variance is taken over the rows the model is fitted on: the unbroken run after the 2003 hole.
         var y = SeriesInput.UnbrokenTrainingRows("test", Zl, TrainRows()).Select(i => Math.Log(Zl.Close[i])).ToArray();
-        var w = AutoArima.Difference(y, 1).Skip(AutoArima.MaxOrder).ToArray();
+        var w = AutoArima.Difference(y, 1);
         var mw = w.Average();
         var v = w.Sum(x => (x - mw) * (x - mw)) / w.Length;
-        Assert.InRange(f.Sigma2 / v, 0.97, 1.0001);
+        // σ² is R's (squared residuals over n − d − k + 1, the mean return kept when the model has no drift), so it may
+        // exceed the sample variance by a few parts in a thousand; 3 % below it would be an R² of 3 %.
+        Assert.InRange(f.Sigma2 / v, 0.97, 1.003);
     }
 
     [Fact]

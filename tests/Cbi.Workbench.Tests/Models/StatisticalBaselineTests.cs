@@ -170,20 +170,26 @@ public class StatisticalBaselineTests
     [Fact]
     public void kpss_statistic_matches_hand_calculation()
     {
-        // x = (1,2,3,4): e = (−1.5,−0.5,0.5,1.5), partial sums (−1.5,−2,−1.5,0), ΣS² = 8.5; lag ⌊4·0.04^¼⌋ = 1;
-        // γ0 = 1.25, γ1 = 0.3125, Bartlett LRV = 1.25 + 2·½·0.3125 = 1.5625; η = 8.5/(16·1.5625) = 0.34.
-        Assert.Equal(0.34, AutoArima.Kpss([1, 2, 3, 4]), 12);
+        // x = (1,2,3,4): e = (−1.5,−0.5,0.5,1.5), partial sums (−1.5,−2,−1.5,0), ΣS² = 8.5; lag trunc(3·√4/13) = 0
+        // (forecast::ndiffs' lag), so LRV = γ0 = 1.25 and η = 8.5/(16·1.25) = 0.425.
+        Assert.Equal(0.425, AutoArima.Kpss([1, 2, 3, 4]), 12);
+        // n = 100: trunc(3·10/13) = 2 lags. x_t = (−1)^t: e = x (mean 0), S alternates −1, 0 → ΣS² = 50; γ0 = 1,
+        // γ1 = −99/100, γ2 = 98/100; LRV = 1 + 2·(2/3)(−0.99) + 2·(1/3)(0.98) = 0.33333; η = 50/(10⁴·0.33333) = 0.015.
+        var alt = Enumerable.Range(0, 100).Select(t => t % 2 == 0 ? -1.0 : 1.0).ToArray();
+        Assert.Equal(50 / (1e4 * (1 - 4 * 0.99 / 3 + 2 * 0.98 / 3)), AutoArima.Kpss(alt), 12);
     }
 
     [Fact]
-    public void arima_forecast_variance_uses_psi_weights_of_the_integrated_model()
+    public void arima_forecast_variance_equals_psi_weights_once_the_state_is_known()
     {
         // ARIMA(1,1,0), φ = 0.5: φ*(B) = (1 − 0.5B)(1 − B) → φ* = (1.5, −0.5); ψ = 1, 1.5, 1.75;
-        // v3 = σ²(1 + 2.25 + 3.0625) = 6.3125σ².
-        var f = new ArimaFit(1, 1, 0, false, [0.5], [], 0, 1, 0, 0, 100);
-        Assert.Equal(6.3125, AutoArima.ForecastVariance(f, 3), 12);
+        // v3 = σ²(1 + 2.25 + 3.0625) = 6.3125σ². The Kalman forecast variance equals it when the state at the origin is
+        // known, which after 40 observations of a pure AR model it is up to the diffuse prior's 1/κ = 1e-6.
+        var y = Enumerable.Range(0, 40).Select(t => Math.Sin(t / 3.0)).ToArray();
+        var f = new ArimaFit(1, 1, 0, false, [0.5], [], 0, 1, 0, 0, 39);
+        Assert.Equal(6.3125, AutoArima.Forecast(f, y, 3).Variance, 1e-5);
         // Random walk: variance grows linearly, σ²h.
-        Assert.Equal(21, AutoArima.ForecastVariance(new ArimaFit(0, 1, 0, false, [], [], 0, 1, 0, 0, 100), 21), 12);
+        Assert.Equal(21, AutoArima.Forecast(new ArimaFit(0, 1, 0, false, [], [], 0, 1, 0, 0, 39), y, 21).Variance, 1e-5);
     }
 
     [Fact]
@@ -210,21 +216,24 @@ public class StatisticalBaselineTests
     [Fact]
     public void arima_conditional_sum_of_squares_matches_hand_calculation()
     {
-        // w = (0,0,0,0,0, 1, 0.5, −0.2), the first 5 values are the conditioning set.
-        // AR(1), φ = 0.5: e = 1 − 0 = 1; 0.5 − 0.5·1 = 0; −0.2 − 0.5·0.5 = −0.45 → SSE 1.2025.
-        // MA(1), θ = 0.5: e = 1 − 0.5·0 = 1; 0.5 − 0.5·1 = 0; −0.2 − 0.5·0 = −0.2 → SSE 1.04.
-        double[] w = [0, 0, 0, 0, 0, 1, 0.5, -0.2];
-        Assert.Equal(1.2025, AutoArima.Css(w, [0.5], [], 0), 12);
-        Assert.Equal(1.04, AutoArima.Css(w, [], [0.5], 0), 12);
+        // R's ARIMA_CSS conditions on the first p values; earlier MA residuals are 0. w = (1, 0.5, −0.2):
+        // AR(1), φ = 0.5: e = 0.5 − 0.5·1 = 0; −0.2 − 0.5·0.5 = −0.45 → SSE 0.2025 over 2 residuals.
+        // MA(1), θ = 0.5: e = 1; 0.5 − 0.5·1 = 0; −0.2 − 0.5·0 = −0.2 → SSE 1.04 over 3.
+        double[] w = [1, 0.5, -0.2];
+        Assert.Equal(0.2025, AutoArima.CssSumOfSquares(w, [0.5], [], 0, out var n1), 12);
+        Assert.Equal(2, n1);
+        Assert.Equal(1.04, AutoArima.CssSumOfSquares(w, [], [0.5], 0, out var n2), 12);
+        Assert.Equal(3, n2);
     }
 
     [Fact]
     public void arima_point_forecast_integrates_the_differenced_forecast()
     {
-        // ARIMA(1,1,0), φ = 0.5, μ = 0, last difference 0.2: forecast differences 0.1, 0.05 → y_T + 0.15 at h = 2.
+        // ARIMA(1,1,0), φ = 0.5, μ = 0, last difference 0.2: forecast differences 0.1, 0.05 → y_T + 0.15 at h = 2
+        // (up to the diffuse prior's 1/κ = 1e-6 on the first level).
         double[] y = [1, 1, 1, 1, 1, 1, 1.2];
-        var f = new ArimaFit(1, 1, 0, false, [0.5], [], 0, 1, 0, 0, 10);
-        Assert.Equal(1.35, AutoArima.PointForecast(f, y, 2), 12);
+        var f = new ArimaFit(1, 1, 0, false, [0.5], [], 0, 1, 0, 0, 6);
+        Assert.Equal(1.35, AutoArima.PointForecast(f, y, 2), 1e-5);
     }
 
     [Fact]

@@ -114,27 +114,60 @@ public class StudyTests
         finally { File.Delete(path); File.Delete(path + ".wal"); }
     }
 
-    [Fact]
+    /// <summary>The trials that carry the search (COMPLETE or PRUNED), as parameters and value, in order.</summary>
+    static List<(string Params, double Value)> Finished(IEnumerable<TrialRecord> trials) =>
+        trials.Where(t => t.State is TrialState.Complete or TrialState.Pruned)
+            .Select(t => (string.Join(" ", t.Params.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value:R}")), t.Value)).ToList();
+
+    [Theory]
     [Trait("Category", "Slow")]
-    public async Task a_study_whose_process_is_killed_resumes_in_another_process()
+    [InlineData(null)]
+    [InlineData("restarted-container")]
+    public async Task a_search_killed_mid_trial_and_resumed_equals_an_uninterrupted_one_trial_for_trial(string? childHost)
     {
+        List<(string, double)> uninterrupted;
+        using (var clean = Study.Open("killed", KilledStudy.Space, KilledStudy.Options(), Study.InMemory))
+        {
+            clean.Optimize(KilledStudy.Objective, 10);
+            uninterrupted = Finished(clean.Trials);
+        }
         var path = Path.Combine(Path.GetTempPath(), $"study-kill-{Guid.NewGuid():N}.duckdb");
         try
         {
-            using (var child = ChildProcess.Start("study-hang-at-4", path))
+            // The child runs trials 0–3, starts trial 4 and hangs in it; SIGKILL leaves trial 4 RUNNING. With another
+            // host name on the trial (a restarted container), its process id means nothing here: only the heartbeat
+            // stopping tells that the worker is gone.
+            var args = childHost is null ? new[] { "study-hang-at-4", path } : ["study-hang-at-4", path, childHost];
+            using (var child = ChildProcess.Start(args))
             {
                 var line = await child.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
                 Assert.True(line == "RUNNING 4", $"child said '{line}', stderr: {(child.HasExited ? child.StandardError.ReadToEnd() : "")}");
                 child.Kill(entireProcessTree: true);   // SIGKILL: no disposal, no cleanup, the WAL is all that is left
                 child.WaitForExit();
             }
-            using var resumed = Study.Open("killed", KilledStudy.Space, new StudyOptions { Seed = 3, Progress = false }, path);
+            var killedAt = DateTime.UtcNow;
+            if (childHost != null)
+            {
+                // Within the grace period the trial still looks alive and is left alone…
+                using (var early = Study.Open("killed", KilledStudy.Space, KilledStudy.Options(), path))
+                    Assert.Equal(TrialState.Running, early.Trials.Single(t => t.Number == 4).State);
+                // …after it, it is failed whatever host owns it.
+                await Task.Delay(KilledStudy.Grace + TimeSpan.FromSeconds(0.5));
+            }
+            using var resumed = Study.Open("killed", KilledStudy.Space, KilledStudy.Options(), path);
             var before = resumed.Trials;
             Assert.Equal(4, before.Count(t => t.State == TrialState.Complete));
-            Assert.Equal(TrialState.Fail, before.Single(t => t.Number == 4).State);
+            var orphan = before.Single(t => t.Number == 4);
+            Assert.Equal(TrialState.Fail, orphan.State);
+            Assert.Contains("ended while the trial was running", orphan.Message);
+            // The dead trial's duration is its own (up to its last heartbeat), not the time until it was noticed.
+            Assert.True(orphan.FinishedUtc <= killedAt, $"orphan finished {orphan.FinishedUtc:O}, killed at {killedAt:O}");
+
             resumed.Optimize(KilledStudy.Objective, 10);
-            Assert.Equal(10, resumed.Trials.Count(t => t.State == TrialState.Complete));
-            Assert.Equal(before.Where(t => t.Number < 4).Select(t => t.Value), resumed.Trials.Where(t => t.Number < 4).Select(t => t.Value));
+            var all = resumed.Trials;
+            Assert.Equal(4, all.Single(t => t.Number == 5).RetryOf);
+            Assert.Equal(orphan.Params, all.Single(t => t.Number == 5).Params);
+            Assert.Equal(uninterrupted, Finished(all));
             var best = resumed.Best!;
             resumed.Dispose();
             var listed = Study.List(path).Single();
@@ -147,13 +180,43 @@ public class StudyTests
     }
 
     [Fact]
-    public void a_failing_objective_is_recorded_as_fail_and_a_nan_value_does_not_stop_the_search()
+    public void a_failing_objective_is_recorded_as_fail_retried_once_and_counted_toward_the_budget()
     {
         using var s = Study.Open("fails", BraninSpace, new StudyOptions { Progress = false }, Study.InMemory);
         Assert.Throws<InvalidOperationException>(() => s.Optimize(t => throw new InvalidOperationException("boom"), 3));
         Assert.Equal(TrialState.Fail, s.Trials.Single().State);
+        // Trial 1 retries trial 0's point and fails again (NaN): that proposal is spent. Trials 2 and 3 complete the budget.
         s.Optimize(t => t.Number == 1 ? double.NaN : t.Float("x1"), 3);
-        Assert.Equal([TrialState.Fail, TrialState.Fail, TrialState.Complete, TrialState.Complete, TrialState.Complete], s.Trials.Select(t => t.State));
+        var trials = s.Trials;
+        Assert.Equal([TrialState.Fail, TrialState.Fail, TrialState.Complete, TrialState.Complete], trials.Select(t => t.State));
+        Assert.Equal([null, 0, null, null], trials.Select(t => t.RetryOf));
+        Assert.Equal(trials[0].Params, trials[1].Params);
+    }
+
+    [Fact]
+    public void an_objective_that_always_fails_ends_the_search_with_a_clear_error()
+    {
+        // Issue 11: an objective returning NaN used to write hundreds of FAIL trials a second and never return.
+        using var s = Study.Open("nan", BraninSpace, new StudyOptions { Progress = false, MaxConsecutiveFailures = 6 }, Study.InMemory);
+        var e = Assert.Throws<InvalidOperationException>(() => s.Optimize(_ => double.NaN, 100));
+        Assert.Contains("last 6 trials failed", e.Message);
+        Assert.Contains("objective returned NaN", e.Message);
+        Assert.Equal(6, s.Trials.Count);
+
+        // Below the cap, failures count toward the budget: 3 proposals, each tried twice, and the call returns.
+        using var t = Study.Open("nan2", BraninSpace, new StudyOptions { Progress = false, MaxConsecutiveFailures = 100 }, Study.InMemory);
+        Assert.Null(t.Optimize(_ => double.NaN, 3));
+        Assert.Equal(6, t.Trials.Count);
+        Assert.All(t.Trials, x => Assert.Equal(TrialState.Fail, x.State));
+    }
+
+    [Fact]
+    public void heartbeat_settings_that_cannot_work_are_refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Study.Open("hb", BraninSpace,
+            new StudyOptions { HeartbeatInterval = TimeSpan.FromSeconds(10), HeartbeatGrace = TimeSpan.FromSeconds(5) }, Study.InMemory));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Study.Open("hb", BraninSpace, new StudyOptions { MaxConsecutiveFailures = 0 }, Study.InMemory));
+        Assert.Throws<ArgumentException>(() => Study.Open("hb", BraninSpace, new StudyOptions { Host = "a:b" }, Study.InMemory));
     }
 
     [Fact]

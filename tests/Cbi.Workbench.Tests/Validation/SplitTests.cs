@@ -98,4 +98,28 @@ public class SplitTests
         var folds = WalkForwardSplit.Create(f, new WalkForwardOptions { Horizon = 5, Folds = 3, ScoreEnd = new DateOnly(2026, 1, 1) });
         Assert.All(folds.SelectMany(x => x.ScoreRows.Concat(x.TrainRows)), r => Assert.True(f.Dates[r] < Splits.HoldoutStart));
     }
+
+    [Fact]
+    public void every_fold_count_that_leaves_each_fold_a_row_works_with_balanced_folds()
+    {
+        // Issue 11: with step = ⌈n/K⌉, 243 of the fold counts 2…300 left the last fold empty and were refused.
+        var f = Calendar();
+        var n = WalkForwardSplit.Create(f, 5, 1)[0].ScoreRows.Length;
+        for (var k = 1; k <= 300; k++)
+        {
+            var folds = WalkForwardSplit.Create(f, 5, k);
+            Assert.Equal(k, folds.Count);
+            var sizes = folds.Select(x => x.ScoreRows.Length).ToArray();
+            // Every scorable row is scored exactly once, in order.
+            Assert.Equal(n, sizes.Sum());
+            Assert.Equal(folds.SelectMany(x => x.ScoreRows).Distinct().Count(), n);
+            // Either the ⌈n/K⌉ layout with a last block of at least half a block, or sizes within one row of each other.
+            var c = (n + k - 1) / k;
+            var ceilLayout = sizes[..^1].All(z => z == c) && 2 * sizes[^1] >= c;
+            Assert.True(ceilLayout || sizes.Max() - sizes.Min() <= 1, $"K={k}: sizes {string.Join(",", sizes)}");
+            Assert.True(sizes.Max() <= 2 * sizes.Min(), $"K={k}: sizes {string.Join(",", sizes)}");
+        }
+        var e = Assert.Throws<InvalidOperationException>(() => WalkForwardSplit.Create(f, 5, n + 1));
+        Assert.Contains($"use at most {n} folds", e.Message);
+    }
 }

@@ -132,11 +132,22 @@ internal sealed unsafe class LightGbmModel : IDisposable
         var curve = new List<double>();
         int best = 0; double bestScore = double.NaN;
         var evalBuf = new double[8];
+        // A round that finds no split adds no tree. Without sampling every later round would be the same round, so
+        // training ends; with feature or row sampling the next round draws other columns or rows and may split, which
+        // is why LightGBM's own training loop (lgb.train) goes on. Rounds are counted as calls, trees as trees.
+        var sampling = options.FeatureFraction < 1 || (options.BaggingFraction < 1 && options.BaggingFreq > 0);
+        var trees = 0;
         for (var it = 1; it <= options.Iterations; it++)
         {
             Native.Check(Native.LGBM_BoosterUpdateOneIter(training, out var finished), "LGBM_BoosterUpdateOneIter");
-            if (finished != 0) { Log.Progress($"[lightgbm] no further split possible after round {it - 1}"); break; }
-            best = it;
+            Native.Check(Native.LGBM_BoosterGetCurrentIteration(training, out var current), "LGBM_BoosterGetCurrentIteration");
+            if (finished != 0 || current == trees)
+            {
+                if (!sampling) { Log.Progress($"[lightgbm] no further split possible after round {it - 1}"); break; }
+                continue;
+            }
+            trees = current;
+            best = trees;
             if (validSet == null) continue;
             Native.Check(Native.LGBM_BoosterGetEvalCounts(training, out var ne), "LGBM_BoosterGetEvalCounts");
             if (ne > evalBuf.Length) evalBuf = new double[ne];
@@ -144,10 +155,10 @@ internal sealed unsafe class LightGbmModel : IDisposable
             fixed (double* e = evalBuf) Native.Check(Native.LGBM_BoosterGetEval(training, 1, out got, e), "LGBM_BoosterGetEval");
             var score = evalBuf[0];
             curve.Add(score);
-            options.OnValidation?.Invoke(it, score);
+            options.OnValidation?.Invoke(trees, score);
             if (options.EarlyStoppingRounds == 0) { bestScore = score; continue; }
             var bestIndex = IndexOfMin(curve);
-            if (it - (bestIndex + 1) >= options.EarlyStoppingRounds) break;
+            if (trees - (bestIndex + 1) >= options.EarlyStoppingRounds) break;
         }
         if (options.EarlyStoppingRounds > 0 && curve.Count > 0)
         {

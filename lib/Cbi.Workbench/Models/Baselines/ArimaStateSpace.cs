@@ -1,0 +1,214 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Cbi.Workbench.Models.Baselines;
+
+/// <summary>The exact Gaussian likelihood of ARIMA(p,d,q) by the Kalman filter, in the state-space form of R's
+/// <c>stats::arima</c> (Gardner, Harvey &amp; Phillips 1980; Durbin &amp; Koopman 2012 §3.4): the ARMA part in Harvey's
+/// form with r = max(p, q+1) states, started from its stationary covariance (the solution of P = TPT' + RR'), and the
+/// d integration states started diffuse with variance κ = 1e6. Observations whose prediction variance is ≥ 1e4 (the
+/// first d) are left out of the likelihood but keep a residual, as in R's <c>ARIMA_Like</c>. Once the state
+/// covariance has converged (max |ΔP| &lt; 1e-13) the gain is frozen, which changes nothing but the cost.</summary>
+internal sealed class ArimaStateSpace
+{
+    internal const double Kappa = 1e6;
+    readonly int p, r, d, rd;
+    readonly double[] phi, theta, delta, v;
+    double[] a, pm;
+    double[] anew, pnew, tmp, m, col, res;
+    bool frozen;
+    double frozenGain;
+    int steps;
+
+    /// <summary>Sum of squared standardised innovations v²/F over the observations in the likelihood.</summary>
+    internal double Ssq { get; private set; }
+    /// <summary>Σ ln F over the observations in the likelihood.</summary>
+    internal double SumLog { get; private set; }
+    /// <summary>Observations in the likelihood.</summary>
+    internal int Used { get; private set; }
+
+    /// <param name="ar">AR coefficients φ (stationary).</param>
+    /// <param name="ma">MA coefficients θ.</param>
+    /// <param name="d">Differences, 0–2.</param>
+    /// <exception cref="InvalidOperationException">The stationary covariance does not exist (AR on the unit circle).</exception>
+    internal ArimaStateSpace(double[] ar, double[] ma, int d)
+    {
+        p = ar.Length; this.d = d;
+        r = Math.Max(p, ma.Length + 1);
+        rd = r + d;
+        phi = new double[r]; Array.Copy(ar, phi, p);
+        theta = new double[r]; Array.Copy(ma, 0, theta, 1, ma.Length); theta[0] = 1;
+        delta = d switch { 0 => [], 1 => [1.0], 2 => [2.0, -1.0], _ => throw new ArgumentOutOfRangeException(nameof(d)) };
+        v = new double[rd * rd];
+        for (var i = 0; i < r; i++) for (var j = 0; j < r; j++) v[i * rd + j] = theta[i] * theta[j];
+        a = new double[rd]; pm = new double[rd * rd];
+        anew = new double[rd]; pnew = new double[rd * rd]; tmp = new double[rd * rd]; m = new double[rd];
+        col = new double[rd]; res = new double[rd];
+        var q0 = StationaryCovariance(phi, theta, r);
+        for (var i = 0; i < r; i++) for (var j = 0; j < r; j++) pm[i * rd + j] = q0[i * r + j];
+        for (var i = r; i < rd; i++) pm[i * rd + i] = Kappa;
+    }
+
+    /// <summary>Q = TQT' + RR' for the ARMA block, as a linear system in vec(Q) (r ≤ 6, so at most 36 unknowns).</summary>
+    static double[] StationaryCovariance(double[] phi, double[] theta, int r)
+    {
+        if (r == 1) return [phi[0] != 0 ? 1 / (1 - phi[0] * phi[0]) : 1];
+        double T(int i, int j) => (j == 0 ? phi[i] : 0) + (j == i + 1 ? 1 : 0);
+        var n = r * r;
+        var mat = Matrix<double>.Build.Dense(n, n);
+        var rhs = Vector<double>.Build.Dense(n);
+        for (var i = 0; i < r; i++)
+            for (var j = 0; j < r; j++)
+            {
+                var row = i * r + j;
+                rhs[row] = theta[i] * theta[j];
+                mat[row, row] += 1;
+                for (var k = 0; k < r; k++)
+                {
+                    var tik = T(i, k);
+                    if (tik == 0) continue;
+                    for (var l = 0; l < r; l++)
+                    {
+                        var tjl = T(j, l);
+                        if (tjl != 0) mat[row, k * r + l] -= tik * tjl;
+                    }
+                }
+            }
+        var q = mat.Solve(rhs).ToArray();
+        if (q.Any(x => !double.IsFinite(x)) || q[0] <= 0)
+            throw new InvalidOperationException("ARMA state covariance does not exist (AR root on the unit circle).");
+        return q;
+    }
+
+    void Transition(double[] src, double[] dst)
+    {
+        for (var i = 0; i < r; i++) dst[i] = phi[i] * src[0] + (i < r - 1 ? src[i + 1] : 0);
+        if (d == 0) return;
+        var s = src[0];
+        for (var k = 0; k < d; k++) s += delta[k] * src[r + k];
+        dst[r] = s;
+        for (var k = 1; k < d; k++) dst[r + k] = src[r + k - 1];
+    }
+
+    /// <summary>pnew = T·pm·T' + V.</summary>
+    void PredictCovariance()
+    {
+        // tmp = T·pm, column by column.
+        for (var j = 0; j < rd; j++)
+        {
+            for (var i = 0; i < rd; i++) col[i] = pm[i * rd + j];
+            Transition(col, res);
+            for (var i = 0; i < rd; i++) tmp[i * rd + j] = res[i];
+        }
+        // pnew = tmp·T' = (T·tmp')', row by row.
+        for (var i = 0; i < rd; i++)
+        {
+            for (var j = 0; j < rd; j++) col[j] = tmp[i * rd + j];
+            Transition(col, res);
+            for (var j = 0; j < rd; j++) pnew[i * rd + j] = res[j] + v[i * rd + j];
+        }
+    }
+
+    double Observe(double[] state)
+    {
+        var s = state[0];
+        for (var k = 0; k < d; k++) s += delta[k] * state[r + k];
+        return s;
+    }
+
+    /// <summary>Filters one observation; returns its standardised residual v/√F.</summary>
+    internal double Step(double x)
+    {
+        Transition(a, anew);
+        if (double.IsNaN(x))
+        {
+            // A missing observation (a session the data lacks): prediction only, no update and no likelihood term,
+            // as R's ARIMA_Like does for NA; the covariance grows, so a converged (frozen) gain no longer applies.
+            if (frozen) frozen = false;
+            else if (steps == 0) Array.Copy(pm, pnew, pm.Length);
+            if (steps > 0) PredictCovariance();
+            Array.Copy(pnew, pm, pm.Length);
+            Array.Copy(anew, a, a.Length);
+            steps++;
+            return double.NaN;
+        }
+        var resid = x - Observe(anew);
+        double gain;
+        if (frozen)
+        {
+            gain = frozenGain;
+            for (var i = 0; i < rd; i++) a[i] = anew[i] + m[i] * resid / gain;
+        }
+        else
+        {
+            if (steps > 0) PredictCovariance(); else Array.Copy(pm, pnew, pm.Length);
+            for (var i = 0; i < rd; i++)
+            {
+                var s = pnew[i * rd];
+                for (var k = 0; k < d; k++) s += delta[k] * pnew[i * rd + r + k];
+                m[i] = s;
+            }
+            gain = Observe(m);
+            var change = 0.0;
+            for (var i = 0; i < rd; i++)
+            {
+                a[i] = anew[i] + m[i] * resid / gain;
+                for (var j = 0; j < rd; j++)
+                {
+                    var nv = pnew[i * rd + j] - m[i] * m[j] / gain;
+                    change = Math.Max(change, Math.Abs(nv - pm[i * rd + j]));
+                    pm[i * rd + j] = nv;
+                }
+            }
+            if (steps > d && change < 1e-13) { frozen = true; frozenGain = gain; }
+        }
+        if (gain < 1e4)
+        {
+            Used++;
+            Ssq += resid * resid / gain;
+            SumLog += Math.Log(gain);
+        }
+        steps++;
+        return resid / Math.Sqrt(gain);
+    }
+
+    /// <summary>R's <c>armafn</c> objective after filtering a series: ½[ln(Ssq/Used) + SumLog/Used].</summary>
+    internal double ConcentratedObjective => 0.5 * (Math.Log(Ssq / Used) + SumLog / Used);
+
+    /// <summary>Mean and (σ²-free) variance of the observation h steps after the last filtered one, as R's
+    /// <c>KalmanForecast</c>; the filter itself is not changed.</summary>
+    internal (double Mean, double Variance) Forecast(int h)
+    {
+        var sa = (double[])a.Clone();
+        var savedP = (double[])pm.Clone();
+        var next = new double[rd];
+        double mean = 0, variance = 0;
+        for (var k = 0; k < h; k++)
+        {
+            Transition(sa, next);
+            (sa, next) = (next, sa);
+            PredictCovariance();
+            Array.Copy(pnew, pm, pm.Length);
+            mean = Observe(sa);
+            for (var i = 0; i < rd; i++)
+            {
+                var s = pm[i * rd];
+                for (var j = 0; j < d; j++) s += delta[j] * pm[i * rd + r + j];
+                m[i] = s;
+            }
+            variance = Observe(m);
+        }
+        pm = savedP;
+        if (frozen)
+        {
+            // m held the frozen gain vector; restore it from the converged covariance for further steps.
+            PredictCovariance();
+            for (var i = 0; i < rd; i++)
+            {
+                var s = pnew[i * rd];
+                for (var k = 0; k < d; k++) s += delta[k] * pnew[i * rd + r + k];
+                m[i] = s;
+            }
+        }
+        return (mean, variance);
+    }
+}
