@@ -40,7 +40,12 @@ public static class ModelSearch
     /// folds with a finite loss (NaN when none). <paramref name="report"/> may throw <see cref="TrialPrunedException"/>.</summary>
     /// <exception cref="ArgumentException">no folds, or a fold of another horizon.</exception>
     public static double Evaluate(ModelSpec spec, Frame frame, IReadOnlyList<Fold> folds, int horizon, IReadOnlyDictionary<string, double> point,
-        RunProfile profile, int seed = 42, Action<int, double>? report = null)
+        RunProfile profile, int seed = 42, Action<int, double>? report = null) =>
+        Evaluate(spec, frame, folds, horizon, point, profile, seed, report, null);
+
+    /// <summary>As the public overload, and hands each fold's prediction rows (model name as given) to <paramref name="rows"/>.</summary>
+    internal static double Evaluate(ModelSpec spec, Frame frame, IReadOnlyList<Fold> folds, int horizon, IReadOnlyDictionary<string, double> point,
+        RunProfile profile, int seed, Action<int, double>? report, (string Name, List<PredictionRow> Rows)? rows)
     {
         if (folds.Count == 0) throw new ArgumentException($"No folds for horizon {horizon}.", nameof(folds));
         var budget = profile.Training with { Searching = true };
@@ -55,6 +60,14 @@ public static class ModelSearch
                 model.Fit(frame, fold.TrainRows, horizon);
                 var f = model.Predict(frame, fold.ScoreRows);
                 loss = Backtest.MeanPinball(f, fold.ScoreRows.Select(r => frame.Target(r, horizon)).ToArray());
+                if (rows is var (name, list))
+                    for (var i = 0; i < f.Count; i++)
+                    {
+                        var o = fold.ScoreRows[i];
+                        if (f[i].IsAbstention || frame.TargetRow(o, horizon) < 0) continue;
+                        var q = f[i].Repaired().Ordered;
+                        list.Add(new PredictionRow(name, horizon, frame.Dates[o], frame.Dates[o + horizon], frame.Target(o, horizon), q.Q10, q.Q50, q.Q90, fold.Index, fold.Split));
+                    }
             }
             finally { (model as IDisposable)?.Dispose(); }
             if (!double.IsFinite(loss)) continue;
@@ -94,16 +107,27 @@ public static class ModelSearch
         }, studyPath ?? Path.Combine(Workbench.ArtifactsDir, profile.Name, "studies.duckdb"));
     }
 
-    static TrialRecord Optimize(Study study, ModelSpec spec, Frame frame, IReadOnlyList<Fold> folds, int horizon, RunProfile profile, int seed)
+    /// <summary>The name of a search trial's prediction rows: "&lt;model&gt;#&lt;trial&gt;" (kept for the multiple-testing verdict).</summary>
+    public static string TrialModelName(ModelSpec spec, int trial) => $"{spec.Name}#{trial}";
+
+    static TrialRecord Optimize(Study study, ModelSpec spec, Frame frame, IReadOnlyList<Fold> folds, int horizon, RunProfile profile, int seed,
+        List<PredictionRow>? trialRows = null)
     {
         var use = folds.Where(f => f.Horizon == horizon).OrderBy(f => f.Index).TakeLast(profile.Search.Folds).ToList();
         if (use.Count == 0) throw new ArgumentException($"No folds for horizon {horizon}.", nameof(folds));
         var sw = Stopwatch.StartNew();
-        var best = study.Optimize(t => Evaluate(spec, frame, use, horizon, t.Values, profile, seed, (step, v) =>
+        var best = study.Optimize(t =>
         {
-            t.Report(step, v);
-            t.PruneIfNeeded();
-        }), profile.Search.Trials) ?? throw new InvalidOperationException($"Study {study.Name} finished without a complete trial.");
+            // Every trial's validation predictions are kept (complete trials only: a pruned one has not scored every fold).
+            var rows = trialRows is null ? ((string, List<PredictionRow>)?)null : (TrialModelName(spec, t.Number), new List<PredictionRow>());
+            var value = Evaluate(spec, frame, use, horizon, t.Values, profile, seed, (step, v) =>
+            {
+                t.Report(step, v);
+                t.PruneIfNeeded();
+            }, rows);
+            if (rows is var (_, list) && double.IsFinite(value)) lock (trialRows!) trialRows.AddRange(list);
+            return value;
+        }, profile.Search.Trials) ?? throw new InvalidOperationException($"Study {study.Name} finished without a complete trial.");
         Log.Progress($"[search {spec.Name} h={horizon}] best mean pinball {best.Value:G5} (trial {best.Number}) after {sw.Elapsed.TotalSeconds:F0} s");
         return best;
     }
@@ -125,8 +149,14 @@ public static class ModelSearch
             var sw = Stopwatch.StartNew();
             Log.Progress($"[search {spec.Name}] horizon {h}: {profile.Search.Trials} trials, last {profile.Search.Folds} folds");
             using var study = OpenStudy(spec, h, profile, studyPath, seed, null);
-            var best = Optimize(study, spec, dev, Splits.Validation(dev, h, profile.ValidationFolds), h, profile, seed);
-            if (outDir != null) study.ExportCsv(Path.Combine(outDir, $"study-h{h}.csv"));
+            var trialRows = new List<PredictionRow>();
+            var best = Optimize(study, spec, dev, Splits.Validation(dev, h, profile.ValidationFolds), h, profile, seed, trialRows);
+            if (outDir != null)
+            {
+                study.ExportCsv(Path.Combine(outDir, $"study-h{h}.csv"));
+                // Resumed trials of an earlier run keep their rows (the write replaces only the keys of this run's trials).
+                if (trialRows.Count > 0) PredictionStore.WriteParquet(trialRows, TrialsPath(outDir));
+            }
             var trials = study.Trials;
             results.Add(new SearchResult(spec.Name, h, best, best.Params, trials.Count(t => t.State != TrialState.Running),
                 trials.Count(t => t.State == TrialState.Pruned), sw.Elapsed.TotalSeconds));
@@ -137,6 +167,10 @@ public static class ModelSearch
                 ModelFiles.Json));
         return results;
     }
+
+    /// <summary>trials.parquet beside a search's outputs: the validation predictions of every complete search trial, in
+    /// the prediction table's columns, model "&lt;model&gt;#&lt;trial&gt;".</summary>
+    public static string TrialsPath(string outputDir) => Path.Combine(outputDir, "trials.parquet");
 
     sealed record BestParams(int horizon, double mean_pinball, int trial, IReadOnlyDictionary<string, string> parameters,
         IReadOnlyDictionary<string, double> values, int trials, int pruned, double seconds);

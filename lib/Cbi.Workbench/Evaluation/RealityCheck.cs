@@ -14,8 +14,11 @@ namespace Cbi.Workbench.Evaluation;
 /// <param name="Bootstraps">Stationary-bootstrap replications.</param>
 /// <param name="MeanBlock">Mean block length of the stationary bootstrap (sessions).</param>
 /// <param name="Studentized">True when the SPA statistic is max √n d̄ₖ/ω̂ₖ (Hansen 2005); false for unstudentized maxima.</param>
+/// <param name="SpaBest">The candidate with the largest studentized statistic (the one the SPA p-value is about: a small
+/// but very steady improvement can lead it while another model has the larger mean gain).</param>
+/// <param name="SpaBestSkill">That candidate's raw skill.</param>
 public sealed record MultipleTestResult(int Horizon, int Candidates, int Origins, string Best, double BestSkill, double RealityCheckP,
-    double SpaLowerP, double SpaConsistentP, double SpaUpperP, int Bootstraps, double MeanBlock, bool Studentized);
+    double SpaLowerP, double SpaConsistentP, double SpaUpperP, int Bootstraps, double MeanBlock, bool Studentized, string SpaBest, double SpaBestSkill);
 
 /// <summary>White's Reality Check and Hansen's test for Superior Predictive Ability of k models against a benchmark on a
 /// common set of n origins, with Politis &amp; Romano's (1994) stationary bootstrap of the loss differentials
@@ -50,9 +53,12 @@ public static class RealityCheck
         var (rc, lo, co, up) = PValues(d, indices, block, studentize);
         var means = d.Select(x => x.Average()).ToArray();
         var best = Array.IndexOf(means, means.Max());
+        var omega = Variances(d, means, block).Select(Math.Sqrt).ToArray();
+        var t = means.Select((m, j) => omega[j] > 0 ? m / omega[j] : m > 0 ? double.PositiveInfinity : 0).ToArray();
+        var spaBest = Array.IndexOf(t, t.Max());
         var benchMean = benchmark.Average();
-        return new MultipleTestResult(horizon, models.Count, n, names[best], benchMean > 0 ? means[best] / benchMean : double.NaN,
-            rc, lo, co, up, bootstraps, block, studentize);
+        double Skill(int j) => benchMean > 0 ? means[j] / benchMean : double.NaN;
+        return new MultipleTestResult(horizon, models.Count, n, names[best], Skill(best), rc, lo, co, up, bootstraps, block, studentize, names[spaBest], Skill(spaBest));
     }
 
     static double[][] Differentials(IReadOnlyList<double> benchmark, IReadOnlyList<IReadOnlyList<double>> models, IReadOnlyList<string> names)
