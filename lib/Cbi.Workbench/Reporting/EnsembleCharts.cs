@@ -8,8 +8,6 @@ namespace Cbi.Workbench.Reporting;
 /// <summary>Charts of notebook 06: ensemble weights, reliability of the quantiles, and band width against coverage.</summary>
 public static class EnsembleCharts
 {
-    static GenericChart Titled(GenericChart chart, string title) =>
-        Plotly.NET.Chart.withTitle(title, (Microsoft.FSharp.Core.FSharpOption<Font>)null!).Invoke(chart);
 
     /// <summary>Grouped bars: the weight of each member for P10, P50 and P90, one group per horizon and member.</summary>
     /// <param name="title">Chart title.</param>
@@ -19,7 +17,7 @@ public static class EnsembleCharts
         var keys = reports.SelectMany(r => r.Members.Select(m => $"h={r.Horizon} {m}")).ToArray();
         GenericChart Level(string name, Func<QuantileWeights, double[]> pick) => PChart.Column<double, string, string>(
             values: reports.SelectMany(r => pick(r.Weights)).ToArray(), Keys: keys, Name: name);
-        return Titled(PChart.Combine([Level("P10", w => w.Q10), Level("P50", w => w.Q50), Level("P90", w => w.Q90)]), title)
+        return Charts.Titled(PChart.Combine([Level("P10", w => w.Q10), Level("P50", w => w.Q50), Level("P90", w => w.Q90)]), title)
             .WithYAxisStyle<double, double, string>(TitleText: "weight (each level sums to 1 per horizon)");
     }
 
@@ -33,7 +31,7 @@ public static class EnsembleCharts
         var lines = rows.Select(r => PChart.Line<double, double, string>(x: nominal, y: new[] { r.BelowP10, r.BelowP50, r.BelowP90 },
             Name: $"{r.Model} h={r.Horizon}", ShowMarkers: true)).ToList();
         lines.Add(PChart.Line<double, double, string>(x: new[] { 0.0, 1.0 }, y: new[] { 0.0, 1.0 }, Name: "perfect calibration"));
-        return Titled(PChart.Combine(lines), title)
+        return Charts.Titled(PChart.Combine(lines), title)
             .WithXAxisStyle<double, double, string>(TitleText: "nominal level")
             .WithYAxisStyle<double, double, string>(TitleText: "observed share of outcomes below the quantile");
     }
@@ -42,7 +40,7 @@ public static class EnsembleCharts
     /// <param name="title">Chart title.</param>
     /// <param name="rows">Reliability rows.</param>
     public static GenericChart WidthVersusCoverage(string title, IReadOnlyList<Reliability> rows) =>
-        Titled(PChart.Combine(rows.GroupBy(r => r.Horizon).Select(g => PChart.Point<double, double, string>(
+        Charts.Titled(PChart.Combine(rows.GroupBy(r => r.Horizon).Select(g => PChart.Point<double, double, string>(
                 x: g.Select(r => r.MeanWidth).ToArray(), y: g.Select(r => r.Coverage80).ToArray(), Name: $"h={g.Key}",
                 MultiText: g.Select(r => r.Model).ToArray()))), title)
             .WithXAxisStyle<double, double, string>(TitleText: "mean P90 − P10 (log return)")

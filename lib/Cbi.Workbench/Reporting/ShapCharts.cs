@@ -9,8 +9,6 @@ namespace Cbi.Workbench.Reporting;
 /// the spread of per-row contributions) and a per-origin SHAP waterfall from the bias to the prediction.</summary>
 public static class ShapCharts
 {
-    static GenericChart Titled(GenericChart chart, string title) =>
-        Plotly.NET.Chart.withTitle(title, (Microsoft.FSharp.Core.FSharpOption<Font>)null!).Invoke(chart);
 
     /// <summary>Horizontal bars of the <paramref name="top"/> features by split gain, each as a share of the total gain
     /// of all features (largest at the top).</summary>
@@ -22,7 +20,7 @@ public static class ShapCharts
     {
         var order = Enumerable.Range(0, names.Count).OrderByDescending(j => gain[j]).Take(top).Reverse().ToArray();
         var total = gain.Sum();
-        return Titled(PChart.Bar<double, string, string>(values: order.Select(j => total > 0 ? gain[j] / total : 0).ToArray(),
+        return Charts.Titled(PChart.Bar<double, string, string>(values: order.Select(j => total > 0 ? gain[j] / total : 0).ToArray(),
             Keys: order.Select(j => names[j]).ToArray(), Name: "share of total gain"), title)
             .WithXAxisStyle<double, double, string>(TitleText: "share of total split gain");
     }
@@ -43,7 +41,7 @@ public static class ShapCharts
         var traces = order.Select(j => PChart.Point<double, string, string>(x: contributions.Select(r => r[j]).ToArray(),
             y: Enumerable.Repeat($"{names[j]} ({meanAbs[j].ToString("G2", CultureInfo.InvariantCulture)})", contributions.Count).ToArray(),
             Name: names[j], ShowLegend: false, Opacity: 0.4)).ToArray();
-        return Titled(PChart.Combine(traces), title)
+        return Charts.Titled(PChart.Combine(traces), title)
             .WithXAxisStyle<double, double, string>(TitleText: "SHAP contribution to the forecast (log return); label: mean |SHAP|");
     }
 
@@ -69,7 +67,7 @@ public static class ShapCharts
         foreach (var j in shown) { labels.Add(Label(j)); values.Add(contribution[j]); measures.Add(StyleParam.WaterfallMeasure.Relative); }
         if (order.Length > top) { labels.Add($"{order.Length - top} other features"); values.Add(rest); measures.Add(StyleParam.WaterfallMeasure.Relative); }
         labels.Add("prediction"); values.Add(contribution.Sum()); measures.Add(StyleParam.WaterfallMeasure.Total);
-        return Titled(PChart.Waterfall<string, double, string>(x: labels, y: values, Measure: measures), title)
+        return Charts.Titled(PChart.Waterfall<string, double, string>(x: labels, y: values, Measure: measures), title)
             .WithYAxisStyle<double, double, string>(TitleText: "forward log return");
     }
 }
