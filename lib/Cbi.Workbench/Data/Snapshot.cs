@@ -99,6 +99,11 @@ public sealed class Snapshot
     /// trading day), within the snapshot.</summary>
     public IReadOnlyList<DateOnly> ZlRollDays => full.RollDays.Where(d => d <= (AsOf ?? DateOnly.MaxValue)).ToArray();
 
+    /// <summary>The roll days of which the price gap between the expiring and the next contract was measured (Quandl
+    /// CHRIS #2 settlements exist until 2019-11-05), so the back-adjusted series (<c>ZL_BACKADJ</c>) has the new
+    /// contract's own return that day; on other roll days the quoted return includes the roll jump.</summary>
+    public IReadOnlyList<DateOnly> ZlMeasuredRollDays => full.MeasuredRollDays.Where(d => d <= (AsOf ?? DateOnly.MaxValue)).ToArray();
+
     /// <summary>Quality findings of the build (shown by 01-export; errors block the export).</summary>
     public IReadOnlyList<QualityFinding> Quality => full.Quality;
 
@@ -121,6 +126,7 @@ public sealed class Snapshot
         public DateOnly[] Wasde = [];
         public ZlContract[] Contracts = [];
         public DateOnly[] RollDays = [];
+        public DateOnly[] MeasuredRollDays = [];
         public QualityFinding[] Quality = [];
 
         static readonly Dictionary<string, (DateTime Stamp, Full Data)> Cache = new();
@@ -185,6 +191,7 @@ public sealed class Snapshot
             f.Contracts = Query(db, "SELECT contract, contract_month, last_trading_day FROM zl_contracts ORDER BY last_trading_day",
                 r => new ZlContract(r.GetString(0), D(r, 1), D(r, 2))).ToArray();
             f.RollDays = Query(db, "SELECT roll_date FROM zl_roll WHERE roll_date IS NOT NULL ORDER BY 1", r => D(r, 0)).ToArray();
+            f.MeasuredRollDays = Query(db, "SELECT roll_date FROM zl_roll WHERE roll_date IS NOT NULL AND gap_measured ORDER BY 1", r => D(r, 0)).ToArray();
             f.Quality = Query(db, "SELECT check_name, severity, symbol, source, date, detail FROM quality_report ORDER BY severity, symbol, date",
                 r => new QualityFinding(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : D(r, 4), r.GetString(5))).ToArray();
             return f;

@@ -229,6 +229,7 @@ internal sealed class EnsembleModels : IModelProvider
             Expensive = true,
             Factory = (_, _, _) => new EnsembleForecaster(DefaultOptions()),
             Loader = dir => EnsembleForecaster.Load(dir, DefaultOptions()),
+            ExtraBenchmarks = (dev, _, _, repeats) => [InferenceBenchmark(dev, repeats)],
         };
         yield return ensemble;
         var lgbm = ModelCatalog.All.FirstOrDefault(s => s.Name == Models.LightGbm.LightGbmSpec.Name);
@@ -240,6 +241,36 @@ internal sealed class EnsembleModels : IModelProvider
         }
         yield return Conformal.Wrap(ensemble, ConformalMethod.Cqr);
         yield return Conformal.Wrap(ensemble, ConformalMethod.Aci);
+    }
+
+    /// <summary>Inference of the ensemble for every horizon of the profile at one origin (the latest development row),
+    /// members fitted once beforehand: median of repeated runs; the goal is ≤ 10 ms.</summary>
+    static string InferenceBenchmark(Models.Frame dev, int repeats)
+    {
+        var profile = RunProfile.Current;
+        var spec = ModelCatalog.Get(EnsembleForecaster.ModelName);
+        var models = profile.SearchedHorizons.Select(h => ModelSearch.FitLatest(spec, dev, h, null, profile)).ToList();
+        try
+        {
+            var last = dev.Rows - 1;
+            foreach (var m in models) m.Predict(dev, [last]); // warm-up
+            var samples = new double[Math.Max(repeats, 5) * 4];
+            for (var i = 0; i < samples.Length; i++)
+            {
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                foreach (var m in models) m.Predict(dev, [last]);
+                samples[i] = sw.Elapsed.TotalMilliseconds;
+            }
+            const string name = "ensemble-inference-all-horizons";
+            Reporting.Benchmark.Record(name, "ms", samples, new Dictionary<string, string>
+            {
+                ["work"] = $"Predict of the fitted ensemble at one origin ({dev.Dates[last]:yyyy-MM-dd}) for horizons {string.Join(",", profile.SearchedHorizons)} (profile {profile.Name})",
+                ["members"] = string.Join(" | ", models.Select(m => $"h{m.Info!.Horizon}: {m.Info.Parameters["members"]}")),
+                ["goal"] = "≤ 10 ms",
+            });
+            return name;
+        }
+        finally { foreach (var m in models) (m as IDisposable)?.Dispose(); }
     }
 
     static EnsembleOptions DefaultOptions() => new(PredictionStore.DefaultParquetPath, RunProfile.Current);

@@ -12,6 +12,46 @@ public static class Regimes
     public const int ReferenceWindow = 252;
 
     static readonly ConditionalWeakTable<Frame, string[]> Cache = [];
+    static readonly ConditionalWeakTable<Frame, string[]> MarketCache = [];
+
+    /// <summary>Trading days of the trend window (≈ three months).</summary>
+    public const int TrendWindow = 63;
+    /// <summary>Trading days of the trailing window the crisis threshold is taken from (≈ three years).</summary>
+    public const int CrisisReference = 756;
+
+    /// <summary>The market regime at <paramref name="row"/>, from closes at or before it only: <c>crisis</c> when the
+    /// 21-session realised volatility is above the 90th percentile of its values over the previous 756 sessions,
+    /// otherwise <c>bull</c> / <c>bear</c> when the 63-session log return is above +10 % / below −10 %, otherwise
+    /// <c>normal</c>; <c>unknown</c> while the windows are not filled (start of the data, or spans across a gap).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">a row outside the frame.</exception>
+    public static string MarketRegime(Frame frame, int row)
+    {
+        if (row < 0 || row >= frame.Rows) throw new ArgumentOutOfRangeException(nameof(row), row, $"row outside the frame (0..{frame.Rows - 1}).");
+        return MarketCache.GetValue(frame, ComputeMarket)[row];
+    }
+
+    /// <summary>The calendar regime of the seeds (historical, crisis 2008/2020, trade war 2017–19, inflation 2021–22,
+    /// recent 2023–25, base), known in advance.</summary>
+    public static string CalendarRegime(DateOnly date) => RegimeWeights.RegimeOf(date);
+
+    static string[] ComputeMarket(Frame f)
+    {
+        var n = f.Rows;
+        var vol = Volatility(f);
+        var label = new string[n];
+        for (var i = 0; i < n; i++)
+        {
+            var past = new List<double>(CrisisReference);
+            for (var k = Math.Max(0, i - CrisisReference); k < i; k++) if (!double.IsNaN(vol[k])) past.Add(vol[k]);
+            var trendRow = f.TargetRow(Math.Max(0, i - TrendWindow), TrendWindow) == i ? i - TrendWindow : -1;
+            if (double.IsNaN(vol[i]) || past.Count < CrisisReference / 2 || trendRow < 0) { label[i] = "unknown"; continue; }
+            past.Sort();
+            var p90 = past[(int)Math.Floor(0.9 * (past.Count - 1))];
+            var trend = Math.Log(f.Close[i] / f.Close[trendRow]);
+            label[i] = vol[i] > p90 ? "crisis" : trend > 0.10 ? "bull" : trend < -0.10 ? "bear" : "normal";
+        }
+        return label;
+    }
 
     /// <summary>"high" when the 21-session realised volatility of daily log returns at <paramref name="row"/> exceeds its
     /// median over the previous 252 sessions' values, "low" otherwise, "unknown" while fewer than 126 such values exist
@@ -25,7 +65,7 @@ public static class Regimes
         return Cache.GetValue(frame, Compute)[row];
     }
 
-    static string[] Compute(Frame f)
+    static double[] Volatility(Frame f)
     {
         var n = f.Rows;
         var vol = new double[n];
@@ -42,6 +82,13 @@ public static class Regimes
             }
             if (ok) vol[i] = Math.Sqrt(Math.Max(0, (s2 - s * s / VolatilityWindow) / (VolatilityWindow - 1)));
         }
+        return vol;
+    }
+
+    static string[] Compute(Frame f)
+    {
+        var n = f.Rows;
+        var vol = Volatility(f);
         var label = new string[n];
         for (var i = 0; i < n; i++)
         {

@@ -1,0 +1,116 @@
+using Cbi.Workbench.Data;
+using Cbi.Workbench.IO;
+using Cbi.Workbench.Models;
+using DuckDB.NET.Data;
+
+namespace Cbi.Workbench.Evaluation;
+
+/// <summary>A forecast as dashboards read it: ZL prices in US cents per pound.</summary>
+/// <param name="OriginDate">The session the forecast was made at (its close is the last price used).</param>
+/// <param name="Horizon">Trading days ahead.</param>
+/// <param name="TargetDate">The <paramref name="Horizon"/>-th CBOT session after the origin.</param>
+/// <param name="ModelVersion">"&lt;model&gt;@&lt;version&gt;" of the saved model (<see cref="ModelStore"/>).</param>
+/// <param name="P10">10th percentile of the price at the target date.</param>
+/// <param name="P50">Median.</param>
+/// <param name="P90">90th percentile.</param>
+/// <param name="CreatedAt">When the row was first exported (UTC).</param>
+public sealed record ForecastRow(DateOnly OriginDate, int Horizon, DateOnly TargetDate, string ModelVersion, double P10, double P50, double P90, DateTime CreatedAt);
+
+/// <summary>The forecast store: the warehouse table <c>forecasts(origin_date DATE, horizon INTEGER, target_date DATE,
+/// model_version VARCHAR, p10 DOUBLE, p50 DOUBLE, p90 DOUBLE, created_at TIMESTAMP)</c> and its Parquet copy
+/// artifacts/&lt;profile&gt;/forecasts.parquet. Appending is idempotent: a (model_version, origin_date, horizon) already
+/// present is never written again (the first export's values and time stay). The table survives warehouse rebuilds.</summary>
+public static class ForecastExport
+{
+    /// <summary>The warehouse table's columns, in order.</summary>
+    public const string Columns = "origin_date DATE, horizon INTEGER, target_date DATE, model_version VARCHAR, p10 DOUBLE, p50 DOUBLE, p90 DOUBLE, created_at TIMESTAMP";
+
+    /// <summary>artifacts/&lt;active profile&gt;/forecasts.parquet.</summary>
+    public static string DefaultParquetPath => Path.Combine(Workbench.ProfileDir, "forecasts.parquet");
+
+    /// <summary>Forecast rows in prices from log-return quantiles at origins of a frame: P = close[origin] · exp(q).</summary>
+    /// <param name="frame">The frame the origins belong to (its calendar gives target dates beyond the data).</param>
+    /// <param name="originRows">Origin rows.</param>
+    /// <param name="forecasts">Quantile forecasts, one per origin (abstentions are skipped).</param>
+    /// <param name="horizon">Trading days ahead.</param>
+    /// <param name="modelVersion">"model@version".</param>
+    public static IReadOnlyList<ForecastRow> InPrices(Frame frame, IReadOnlyList<int> originRows, IReadOnlyList<QuantileForecast> forecasts, int horizon, string modelVersion)
+    {
+        var now = DateTime.UtcNow;
+        var list = new List<ForecastRow>();
+        for (var i = 0; i < originRows.Count; i++)
+        {
+            if (forecasts[i].IsAbstention) continue;
+            var (q, _) = forecasts[i].Repaired();
+            var o = originRows[i];
+            var c = frame.Close[o];
+            var target = frame.Calendar.Sessions(frame.Dates[o].AddDays(1), frame.Dates[o].AddDays(horizon * 2 + 14))[horizon - 1];
+            list.Add(new ForecastRow(frame.Dates[o], horizon, target, modelVersion, c * Math.Exp(q.Q10), c * Math.Exp(q.Q50), c * Math.Exp(q.Q90), now));
+        }
+        return list;
+    }
+
+    /// <summary>Appends rows whose (model_version, origin_date, horizon) is new to the warehouse table and the Parquet
+    /// copy; returns how many were new. The warehouse is locked first; the Parquet file is replaced atomically after the
+    /// table commits.</summary>
+    /// <exception cref="ArgumentException">a row with non-finite or unordered prices.</exception>
+    /// <exception cref="FileNotFoundException">no warehouse.</exception>
+    public static int Append(IReadOnlyCollection<ForecastRow> rows, string? warehousePath = null, string? parquetPath = null)
+    {
+        foreach (var r in rows)
+            if (!(double.IsFinite(r.P10) && double.IsFinite(r.P50) && double.IsFinite(r.P90) && r.P10 <= r.P50 && r.P50 <= r.P90 && r.P10 > 0))
+                throw new ArgumentException($"forecast {r.ModelVersion} {r.OriginDate:yyyy-MM-dd} h {r.Horizon}: prices {r.P10}/{r.P50}/{r.P90} are not positive, finite and ordered.", nameof(rows));
+        var wh = Path.GetFullPath(warehousePath ?? Workbench.WarehousePath);
+        if (!File.Exists(wh)) throw new FileNotFoundException($"no warehouse at {Workbench.Relative(wh)}; build it with `cbi warehouse` first.", wh);
+        var parquet = Path.GetFullPath(parquetPath ?? DefaultParquetPath);
+        using var con = new DuckDBConnection($"DataSource={wh}");
+        con.Open();
+        Exec(con, $"CREATE TABLE IF NOT EXISTS forecasts ({Columns})");
+        using var tx = con.BeginTransaction();
+        Exec(con, $"CREATE TEMP TABLE incoming ({Columns})");
+        using (var app = con.CreateAppender("incoming"))
+            foreach (var r in rows)
+                app.CreateRow().AppendValue((DateOnly?)r.OriginDate).AppendValue(r.Horizon).AppendValue((DateOnly?)r.TargetDate).AppendValue(r.ModelVersion)
+                    .AppendValue(r.P10).AppendValue(r.P50).AppendValue(r.P90).AppendValue(r.CreatedAt).EndRow();
+        Exec(con, "CREATE TEMP TABLE fresh AS SELECT DISTINCT ON (model_version, origin_date, horizon) * FROM incoming i WHERE NOT EXISTS " +
+                  "(SELECT 1 FROM forecasts f WHERE f.model_version = i.model_version AND f.origin_date = i.origin_date AND f.horizon = i.horizon)");
+        using var count = con.CreateCommand();
+        count.CommandText = "SELECT count(*) FROM fresh";
+        var added = Convert.ToInt32(count.ExecuteScalar());
+        Exec(con, "INSERT INTO forecasts SELECT * FROM fresh");
+        var tmp = AtomicFile.TempPath(parquet);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(parquet)!);
+            Exec(con, $"COPY (SELECT * FROM forecasts ORDER BY model_version, horizon, origin_date) TO '{tmp.Replace("'", "''")}' (FORMAT parquet)");
+            tx.Commit();
+            File.Move(tmp, parquet, overwrite: true);
+        }
+        finally { if (File.Exists(tmp)) File.Delete(tmp); }
+        Log.Progress($"[forecasts] {added} new of {rows.Count} rows appended to the warehouse table forecasts and {Workbench.Relative(parquet)}");
+        return added;
+    }
+
+    /// <summary>Every row of the warehouse table.</summary>
+    public static IReadOnlyList<ForecastRow> Read(string? warehousePath = null)
+    {
+        using var con = new DuckDBConnection($"DataSource={Path.GetFullPath(warehousePath ?? Workbench.WarehousePath)};ACCESS_MODE=READ_ONLY");
+        con.Open();
+        using var cmd = con.CreateCommand();
+        cmd.CommandText = "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'forecasts'";
+        if (Convert.ToInt64(cmd.ExecuteScalar()) == 0) return [];
+        cmd.CommandText = "SELECT origin_date, horizon, target_date, model_version, p10, p50, p90, created_at FROM forecasts ORDER BY model_version, horizon, origin_date";
+        using var r = cmd.ExecuteReader();
+        var list = new List<ForecastRow>();
+        while (r.Read())
+            list.Add(new ForecastRow(r.GetFieldValue<DateOnly>(0), r.GetInt32(1), r.GetFieldValue<DateOnly>(2), r.GetString(3), r.GetDouble(4), r.GetDouble(5), r.GetDouble(6), r.GetDateTime(7)));
+        return list;
+    }
+
+    static void Exec(DuckDBConnection con, string sql)
+    {
+        using var cmd = con.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+}

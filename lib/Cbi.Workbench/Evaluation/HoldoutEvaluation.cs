@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Cbi.Workbench.IO;
+using Cbi.Workbench.Models;
+using Cbi.Workbench.Validation;
+
+namespace Cbi.Workbench.Evaluation;
+
+/// <summary>A model evaluated on the holdout: the saved version that made the holdout forecasts.</summary>
+/// <param name="Model">Spec name.</param>
+/// <param name="Horizon">Trading days ahead.</param>
+/// <param name="Version">Model-store version id (<see cref="ModelStore"/>).</param>
+/// <param name="Rows">Holdout prediction rows it produced.</param>
+/// <param name="Abstentions">Holdout origins at which it abstained.</param>
+public sealed record HoldoutModel(string Model, int Horizon, string Version, int Rows, int Abstentions);
+
+/// <summary>One line of the holdout ledger: a configuration (the set of model versions) evaluated on the holdout.</summary>
+/// <param name="TimeUtc">When it was evaluated.</param>
+/// <param name="Profile">Run profile.</param>
+/// <param name="ConfigurationHash">16 hex digits of SHA-256 over the sorted "model h version" lines: the same release
+/// gives the same hash.</param>
+/// <param name="Commit">Workbench commit.</param>
+/// <param name="NewLook">False when this configuration had been evaluated before (a re-report, not a new look).</param>
+/// <param name="DistinctConfigurations">Distinct configurations evaluated on the holdout so far, this one included.</param>
+/// <param name="Models">"model h=… version" of every model evaluated.</param>
+/// <param name="Headline">Per horizon, the headline model's holdout MAE skill, quantile-score skill, P10–P90 coverage and
+/// Diebold–Mariano p-value against the random walk.</param>
+public sealed record LedgerEntry(DateTime TimeUtc, string Profile, string ConfigurationHash, string Commit, bool NewLook, int DistinctConfigurations,
+    IReadOnlyList<string> Models, IReadOnlyDictionary<string, string> Headline);
+
+/// <summary>What the one holdout read produced.</summary>
+/// <param name="Rows">Holdout prediction rows of every model (split "holdout"), also written to the prediction table.</param>
+/// <param name="Summary">Every metric per model × horizon on the holdout (skill and DM tests against the random walk).</param>
+/// <param name="Models">The versions evaluated.</param>
+/// <param name="Entry">The ledger line of this evaluation.</param>
+/// <param name="MetricsPath">The contract CSV (artifacts/&lt;profile&gt;/holdout/metrics.csv).</param>
+public sealed record HoldoutResult(IReadOnlyList<PredictionRow> Rows, IReadOnlyList<SummaryRow> Summary, IReadOnlyList<HoldoutModel> Models,
+    LedgerEntry Entry, string MetricsPath);
+
+/// <summary>The one deliberate read of the holdout (origins ≥ 2023-07-01) for a release: every model is fitted once on
+/// every development row whose target is known before the holdout starts (purged at its horizon), saved with a version,
+/// and forecasts every holdout origin; the read goes through <see cref="Holdout.Read"/> exactly once and is recorded;
+/// the configuration is entered in the holdout ledger so a reader can count the looks.</summary>
+public static class HoldoutEvaluation
+{
+    /// <summary>artifacts/&lt;profile&gt;/holdout/.</summary>
+    public static string OutputDir(RunProfile profile) => Path.Combine(Workbench.ArtifactsDir, profile.Name, "holdout");
+
+    /// <summary>The contract columns of metrics.csv, in order.</summary>
+    public static readonly string[] MetricsColumns =
+    [
+        "model", "horizon", "n", "mae", "rmse", "mape", "crps", "pinball_q10", "pinball_q50", "pinball_q90", "coverage_80", "sharpness",
+        "directional_accuracy", "mae_skill_vs_rw", "crps_skill_vs_rw", "dm_pvalue_vs_rw", "pt_pvalue", "dm_effective_n",
+    ];
+
+    /// <summary>Evaluates <paramref name="models"/> on the holdout at the profile's horizons for each.</summary>
+    /// <param name="models">The released models (baselines, members, the ensemble and its calibrated variant).</param>
+    /// <param name="profile">Run profile (horizons, training budget; tuned parameters are read from its search outputs).</param>
+    /// <param name="reason">Why the holdout is read (recorded in the guard's log).</param>
+    /// <param name="headline">The model whose figures go into the ledger's headline (e.g. <c>ensemble</c>).</param>
+    /// <param name="logPath">The guard's log; default artifacts/&lt;profile&gt;/holdout-reads.jsonl.</param>
+    /// <exception cref="InvalidOperationException">the frames disagree on their dates, or a model fails.</exception>
+    public static HoldoutResult Run(IReadOnlyList<ModelSpec> models, RunProfile profile, string reason, string headline, string? logPath = null)
+    {
+        var frames = models.Select(m => m.Inputs).Distinct().ToDictionary(i => i, i => ModelComparison.FrameFor(i));
+        var reference = frames.Values.First();
+        foreach (var f in frames.Values)
+            if (!f.Dates.AsSpan().SequenceEqual(reference.Dates))
+                throw new InvalidOperationException("the price and feature frames have different sessions; the holdout rows would not line up.");
+        // The one read of this evaluation (a re-run of a release is a recorded, deliberate read too).
+        var set = Holdout.Read(reference, reason, release: Holdout.History(logPath).Count > 0, logPath: logPath);
+        var rows = new List<PredictionRow>();
+        var evaluated = new List<HoldoutModel>();
+        var root = Path.Combine(Workbench.ArtifactsDir, profile.Name, "models");
+        foreach (var spec in models)
+        {
+            var frame = frames[spec.Inputs];
+            var hs = new HoldoutSet(frame, set.Rows);
+            var tuned = spec.Space is null ? [] : ModelSearch.ReadBest(spec, profile).ToDictionary(r => r.Horizon, r => r.Parameters);
+            foreach (var h in profile.HorizonsFor(spec))
+            {
+                var fold = hs.Fold(h);
+                var model = spec.Create(tuned.GetValueOrDefault(h), profile.Training);
+                try
+                {
+                    model.Fit(frame, fold.TrainRows, h);
+                    var saved = ModelStore.Save(model, root);
+                    var f = model.Predict(frame, fold.ScoreRows);
+                    var n = 0; var abstained = 0;
+                    for (var i = 0; i < f.Count; i++)
+                    {
+                        if (f[i].IsAbstention) { abstained++; continue; }
+                        var o = fold.ScoreRows[i];
+                        var (q, _) = f[i].Repaired();
+                        rows.Add(new PredictionRow(spec.Name, h, frame.Dates[o], frame.Dates[o + h], frame.Target(o, h), q.Q10, q.Q50, q.Q90, 0, "holdout"));
+                        n++;
+                    }
+                    evaluated.Add(new HoldoutModel(spec.Name, h, saved.Version, n, abstained));
+                    Log.Progress($"[holdout] {spec.Name} h={h}: version {saved.Version}, {n} holdout rows, {abstained} abstentions");
+                }
+                finally { (model as IDisposable)?.Dispose(); }
+            }
+        }
+        PredictionStore.Write(rows);
+        var summary = MetricsSummary.Compute(rows, frames.GetValueOrDefault(ModelInputs.Prices) ?? reference);
+        var dir = OutputDir(profile);
+        var metricsPath = Path.Combine(dir, "metrics.csv");
+        WriteMetrics(summary, metricsPath);
+        var entry = Record(profile, evaluated, summary, headline, Path.Combine(dir, "ledger.jsonl"));
+        return new HoldoutResult(rows, summary, evaluated, entry, metricsPath);
+    }
+
+    static void WriteMetrics(IReadOnlyList<SummaryRow> summary, string path)
+    {
+        static string F(double x) => double.IsNaN(x) ? "" : x.ToString("R", CultureInfo.InvariantCulture);
+        var sb = new StringBuilder(string.Join(',', MetricsColumns)).Append('\n');
+        foreach (var s in summary.Where(s => s.Split == "holdout").OrderBy(s => s.Model, StringComparer.Ordinal).ThenBy(s => s.Horizon))
+            sb.Append(string.Join(',', s.Model, s.Horizon.ToString(CultureInfo.InvariantCulture), s.N.ToString(CultureInfo.InvariantCulture),
+                F(s.MaeLog), F(s.RmseLog), F(s.MapePrice), F(s.QuantileScore), F(s.Pinball10), F(s.Pinball50), F(s.Pinball90), F(s.Coverage80),
+                F(s.Sharpness80), F(s.DirectionalAccuracy), F(s.MaeSkill), F(s.QuantileScoreSkill), F(s.DmPValue), F(s.PtPValue), F(s.DmEffectiveN))).Append('\n');
+        AtomicFile.WriteAllText(path, sb.ToString());
+    }
+
+    /// <summary>Appends the evaluation to the ledger; a configuration already in it is re-reported (NewLook false) and does
+    /// not add to the count of distinct configurations.</summary>
+    internal static LedgerEntry Record(RunProfile profile, IReadOnlyList<HoldoutModel> evaluated, IReadOnlyList<SummaryRow> summary, string headline, string path)
+    {
+        var lines = evaluated.Select(m => $"{m.Model} h={m.Horizon} {m.Version}").Order(StringComparer.Ordinal).ToArray();
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(profile.Name + "\n" + string.Join('\n', lines))))[..16];
+        var previous = Read(path);
+        var distinct = previous.Select(e => e.ConfigurationHash).Append(hash).Distinct().Count();
+        var head = summary.Where(s => s.Model == headline && s.Split == "holdout").OrderBy(s => s.Horizon).ToDictionary(s => $"h{s.Horizon}", s =>
+            string.Create(CultureInfo.InvariantCulture, $"mae_skill {s.MaeSkill:F4} crps_skill {s.QuantileScoreSkill:F4} coverage_80 {s.Coverage80:F3} dm_p {s.DmPValue:F3}"));
+        var entry = new LedgerEntry(DateTime.UtcNow, profile.Name, hash, Reporting.Benchmark.GitCommit(), previous.All(e => e.ConfigurationHash != hash), distinct, lines, head);
+        var text = File.Exists(path) ? File.ReadAllText(path) : "";
+        if (text.Length > 0 && !text.EndsWith('\n')) text += "\n";
+        AtomicFile.WriteAllText(path, text + JsonSerializer.Serialize(entry) + "\n");
+        return entry;
+    }
+
+    /// <summary>The ledger's entries (empty when none).</summary>
+    /// <exception cref="InvalidDataException">a line that is not a ledger entry (names the line).</exception>
+    public static IReadOnlyList<LedgerEntry> Read(string path)
+    {
+        if (!File.Exists(path)) return [];
+        var list = new List<LedgerEntry>();
+        var n = 0;
+        foreach (var l in File.ReadLines(path))
+        {
+            n++;
+            if (string.IsNullOrWhiteSpace(l)) continue;
+            try { list.Add(JsonSerializer.Deserialize<LedgerEntry>(l) ?? throw new JsonException("null entry")); }
+            catch (JsonException e) { throw new InvalidDataException($"{Workbench.Relative(path)} line {n}: not a ledger entry ({e.Message}).", e); }
+        }
+        return list;
+    }
+}
+
+/// <summary>Scores of a model within one group of origins (a regime, a size of move).</summary>
+/// <param name="Model">Model.</param>
+/// <param name="Horizon">Trading days ahead.</param>
+/// <param name="Group">The group (e.g. crisis, bull; small, medium, large move).</param>
+/// <param name="N">Origins in the group.</param>
+/// <param name="QuantileScore">Mean three-quantile score (lower is better).</param>
+/// <param name="SkillVsRw">1 − score / the random walk's score on the same origins.</param>
+/// <param name="Coverage80">Share of outcomes inside P10–P90.</param>
+public sealed record GroupScore(string Model, int Horizon, string Group, int N, double QuantileScore, double SkillVsRw, double Coverage80);
+
+/// <summary>Decompositions of holdout (or validation) scores by a grouping of the origins.</summary>
+public static class ScoreBreakdown
+{
+    /// <summary>Per model × horizon × group, with the random walk's score on the same origins as the reference.</summary>
+    /// <param name="rows">Prediction rows (several models; must include the reference model's rows).</param>
+    /// <param name="group">The group of a row, e.g. the market regime at its origin.</param>
+    public static IReadOnlyList<GroupScore> By(IReadOnlyList<PredictionRow> rows, Func<PredictionRow, string> group)
+    {
+        var reference = ModelCatalog.Reference.Name;
+        var rw = rows.Where(r => r.Model == reference).ToDictionary(r => (r.Horizon, r.Split, r.OriginDate), r => Metrics.QuantileScore(r.Y, r.Q10, r.Q50, r.Q90));
+        return rows.GroupBy(r => (r.Model, r.Horizon, Group: group(r))).OrderBy(g => g.Key.Horizon).ThenBy(g => g.Key.Group).ThenBy(g => g.Key.Model, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var scores = g.Select(r => (S: Metrics.QuantileScore(r.Y, r.Q10, r.Q50, r.Q90), Ref: rw.GetValueOrDefault((r.Horizon, r.Split, r.OriginDate), double.NaN))).ToArray();
+                var shared = scores.Where(x => !double.IsNaN(x.Ref)).ToArray();
+                return new GroupScore(g.Key.Model, g.Key.Horizon, g.Key.Group, g.Count(), scores.Average(x => x.S),
+                    shared.Length == 0 ? double.NaN : 1 - shared.Sum(x => x.S) / shared.Sum(x => x.Ref), g.Average(r => r.Y >= r.Q10 && r.Y <= r.Q90 ? 1.0 : 0));
+            }).ToList();
+    }
+
+    /// <summary>The size of the realised move of a row relative to the others at its horizon: <c>small</c>, <c>medium</c>,
+    /// <c>large</c> terciles of |y| (an after-the-fact grouping for evaluation only).</summary>
+    public static Func<PredictionRow, string> SizeOfMove(IReadOnlyList<PredictionRow> rows)
+    {
+        var cuts = rows.GroupBy(r => r.Horizon).ToDictionary(g => g.Key, g =>
+        {
+            var a = g.Select(r => Math.Abs(r.Y)).Order().ToArray();
+            return (a[a.Length / 3], a[2 * a.Length / 3]);
+        });
+        return r => { var (lo, hi) = cuts[r.Horizon]; var m = Math.Abs(r.Y); return m <= lo ? "small" : m <= hi ? "medium" : "large"; };
+    }
+}
