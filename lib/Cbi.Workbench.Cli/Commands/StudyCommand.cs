@@ -22,7 +22,8 @@ internal sealed class StudyCommand : ICliCommand
             foreach (var s in all) Console.WriteLine(string.Format(inv, "{0,-28} {1,4} trials {2,4} complete  best {3:G6}  {4}", s.Name, s.Trials, s.Complete, s.BestValue, s.Sampler));
             return 0;
         }
-        using var study = Study.OpenExisting(a.Positional[0], db);
+        // A read: the study file is opened read-only, no trial state changes.
+        using var study = Study.OpenReadOnly(a.Positional[0], db);
         foreach (var t in study.Trials)
             Console.WriteLine(string.Format(inv, "#{0,-3} {1,-8} {2,12:G6} {3,7:F1} s  {4}", t.Number, t.State, t.Value, t.Seconds,
                 string.Join(" ", t.Labels.Select(kv => $"{kv.Key}={kv.Value}"))));

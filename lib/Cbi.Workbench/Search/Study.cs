@@ -164,12 +164,14 @@ public sealed class Study : IDisposable
     public SearchSpace Space { get; }
     internal IPruner Pruner => options.Pruner;
 
-    Study(string path, string name, SearchSpace space, StudyOptions options)
+    readonly bool readOnly;
+
+    Study(string path, string name, SearchSpace space, StudyOptions options, bool readOnly = false)
     {
         options.Validate();
-        Path = path; Name = name; Space = space; this.options = options;
-        if (path != InMemory) Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-        db = new DuckDBConnection($"Data Source={path}");
+        Path = path; Name = name; Space = space; this.options = options; this.readOnly = readOnly;
+        if (path != InMemory && !readOnly) Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        db = new DuckDBConnection(readOnly ? $"Data Source={path};ACCESS_MODE=READ_ONLY" : $"Data Source={path}");
         db.Open();
         lock (LiveInstances) LiveInstances.Add(instance);
     }
@@ -210,6 +212,20 @@ public sealed class Study : IDisposable
         var stored = List(p).FirstOrDefault(s => s.Name == name)
             ?? throw new KeyNotFoundException($"{p} holds no study '{name}' (it has: {string.Join(", ", List(p).Select(s => s.Name))}).");
         return Open(name, SearchSpace.FromJson(stored.SpaceJson), options ?? new StudyOptions { Seed = stored.Seed }, p);
+    }
+
+    /// <summary>Opens a stored study to read it (<see cref="Trials"/>, <see cref="ExportCsv"/>) without changing anything:
+    /// the file is opened read-only and no trial state is touched (a RUNNING trial stays RUNNING; resuming is
+    /// <see cref="OpenExisting"/>'s job).</summary>
+    /// <exception cref="FileNotFoundException">no study database at the path.</exception>
+    /// <exception cref="KeyNotFoundException">the database holds no study of that name (the message lists those it has).</exception>
+    public static Study OpenReadOnly(string name, string? path = null)
+    {
+        var p = path ?? DefaultPath;
+        if (!File.Exists(p)) throw new FileNotFoundException($"No study database at {p}.", p);
+        var stored = List(p).FirstOrDefault(s => s.Name == name)
+            ?? throw new KeyNotFoundException($"{p} holds no study '{name}' (it has: {string.Join(", ", List(p).Select(s => s.Name))}).");
+        return new Study(p, name, SearchSpace.FromJson(stored.SpaceJson), new StudyOptions { Seed = stored.Seed, Progress = false }, readOnly: true);
     }
 
     /// <summary>A study as listed by <see cref="List"/>.</summary>
@@ -329,6 +345,7 @@ public sealed class Study : IDisposable
     /// failed (the message quotes the last failure).</exception>
     public TrialRecord? Optimize(Func<Trial, double> objective, int totalTrials, TimeSpan? timeout = null)
     {
+        if (readOnly) throw new InvalidOperationException($"study {Name} was opened read-only (Study.OpenReadOnly); open it with Study.Open or OpenExisting to run trials.");
         ArgumentOutOfRangeException.ThrowIfLessThan(totalTrials, 1);
         var clock = Stopwatch.StartNew();
         while (true)

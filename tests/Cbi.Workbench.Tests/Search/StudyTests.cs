@@ -258,3 +258,26 @@ public class StudyTests
         Assert.Contains("best so far", Plotly.NET.GenericChart.toChartHTML(chart));
     }
 }
+
+/// <summary>Reading a study never writes to it.</summary>
+public class StudyReadTests
+{
+    [Fact]
+    public void a_study_opened_to_read_leaves_its_file_byte_identical_and_refuses_to_run_trials()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cbi-study-read-{Guid.NewGuid():N}.duckdb");
+        try
+        {
+            using (var s = Study.Open("read", KilledStudy.Space, new StudyOptions { Progress = false }, path))
+                s.Optimize(KilledStudy.Objective, 3);
+            var before = File.ReadAllBytes(path);
+            using (var r = Study.OpenReadOnly("read", path))
+            {
+                Assert.Equal(3, r.Trials.Count);
+                Assert.Contains("read-only", Assert.Throws<InvalidOperationException>(() => r.Optimize(KilledStudy.Objective, 4)).Message);
+            }
+            Assert.Equal(before, File.ReadAllBytes(path));
+        }
+        finally { File.Delete(path); File.Delete(path + ".wal"); }
+    }
+}
