@@ -34,6 +34,7 @@ internal sealed class BacktestCommand : ICliCommand
             }
             var run = Backtest.Validation(spec, frame, profile, parameters);
             rows.AddRange(run.Rows);
+            PredictionStore.WriteAbstentions(run.Abstentions);
             Console.WriteLine($"{spec.Name}: {run.Rows.Count} prediction rows, {run.QuantileCrossings} quantile crossings repaired, " +
                               $"{run.Abstentions.Count} abstentions, {run.Elapsed.TotalSeconds:F1} s");
         }

@@ -42,8 +42,7 @@ internal sealed class SearchCommand : ICliCommand
                 ["folds"] = profile.Search.Folds.ToString(inv), ["per_horizon_s"] = string.Join(",", results.Select(r => r.Seconds.ToString("F0", inv))),
             });
             var run = ModelSearch.RunValidation(spec, frame, results, profile);
-            PredictionStore.WriteParquet(run.Rows);
-            if (!a.Has("no-warehouse")) PredictionStore.WriteWarehouse(run.Rows);
+            PredictionStore.Write(run, warehousePath: a.Has("no-warehouse") ? null : "");
             Console.WriteLine($"{spec.Name}: {run.Rows.Count} validation rows with the tuned parameters, {run.QuantileCrossings} crossings repaired, {run.Abstentions.Count} abstentions");
         }
         return 0;

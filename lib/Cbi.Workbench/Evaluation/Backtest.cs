@@ -11,7 +11,8 @@ namespace Cbi.Workbench.Evaluation;
 /// <param name="Origin">Date of the origin row.</param>
 /// <param name="Fold">Fold index.</param>
 /// <param name="Reason">The rule and the features that were missing at the origin.</param>
-public sealed record Abstention(string Model, int Horizon, DateOnly Origin, int Fold, string Reason);
+/// <param name="Split"><c>validation</c> or <c>holdout</c>.</param>
+public sealed record Abstention(string Model, int Horizon, DateOnly Origin, int Fold, string Reason, string Split = "validation");
 
 /// <summary>What a walk-forward run produced.</summary>
 /// <param name="Rows">Long-table rows, by horizon, fold and origin (quantiles after crossing repair).</param>
@@ -104,7 +105,7 @@ public static class Backtest
                         var o = origins[i];
                         if (fc[i].IsAbstention && rule is not MissingInputRule.NotRead)
                         {
-                            abstentions.Add(new Abstention(model.Name, h, frame.Dates[o], fold.Index, AbstentionReason(rule, frame, o)));
+                            abstentions.Add(new Abstention(model.Name, h, frame.Dates[o], fold.Index, AbstentionReason(rule, frame, o), fold.Split));
                             continue;
                         }
                         var (q, crossed) = Checked(model.Name, fc[i], frame, o, h, fold.Index).Repaired();
@@ -134,7 +135,7 @@ public static class Backtest
         return q;
     }
 
-    static string AbstentionReason(MissingInputRule rule, Frame frame, int row)
+    internal static string AbstentionReason(MissingInputRule rule, Frame frame, int row)
     {
         if (rule == MissingInputRule.AbstainWhenPriceMissing)
             return $"{rule}: a past close the model needs is missing (a session the data lacks)";

@@ -72,6 +72,7 @@ public static class HoldoutEvaluation
         // The one read of this evaluation (a re-run of a release is a recorded, deliberate read too).
         var set = Holdout.Read(reference, reason, release: Holdout.History(logPath).Count > 0, logPath: logPath);
         var rows = new List<PredictionRow>();
+        var abstentions = new List<Abstention>();
         var evaluated = new List<HoldoutModel>();
         var root = Path.Combine(Workbench.ArtifactsDir, profile.Name, "models");
         foreach (var spec in models)
@@ -91,8 +92,13 @@ public static class HoldoutEvaluation
                     var n = 0; var abstained = 0;
                     for (var i = 0; i < f.Count; i++)
                     {
-                        if (f[i].IsAbstention) { abstained++; continue; }
                         var o = fold.ScoreRows[i];
+                        if (f[i].IsAbstention)
+                        {
+                            abstained++;
+                            abstentions.Add(new Abstention(spec.Name, h, frame.Dates[o], 0, Backtest.AbstentionReason(spec.MissingInputs, frame, o), "holdout"));
+                            continue;
+                        }
                         var (q, _) = f[i].Repaired();
                         rows.Add(new PredictionRow(spec.Name, h, frame.Dates[o], frame.Dates[o + h], frame.Target(o, h), q.Q10, q.Q50, q.Q90, 0, "holdout"));
                         n++;
@@ -104,6 +110,7 @@ public static class HoldoutEvaluation
             }
         }
         PredictionStore.Write(rows);
+        PredictionStore.WriteAbstentions(abstentions);
         var summary = MetricsSummary.Compute(rows, frames.GetValueOrDefault(ModelInputs.Prices) ?? reference);
         var dir = OutputDir(profile);
         var metricsPath = Path.Combine(dir, "metrics.csv");

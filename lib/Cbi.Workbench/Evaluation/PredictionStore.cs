@@ -72,6 +72,42 @@ public static class PredictionStore
         Log.Progress($"[predictions] {rows.Count} rows of {Models(rows)} written to {Workbench.Relative(path)}" + (wh is null ? "" : " and the warehouse"));
     }
 
+    /// <summary>A backtest's rows (as <see cref="Write(IReadOnlyCollection{PredictionRow}, string?, string?)"/>) and its
+    /// abstentions: the origins where a model declined to forecast under its missing-input rule, with the reason, in
+    /// artifacts/&lt;profile&gt;/abstentions.parquet (columns model, horizon, origin_date, split, fold, reason; a write
+    /// replaces exactly the (model, horizon, split, origin_date) keys it carries). The prediction table's own columns
+    /// stay the contract's; the abstentions are its companion, so no origin is silently missing.</summary>
+    public static void Write(BacktestResult run, string? path = null, string? warehousePath = "")
+    {
+        if (run.Rows.Count > 0) Write(run.Rows, path, warehousePath);
+        WriteAbstentions(run.Abstentions, path is null ? null : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "abstentions.parquet"));
+    }
+
+    /// <summary>artifacts/&lt;active profile&gt;/abstentions.parquet.</summary>
+    public static string DefaultAbstentionsPath => Path.Combine(Workbench.ProfileDir, "abstentions.parquet");
+
+    /// <summary>Writes abstentions (see <see cref="Write(BacktestResult, string?, string?)"/>); nothing when there are none.</summary>
+    public static void WriteAbstentions(IReadOnlyCollection<Abstention> abstentions, string? path = null)
+    {
+        if (abstentions.Count == 0) return;
+        path = Path.GetFullPath(path ?? DefaultAbstentionsPath);
+        const string cols = "model VARCHAR, horizon INTEGER, origin_date DATE, split VARCHAR, fold INTEGER, reason VARCHAR";
+        AtomicFile.Write(path, tmp =>
+        {
+            using var con = Open("DataSource=:memory:");
+            Exec(con, $"CREATE TABLE a ({cols})");
+            Exec(con, $"CREATE TABLE n ({cols})");
+            if (File.Exists(path)) Exec(con, $"INSERT INTO a SELECT model, horizon, origin_date, split, fold, reason FROM read_parquet('{Sql(path)}')");
+            using (var app = con.CreateAppender("n"))
+                foreach (var x in abstentions)
+                    app.CreateRow().AppendValue(x.Model).AppendValue(x.Horizon).AppendValue((DateOnly?)x.Origin).AppendValue(x.Split).AppendValue(x.Fold).AppendValue(x.Reason).EndRow();
+            Exec(con, "DELETE FROM a WHERE EXISTS (SELECT 1 FROM n WHERE n.model = a.model AND n.horizon = a.horizon AND n.split = a.split AND n.origin_date = a.origin_date)");
+            Exec(con, "INSERT INTO a SELECT * FROM n");
+            Exec(con, $"COPY (SELECT * FROM a ORDER BY model, horizon, split, origin_date) TO '{Sql(tmp)}' (FORMAT parquet)");
+        });
+        Log.Progress($"[predictions] {abstentions.Count} abstentions of {string.Join(", ", abstentions.Select(a => a.Model).Distinct())} recorded in {Workbench.Relative(path)}");
+    }
+
     static string Models(IEnumerable<PredictionRow> rows) => string.Join(", ", rows.Select(r => r.Model).Distinct());
 
     static DuckDBConnection OpenWarehouse(string warehousePath)
