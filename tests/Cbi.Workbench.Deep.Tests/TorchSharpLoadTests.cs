@@ -78,7 +78,7 @@ public class TorchSharpLoadTests
                 losses.Add(loss.item<float>());
             }
             Console.WriteLine(losses.All(float.IsFinite) ? "finite losses" : "NON-FINITE");
-            losses.Count
+            losses.Count.ToString()
             """);
         var result = NotebookRunner.Run(path, Path.ChangeExtension(path, ".out.ipynb"), new NotebookRunOptions { Progress = TextWriter.Null });
         // The executed notebook as any nbformat reader sees it; the kernel (as dotnet-repl) puts a cell's console text
