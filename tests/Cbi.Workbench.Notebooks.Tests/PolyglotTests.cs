@@ -87,7 +87,8 @@ public class ReplRunsTheWorkbenchNotebooksTests
         {
             var output = Path.Combine(root, "out", Path.GetFileNameWithoutExtension(nb) + ".ipynb");
             Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-            var (code, text) = Repl(Path.Combine(root, "notebooks"), env, "--run", Path.GetFileName(nb), "--exit-after-run", "--output-path", output);
+            // From the workbench root, exactly as the README shows it.
+            var (code, text) = Repl(root, env, "--run", Path.Combine("notebooks", Path.GetFileName(nb)), "--exit-after-run", "--output-path", output);
             var errors = File.Exists(output)
                 ? string.Join("\n", Cells(Read(output)).SelectMany(c => c!["outputs"]?.AsArray() ?? []).Where(o => (string)o!["output_type"]! == "error").Select(o => (string)o!["evalue"]!))
                 : text;
