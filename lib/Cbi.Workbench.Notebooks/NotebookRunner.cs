@@ -1,38 +1,43 @@
-using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Scripting;
-using Microsoft.CodeAnalysis.Scripting;
+using System.Text;
+using System.Text.Json;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
+using Microsoft.DotNet.Interactive.Documents;
+using Microsoft.DotNet.Interactive.Documents.Jupyter;
+using Microsoft.DotNet.Interactive.Events;
 
 namespace Cbi.Workbench.Notebooks;
 
 /// <summary>Options of a headless notebook run.</summary>
 public sealed record NotebookRunOptions
 {
-    /// <summary>Parameters (`--input key=value`), visible to notebook code as the environment variables
-    /// CBI_INPUT_&lt;KEY&gt; (read them with Workbench.Parameter), exactly as in VS Code when set there.</summary>
+    /// <summary>Parameters (<c>--input key=value</c>): answers to <c>@input:key</c> (e.g. <c>#!set --name h --value
+    /// @input:horizon</c>), as in dotnet-repl, and the environment variables CBI_INPUT_&lt;KEY&gt; that
+    /// <c>Workbench.Parameter</c> reads.</summary>
     public IReadOnlyDictionary<string, string> Inputs { get; init; } = new Dictionary<string, string>();
-    /// <summary>Where progress lines go (one per cell, one summary line); stderr when null.</summary>
+    /// <summary>Where progress lines go (a cell starts, ends, is still running; the summary); stderr when null.</summary>
     public TextWriter? Progress { get; init; }
+    /// <summary>The longest a single cell may run before the run stops and names it.</summary>
+    public TimeSpan CellTimeout { get; init; } = TimeSpan.FromMinutes(30);
+    /// <summary>How often a running cell is reported as still running.</summary>
+    public TimeSpan Heartbeat { get; init; } = TimeSpan.FromSeconds(60);
 }
 
-/// <summary>Per-cell timing and status of a run.</summary>
-/// <param name="Cell">1-based cell number, counting every cell of the notebook (markdown included).</param>
-/// <param name="Kernel">The cell's kernel (csharp for every cell that ran).</param>
-/// <param name="Ok">False when the cell failed to compile or threw.</param>
+/// <summary>Timing and status of one cell.</summary>
+/// <param name="Cell">1-based cell number, counting every cell as the editor shows them (markdown included).</param>
+/// <param name="Kernel">The kernel that ran it (csharp, value, javascript, …).</param>
+/// <param name="Ok">False when the cell produced an error.</param>
 /// <param name="Elapsed">Wall-clock time of the cell.</param>
 public sealed record CellRun(int Cell, string Kernel, bool Ok, TimeSpan Elapsed);
 
-/// <summary>Outcome of <see cref="NotebookRunner.Run(string, NotebookRunOptions?)"/>.</summary>
+/// <summary>Outcome of <see cref="NotebookRunner.Run"/>.</summary>
 /// <param name="NotebookPath">Full path of the notebook that ran.</param>
-/// <param name="Executed">The notebook with outputs, execution counts and cell times.</param>
-/// <param name="Cells">One entry per code cell, in order (markdown and raw cells are not listed).</param>
+/// <param name="OutputPath">Full path of the executed .ipynb.</param>
+/// <param name="Cells">One entry per code cell, in order.</param>
 /// <param name="Wall">Wall-clock time of the whole run.</param>
-public sealed record NotebookRunResult(string NotebookPath, Notebook Executed, IReadOnlyList<CellRun> Cells, TimeSpan Wall)
+public sealed record NotebookRunResult(string NotebookPath, string OutputPath, IReadOnlyList<CellRun> Cells, TimeSpan Wall)
 {
     /// <summary>Number of code cells run.</summary>
     public int CellsRun => Cells.Count;
@@ -42,54 +47,59 @@ public sealed record NotebookRunResult(string NotebookPath, Notebook Executed, I
     public int ExitCode => CellsFailed > 0 ? 2 : 0;
 }
 
-/// <summary>Runs a notebook's C# cells in order with Roslyn scripting, the way Polyglot's C# kernel does: one
-/// submission per cell with state carried over, working directory = the notebook's folder, `#r` paths relative
-/// to that folder. Every cell runs even after a failure (dotnet-repl semantics). Problems that make the notebook
-/// unrunnable (missing file, a kernel other than C#/markdown, an unsupported magic, a `#r` to a missing file)
-/// are found before any cell runs and throw <see cref="NotebookFormatException"/>.</summary>
+/// <summary>A cell ran longer than <see cref="NotebookRunOptions.CellTimeout"/>. The executed notebook on disk holds
+/// every finished cell and a timeout error in this one; the cell's thread cannot be stopped, so the process that
+/// catches this must end (cbi exits with code 2).</summary>
+/// <param name="message">Names notebook, cell and limit.</param>
+public sealed class NotebookTimeoutException(string message) : Exception(message);
+
+/// <summary>Bad notebook input, found before any cell runs: names the file and, where known, the line.</summary>
+/// <param name="path">The notebook (or output) file.</param>
+/// <param name="line">1-based line, or null.</param>
+/// <param name="problem">What is wrong; the message is "path[, line l]: problem".</param>
+public sealed class NotebookFormatException(string path, int? line, string problem)
+    : Exception(line is { } l ? $"{path}, line {l}: {problem}" : $"{path}: {problem}")
+{
+    /// <summary>The file at fault.</summary>
+    public string Path { get; } = path;
+    /// <summary>1-based line, or null when unknown.</summary>
+    public int? Line { get; } = line;
+}
+
+/// <summary>Runs a .dib or .ipynb on the Polyglot C# kernel (Microsoft.DotNet.Interactive, hosted in this process,
+/// composed like dotnet-repl's) and writes the executed .ipynb with Microsoft.DotNet.Interactive.Documents, the way
+/// <c>dotnet repl --run NB --exit-after-run --output-path OUT</c> does: every cell runs even after one failed, outputs are
+/// recorded as dotnet-repl records them. Added for long research runs: a progress line when each cell starts and ends
+/// (and while it runs), a per-cell timeout that names the hung cell, and the executed notebook rewritten atomically after
+/// every cell, marked incomplete (notebook metadata <c>cbi.state</c>) until the last one, so a kill keeps what
+/// finished. The working directory is the notebook's folder during the run, as in VS Code.</summary>
 public static class NotebookRunner
 {
-    static readonly string[] DefaultImports = ["System", "System.Collections.Generic", "System.IO", "System.Linq", "System.Text", "System.Threading.Tasks"];
-    static readonly Regex ReferenceDirective = new(@"^\s*#r\s+""(?<path>[^""]+)""\s*$", RegexOptions.Compiled);
     static readonly SemaphoreSlim oneRunAtATime = new(1, 1);
 
-    /// <summary>Runs the notebook and writes the executed .ipynb to <paramref name="outputPath"/> atomically.</summary>
+    /// <summary>Runs the notebook, writing the executed .ipynb to <paramref name="outputPath"/> as cells finish.</summary>
     /// <param name="notebookPath">The .dib or .ipynb to run.</param>
-    /// <param name="outputPath">Where the executed notebook is written; its extension selects the format (.ipynb keeps outputs).</param>
-    /// <param name="options">Inputs and progress writer; null = none and standard error.</param>
-    /// <exception cref="NotebookFormatException">The notebook is missing, malformed or not runnable headless (see the
-    /// class summary), or <paramref name="outputPath"/> has neither .dib nor .ipynb extension (found after the run).</exception>
+    /// <param name="outputPath">The executed notebook (.ipynb).</param>
+    /// <param name="options">Inputs, progress writer, timeouts; null = defaults.</param>
+    /// <exception cref="NotebookFormatException">The notebook is missing or malformed, or an extension is wrong; nothing
+    /// is written.</exception>
+    /// <exception cref="NotebookTimeoutException">A cell ran past the timeout (see the type).</exception>
     public static NotebookRunResult Run(string notebookPath, string outputPath, NotebookRunOptions? options = null)
-    {
-        var result = Run(notebookPath, options);
-        Notebook.Write(result.Executed, outputPath);
-        return result;
-    }
-
-    /// <summary>Runs the notebook and returns the executed notebook (outputs, execution counts, cell times). Cell
-    /// failures are recorded as error outputs, not thrown. Runs are serialised process-wide; the working directory,
-    /// console writers and CBI_INPUT_* variables are restored afterwards.</summary>
-    /// <param name="notebookPath">The .dib or .ipynb to run.</param>
-    /// <param name="options">Inputs and progress writer; null = none and standard error.</param>
-    /// <exception cref="NotebookFormatException">The notebook is missing, malformed or not runnable headless (see the class summary).</exception>
-    public static NotebookRunResult Run(string notebookPath, NotebookRunOptions? options = null)
     {
         options ??= new NotebookRunOptions();
         var progress = options.Progress ?? Console.Error;
         var fullPath = Path.GetFullPath(notebookPath);
-        var notebook = Notebook.Read(fullPath);
-        var folder = Path.GetDirectoryName(fullPath)!;
+        var output = Path.GetFullPath(outputPath);
+        if (!File.Exists(fullPath)) throw new NotebookFormatException(fullPath, null, "notebook file does not exist");
+        if (Path.GetExtension(fullPath).ToLowerInvariant() is not (".dib" or ".ipynb"))
+            throw new NotebookFormatException(fullPath, null, $"unknown notebook extension '{Path.GetExtension(fullPath)}' (expected .dib or .ipynb)");
+        if (!Path.GetExtension(output).Equals(".ipynb", StringComparison.OrdinalIgnoreCase))
+            throw new NotebookFormatException(output, null, "the executed notebook is written as .ipynb; give an output path ending in .ipynb");
         var name = Path.GetFileNameWithoutExtension(fullPath);
-        var sources = Prepare(notebook, fullPath, folder);
 
-        // Process-wide state (cwd, console, environment) is swapped during a run, so runs never overlap.
         oneRunAtATime.Wait();
         var savedCwd = Directory.GetCurrentDirectory();
-        var savedOut = Console.Out;
-        var savedErr = Console.Error;
         var savedEnv = new Dictionary<string, string?>();
-        var wall = Stopwatch.StartNew();
-        var runs = new List<CellRun>();
         try
         {
             foreach (var (k, v) in options.Inputs)
@@ -98,210 +108,171 @@ public static class NotebookRunner
                 savedEnv[variable] = Environment.GetEnvironmentVariable(variable);
                 Environment.SetEnvironmentVariable(variable, v);
             }
-            Directory.SetCurrentDirectory(folder);
-            CellDisplay.BeginNotebook();
-
-            var globals = new NotebookGlobals();
-            var baseOptions = ScriptOptions.Default
-                .WithReferences(FrameworkReferences())
-                .AddReferences(typeof(NotebookGlobals).Assembly)
-                .WithImports(DefaultImports)
-                .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(folder).WithSearchPaths(folder))
-                .WithSourceResolver(ScriptSourceResolver.Default.WithBaseDirectory(folder))
-                .WithEmitDebugInformation(true)
-                .WithFileEncoding(System.Text.Encoding.UTF8)
-                .WithAllowUnsafe(true)
-                .WithLanguageVersion(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest);
-            ScriptState<object?>? state = null;
-            var executionCount = 0;
-            var codeCells = notebook.Cells.Count(c => !c.IsMarkdown && !c.IsRaw);
-            var codeIndex = 0;
-
-            for (var i = 0; i < notebook.Cells.Count; i++)
-            {
-                var cell = notebook.Cells[i];
-                if (cell.IsMarkdown || cell.IsRaw) continue;
-                codeIndex++;
-                cell.Outputs.Clear();
-                cell.ExecutionCount = ++executionCount;
-                var collector = new CellOutputCollector();
-                globals.Collector = collector;
-                var cellFile = Path.Combine(folder, $"{name}.cell{i + 1}.csx");
-                var started = DateTimeOffset.UtcNow;
-                var sw = Stopwatch.StartNew();
-                var ok = true;
-                Console.SetOut(collector.Writer("stdout"));
-                Console.SetError(collector.Writer("stderr"));
-                try
-                {
-                    var scriptOptions = baseOptions.WithFilePath(cellFile);
-                    try
-                    {
-                        state = state is null
-                            ? CSharpScript.Create<object?>(sources[i], scriptOptions, typeof(NotebookGlobals))
-                                .RunAsync(globals, catchException: _ => true).GetAwaiter().GetResult()
-                            : state.ContinueWithAsync<object?>(sources[i], scriptOptions, catchException: _ => true).GetAwaiter().GetResult();
-                        if (state.Exception is { } e)
-                        {
-                            ok = false;
-                            collector.Add(RuntimeError(e, i + 1, cellFile));
-                        }
-                        else if (HasTrailingValue(state.Script))
-                            collector.AddDisplay(CellDisplay.Format(state.ReturnValue));
-                    }
-                    catch (CompilationErrorException e)
-                    {
-                        ok = false;
-                        collector.Add(CompileError(e, i + 1));
-                    }
-                    catch (Exception e) when (e is not OutOfMemoryException)
-                    {
-                        // Failures outside the submission itself (e.g. loading a referenced assembly).
-                        ok = false;
-                        collector.Add(RuntimeError(e, i + 1, cellFile));
-                    }
-                }
-                finally
-                {
-                    Console.SetOut(savedOut);
-                    Console.SetError(savedErr);
-                    globals.Collector = null;
-                }
-                sw.Stop();
-                var ended = DateTimeOffset.UtcNow;
-                cell.Outputs.AddRange(collector.Outputs);
-                RecordTimes(cell, started, ended);
-                runs.Add(new CellRun(i + 1, cell.Kernel, ok, sw.Elapsed));
-                progress.WriteLine($"[{name}] cell {i + 1}/{notebook.Cells.Count} (code {codeIndex}/{codeCells}) " +
-                                   $"{(ok ? "ok" : "FAILED")} {sw.Elapsed.TotalSeconds:F2} s" +
-                                   (ok ? "" : " — " + FirstLine(cell.Outputs.Last(o => o.OutputType == "error").EValue)));
-            }
+            // The kernel resolves #r and #load against the working directory, which VS Code sets to the notebook's folder.
+            Directory.SetCurrentDirectory(Path.GetDirectoryName(fullPath)!);
+            using var kernel = PolyglotKernel.Create(options.Inputs);
+            var document = Load(fullPath, PolyglotKernel.KernelInfos(kernel));
+            return Execute(kernel, document, fullPath, output, name, options, progress);
         }
         finally
         {
-            Console.SetOut(savedOut);
-            Console.SetError(savedErr);
             Directory.SetCurrentDirectory(savedCwd);
-            CellDisplay.EndNotebook();
             foreach (var (k, v) in savedEnv) Environment.SetEnvironmentVariable(k, v);
             oneRunAtATime.Release();
         }
+    }
+
+    static InteractiveDocument Load(string path, KernelInfoCollection kernels)
+    {
+        try
+        {
+            return InteractiveDocument.LoadAsync(new FileInfo(path), kernels).GetAwaiter().GetResult();
+        }
+        catch (JsonException e)
+        {
+            throw new NotebookFormatException(path, e.LineNumber is { } l ? (int)l + 1 : null, $"malformed .ipynb JSON: {e.Message}");
+        }
+    }
+
+    static NotebookRunResult Execute(CompositeKernel kernel, InteractiveDocument document, string path, string output, string name,
+        NotebookRunOptions options, TextWriter progress)
+    {
+        var wall = Stopwatch.StartNew();
+        var elements = document.Elements.ToList();
+        var executed = elements.Select(e => new InteractiveDocumentElement(e.Contents, e.KernelName, [])).ToList();
+        var codeCells = elements.Count(e => e.KernelName != "markdown");
+        var runs = new List<CellRun>();
+        Write(document, executed, output, runs.Count, codeCells);
+
+        for (var i = 0; i < elements.Count; i++)
+        {
+            var element = elements[i];
+            if (element.KernelName == "markdown") continue;
+            var label = $"[{name}] cell {i + 1}/{elements.Count} (code {runs.Count + 1}/{codeCells}, {element.KernelName})";
+            progress.WriteLine($"{label} started");
+            var started = DateTimeOffset.UtcNow;
+            var sw = Stopwatch.StartNew();
+            var cell = new CellOutputs();
+            var command = new SubmitCode(element.Contents, element.KernelName);
+            bool finished;
+            using (kernel.KernelEvents.Subscribe(new Observer(e => cell.On(e, command))))
+                finished = WaitFor(Task.Run(() => kernel.SendAsync(command)), cell, options, progress, label, sw);
+            if (!finished)
+            {
+                var why = $"{path}: cell {i + 1} ({element.KernelName}) did not finish within {options.CellTimeout.TotalSeconds:F0} s " +
+                          $"(--cell-timeout); the cells before it are saved in {output}";
+                cell.Outputs.Add(new ErrorElement(errorValue: why, errorName: "Timeout"));
+            }
+            var ok = !cell.Outputs.OfType<ErrorElement>().Any();
+            executed[i] = new InteractiveDocumentElement(element.Contents, element.KernelName, cell.Outputs)
+            {
+                Metadata = new Dictionary<string, object>
+                {
+                    // Jupyter's own place for cell times (nbformat's "execution" cell metadata).
+                    ["execution"] = new Dictionary<string, object>
+                    {
+                        ["iopub.execute_input"] = started.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+                        ["shell.execute_reply"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+                    },
+                },
+            };
+            runs.Add(new CellRun(i + 1, element.KernelName ?? "csharp", ok, sw.Elapsed));
+            Write(document, executed, output, runs.Count, codeCells, finished ? null : "timed-out");
+            progress.WriteLine($"{label} {(ok ? "ok" : "FAILED")} {sw.Elapsed.TotalSeconds:F2} s" +
+                               (ok ? "" : " — " + FirstLine(cell.Outputs.OfType<ErrorElement>().First().ErrorValue)));
+            if (!finished) throw new NotebookTimeoutException($"[{name}] cell {i + 1} timed out after {options.CellTimeout.TotalSeconds:F0} s; " +
+                                                              $"finished cells are in {Workbench.Relative(output)}");
+        }
         wall.Stop();
-        var result = new NotebookRunResult(fullPath, notebook, runs, wall.Elapsed);
+        var result = new NotebookRunResult(path, output, runs, wall.Elapsed);
         progress.WriteLine($"[{name}] {(result.CellsFailed == 0 ? "ok" : "FAILED")}: {result.CellsRun - result.CellsFailed} cells ok, " +
                            $"{result.CellsFailed} failed, wall {wall.Elapsed.TotalSeconds:F1} s");
         return result;
     }
 
-    /// <summary>Checks every cell before anything runs and returns the code each C# cell submits. Magic lines
-    /// the runner understands are blanked (not removed) so compiler line numbers still match the cell.</summary>
-    static Dictionary<int, string> Prepare(Notebook notebook, string path, string folder)
+    /// <summary>Waits for the cell, saying every <see cref="NotebookRunOptions.Heartbeat"/> that it still runs; false
+    /// when it passes the timeout.</summary>
+    static bool WaitFor(Task send, CellOutputs cell, NotebookRunOptions options, TextWriter progress, string label, Stopwatch sw)
     {
-        var sources = new Dictionary<int, string>();
-        for (var i = 0; i < notebook.Cells.Count; i++)
+        while (true)
         {
-            var cell = notebook.Cells[i];
-            if (cell.IsMarkdown || cell.IsRaw) continue;
-            if (cell.Kernel != "csharp")
-                throw new NotebookFormatException(path, i + 1, null,
-                    $"kernel '{cell.Kernel}' cannot run headless; the runner runs C# (csharp) and passes markdown through");
-            var lines = cell.Source.Replace("\r\n", "\n").Split('\n');
-            for (var l = 0; l < lines.Length; l++)
-            {
-                var line = lines[l].Trim();
-                if (line.StartsWith("#!", StringComparison.Ordinal))
-                {
-                    var magic = line.Split(' ', 2)[0];
-                    if (magic == "#!time") { lines[l] = ""; continue; } // times are recorded for every cell anyway
-                    throw new NotebookFormatException(path, i + 1, l + 1,
-                        $"'{magic}' is neither a kernel the notebook declares nor a magic command the headless runner supports (#!time)");
-                }
-                var m = ReferenceDirective.Match(lines[l]);
-                if (!m.Success) continue;
-                var reference = m.Groups["path"].Value;
-                if (reference.StartsWith("nuget:", StringComparison.OrdinalIgnoreCase))
-                    throw new NotebookFormatException(path, i + 1, l + 1,
-                        $"'#r \"{reference}\"' is not supported headless: add the package to lib/Directory.Packages.props and the library instead");
-                var resolved = Path.GetFullPath(Path.Combine(folder, reference));
-                if (!File.Exists(resolved))
-                    throw new NotebookFormatException(path, i + 1, l + 1,
-                        $"#r \"{reference}\": {resolved} does not exist" +
-                        (reference.Contains("lib/bin") ? " (build it first: dotnet build lib/Cbi.Workbench.Cli -c Release)" : ""));
-            }
-            sources[i] = string.Join("\n", lines);
+            var left = options.CellTimeout - sw.Elapsed;
+            if (left <= TimeSpan.Zero) return false;
+            var slice = left < options.Heartbeat ? left : options.Heartbeat;
+            if (cell.Done.Wait(slice)) { send.Wait(TimeSpan.FromSeconds(5)); return true; }
+            if (send.IsFaulted) { cell.Outputs.Add(new ErrorElement(errorValue: send.Exception!.GetBaseException().Message, errorName: "Error")); return true; }
+            if (slice == options.Heartbeat) progress.WriteLine($"{label} still running, {sw.Elapsed.TotalSeconds:F0} s");
         }
-        return sources;
     }
 
-    static ImmutableArray<MetadataReference>? frameworkReferences;
-
-    /// <summary>The whole shared framework, as Polyglot's C# kernel references it.</summary>
-    static IEnumerable<MetadataReference> FrameworkReferences()
+    /// <summary>The whole notebook as it stands: finished cells with outputs, the rest as in the source. The metadata
+    /// says whether it is complete, so a notebook left by a killed run is never taken for a finished one.</summary>
+    static void Write(InteractiveDocument source, List<InteractiveDocumentElement> executed, string output, int done, int total, string? state = null)
     {
-        if (frameworkReferences is { } cached) return cached;
-        var dir = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        var refs = Directory.GetFiles(dir, "*.dll")
-            .Where(IsManaged)
-            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
-            .ToImmutableArray();
-        frameworkReferences = refs;
-        return refs;
-    }
-
-    static bool IsManaged(string path)
-    {
-        try { AssemblyName.GetAssemblyName(path); return true; }
-        catch (BadImageFormatException) { return false; }
-    }
-
-    static CellOutput CompileError(CompilationErrorException e, int cell)
-    {
-        var errors = e.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        if (errors.Count == 0) errors = e.Diagnostics.ToList();
-        var lines = errors.Select(d =>
+        var document = new InteractiveDocument(executed);
+        foreach (var (k, v) in source.Metadata) document.Metadata[k] = v;
+        document.Metadata["kernelspec"] = new Dictionary<string, object> { ["display_name"] = ".NET (C#)", ["language"] = "C#", ["name"] = ".net-csharp" };
+        document.Metadata["language_info"] = new Dictionary<string, object>
+            { ["file_extension"] = ".cs", ["mimetype"] = "text/x-csharp", ["name"] = "C#", ["pygments_lexer"] = "csharp", ["version"] = "13.0" };
+        document.Metadata["cbi"] = new Dictionary<string, object>
         {
-            var pos = d.Location.GetLineSpan().StartLinePosition;
-            return $"cell {cell}, line {pos.Line + 1}, column {pos.Character + 1}: {d.Id}: {d.GetMessage(CultureInfo.InvariantCulture)}";
-        }).ToList();
-        return CellOutput.Error("CompilationError", lines[0], lines);
-    }
-
-    static CellOutput RuntimeError(Exception e, int cell, string cellFile)
-    {
-        var frames = new StackTrace(e, true).GetFrames();
-        var line = frames.FirstOrDefault(f => f.GetFileName() == cellFile)?.GetFileLineNumber();
-        var where = line is > 0 ? $"cell {cell}, line {line}" : $"cell {cell}";
-        var trace = new List<string> { $"{e.GetType().FullName}: {e.Message}", $"   at {where}" };
-        trace.AddRange((e.StackTrace ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(s => s.TrimEnd())
-            .Where(s => !s.Contains("Microsoft.CodeAnalysis.Scripting", StringComparison.Ordinal) && !s.StartsWith("--- End of stack trace", StringComparison.Ordinal)));
-        for (var inner = e.InnerException; inner != null; inner = inner.InnerException)
-            trace.Add($" ---> {inner.GetType().FullName}: {inner.Message}");
-        return CellOutput.Error(e.GetType().Name, $"{where}: {e.Message}", trace);
-    }
-
-    /// <summary>Jupyter's own place for cell times (nbformat's code-cell "execution" metadata).</summary>
-    static void RecordTimes(NotebookCell cell, DateTimeOffset started, DateTimeOffset ended)
-    {
-        cell.Metadata ??= [];
-        cell.Metadata["execution"] = new JsonObject
-        {
-            ["iopub.execute_input"] = started.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
-            ["shell.execute_reply"] = ended.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+            ["state"] = state ?? (done == total ? "complete" : "incomplete"),
+            ["code_cells_done"] = done,
+            ["code_cells"] = total,
         };
-    }
-
-    /// <summary>True when the cell ends in an expression without a semicolon (its value is displayed).</summary>
-    static bool HasTrailingValue(Script script)
-    {
-        var compilation = script.GetCompilation();
-        var tree = compilation.SyntaxTrees.Single();
-        var root = (Microsoft.CodeAnalysis.CSharp.Syntax.CompilationUnitSyntax)tree.GetRoot();
-        if (root.Members.LastOrDefault() is not Microsoft.CodeAnalysis.CSharp.Syntax.GlobalStatementSyntax
-            { Statement: Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionStatementSyntax { SemicolonToken.IsMissing: true } statement })
-            return false;
-        var type = compilation.GetSemanticModel(tree).GetTypeInfo(statement.Expression).Type;
-        return type is not null && type.SpecialType != SpecialType.System_Void;
+        Cbi.Workbench.IO.AtomicFile.WriteAllText(output, Notebook.ToJupyterJson(document, "C#"));
     }
 
     static string FirstLine(string? s) => (s ?? "").Split('\n')[0];
+
+    /// <summary>One cell's outputs, recorded as dotnet-repl's NotebookRunner records them (so the executed notebooks
+    /// match): displays in order, a DisplayedValue handle's updates as further displays, stdout then stderr as one
+    /// text output at the end of the cell, errors as error outputs.</summary>
+    sealed class CellOutputs
+    {
+        readonly object gate = new();
+        readonly StringBuilder stdout = new(), stderr = new();
+        bool anyOut, anyErr;
+        public List<InteractiveDocumentOutputElement> Outputs { get; } = [];
+        public ManualResetEventSlim Done { get; } = new();
+
+        public void On(KernelEvent e, KernelCommand root)
+        {
+            lock (gate)
+            {
+                switch (e)
+                {
+                    case ErrorProduced error: Outputs.Add(new ErrorElement(errorValue: error.Message, errorName: "Error")); break;
+                    case StandardOutputValueProduced o: anyOut = true; stdout.Append(o.FormattedValues.FirstOrDefault()?.Value); break;
+                    case StandardErrorValueProduced o: anyErr = true; stderr.Append(o.FormattedValues.FirstOrDefault()?.Value); break;
+                    case ReturnValueProduced { Value: Microsoft.DotNet.Interactive.Formatting.DisplayedValue }: break;
+                    case DisplayEvent d: Outputs.Add(new DisplayElement(d.FormattedValues.ToDictionary(v => v.MimeType, v => (object)v.Value))); break;
+                    case CommandFailed failed when failed.Command == root:
+                        FlushText();
+                        Outputs.Add(new ErrorElement(errorValue: failed.Message, errorName: "Error",
+                            stackTrace: (failed.Exception?.StackTrace ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+                        Done.Set();
+                        break;
+                    case CommandSucceeded succeeded when succeeded.Command == root:
+                        FlushText();
+                        Done.Set();
+                        break;
+                }
+            }
+        }
+
+        void FlushText()
+        {
+            if (!anyOut && !anyErr) return;
+            var text = anyOut && anyErr ? $"{stdout}\n\n{stderr}" : anyOut ? stdout.ToString() : stderr.ToString();
+            Outputs.Add(new TextElement(text, "stdout"));
+        }
+    }
+
+    sealed class Observer(Action<KernelEvent> onNext) : IObserver<KernelEvent>
+    {
+        public void OnNext(KernelEvent value) => onNext(value);
+        public void OnError(Exception error) { }
+        public void OnCompleted() { }
+    }
 }

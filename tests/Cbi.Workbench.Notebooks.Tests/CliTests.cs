@@ -44,8 +44,11 @@ public class CliTests
         Assert.Contains("run-all: stopped at 02-second.dib", err);
         var outDir = Path.Combine(root, "artifacts", "smoke", "notebooks");
         Assert.True(File.Exists(Path.Combine(outDir, "01-first.ipynb")));
-        var second = Notebook.Read(Path.Combine(outDir, "02-second.ipynb"));
-        Assert.Equal("still runs\n", second.Cells[1].Outputs.Single().Text);
+        var second = TestNotebooks.Read(Path.Combine(outDir, "02-second.ipynb"));
+        Assert.Equal("still runs\n", TestNotebooks.Text(Assert.Single(TestNotebooks.Outputs(second, 2))!["text"]));
+        var manifest = TestNotebooks.Read(Path.Combine(root, "artifacts", "smoke", "run-manifest.json"));
+        Assert.Equal("failed", (string)manifest["state"]!);
+        Assert.Equal("02-second.dib: 1 failed cell(s)", (string)manifest["reason"]!);
         Assert.False(File.Exists(Path.Combine(outDir, "03-third.ipynb")));
     }
 
@@ -56,19 +59,61 @@ public class CliTests
         var path = TestNotebooks.Dib(Path.Combine(root, "notebooks"), "p", "Environment.GetEnvironmentVariable(\"CBI_INPUT_PROFILE\")");
         var (code, err) = Cbi(root, "run", path, "--input", "profile=full");
         Assert.True(code == 0, err);
-        var executed = Notebook.Read(Path.Combine(root, "artifacts", "full", "notebooks", "p.ipynb"));
-        Assert.Equal("full", executed.Cells[0].Outputs.Single().DataText("text/plain"));
+        var executed = TestNotebooks.Read(Path.Combine(root, "artifacts", "full", "notebooks", "p.ipynb"));
+        Assert.Equal("full", TestNotebooks.Plain(Assert.Single(TestNotebooks.Outputs(executed, 1))!));
     }
 
     [Fact]
-    public void bad_input_exits_1_with_one_line_naming_file_and_cell_and_writes_nothing()
+    public void bad_input_exits_1_with_one_line_naming_the_file_and_writes_nothing()
     {
         var root = ScratchRoot();
-        var path = TestNotebooks.DibWithKernels(Path.Combine(root, "notebooks"), "pw", ("csharp", "1"), ("pwsh", "Get-Date"));
+        var path = Path.Combine(root, "notebooks", "missing.dib");
         var (code, err) = Cbi(root, "run", path);
         Assert.Equal(1, code);
-        Assert.Equal($"cbi run: {path}, cell 2: kernel 'pwsh' cannot run headless; the runner runs C# (csharp) and passes markdown through", err.Trim());
+        Assert.Equal($"cbi run: {path}: notebook file does not exist", err.Trim());
         Assert.False(Directory.Exists(Path.Combine(root, "artifacts")));
+    }
+
+    [Fact]
+    public void a_hung_cell_fails_by_name_at_the_timeout_and_the_finished_cells_are_on_disk()
+    {
+        var root = ScratchRoot();
+        var nb = Path.Combine(root, "notebooks");
+        TestNotebooks.Dib(nb, "01-hang", "Console.WriteLine(\"finished first\");", "while (true) { }", "Console.WriteLine(\"never\");");
+        // 20 s: the first cell (kernel start-up) must finish well inside it even on a loaded machine.
+        var (code, err) = Cbi(root, "run-all", "--cell-timeout", "20");
+        Assert.Equal(2, code);
+        Assert.True(err.Contains("[01-hang] cell 2 timed out after 20 s"), err);
+        var executed = TestNotebooks.Read(Path.Combine(root, "artifacts", "smoke", "notebooks", "01-hang.ipynb"));
+        Assert.Equal("timed-out", (string)executed["metadata"]!["cbi"]!["state"]!);
+        Assert.Equal("finished first\n", TestNotebooks.Text(Assert.Single(TestNotebooks.Outputs(executed, 1))!["text"]));
+        Assert.Contains("cell 2 (csharp) did not finish within 20 s", (string)Assert.Single(TestNotebooks.Outputs(executed, 2))!["evalue"]!);
+        Assert.Empty(TestNotebooks.Outputs(executed, 3));
+        var manifest = TestNotebooks.Read(Path.Combine(root, "artifacts", "smoke", "run-manifest.json"));
+        Assert.Equal("failed", (string)manifest["state"]!);
+        Assert.Contains("cell 2 timed out", (string)manifest["reason"]!);
+    }
+
+    [Fact]
+    public void kill_9_mid_notebook_leaves_the_finished_cells_outputs_marked_incomplete()
+    {
+        var root = ScratchRoot();
+        var path = TestNotebooks.Dib(Path.Combine(root, "notebooks"), "long", "Console.WriteLine(\"first done\");", "System.Threading.Thread.Sleep(120_000);");
+        var output = Path.Combine(root, "out.ipynb");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = root };
+        foreach (var a in new[] { Path.Combine(Workbench.Root, "lib", "bin", "cbi.dll"), "run", path, "--output-path", output }) psi.ArgumentList.Add(a);
+        psi.Environment["CBI_ROOT"] = root;
+        using var p = Process.Start(psi)!;
+        _ = p.StandardOutput.ReadToEndAsync();
+        _ = p.StandardError.ReadToEndAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && !(File.Exists(output) && File.ReadAllText(output).Contains("first done\\n"))) Thread.Sleep(100);
+        p.Kill(); // SIGKILL on Linux: no handler runs
+        p.WaitForExit();
+        var executed = TestNotebooks.Read(output);
+        Assert.Equal("incomplete", (string)executed["metadata"]!["cbi"]!["state"]!);
+        Assert.Equal("first done\n", TestNotebooks.Text(Assert.Single(TestNotebooks.Outputs(executed, 1))!["text"]));
+        Assert.Empty(TestNotebooks.Outputs(executed, 2));
     }
 }
 

@@ -1,195 +1,127 @@
 using System.Runtime.Loader;
+using static Cbi.Workbench.Notebooks.Tests.TestNotebooks;
 
 namespace Cbi.Workbench.Notebooks.Tests;
 
+/// <summary>The runner as notebook code sees it: the Polyglot C# kernel, hosted in-process.</summary>
 public class RunnerTests
 {
-    static IEnumerable<CellOutput> Outputs(NotebookRunResult r, int cell) => r.Executed.Cells[cell - 1].Outputs;
-    static string Plain(CellOutput o) => o.DataText("text/plain")!;
-
     [Fact]
     public void state_carries_across_cells()
     {
-        var dir = TestNotebooks.NewFolder();
-        var r = TestNotebooks.Run(TestNotebooks.Dib(dir, "state", "var x = 40;", "int Twice(int v) => 2 * v;", "Twice(x) + 1"));
+        var (r, nb) = Run(Dib(NewFolder(), "state", "var x = 40;", "int Twice(int v) => 2 * v;", "Twice(x) + 1"));
         Assert.Equal(0, r.ExitCode);
-        Assert.Equal("81", Plain(Assert.Single(Outputs(r, 3))));
+        Assert.Equal("81", Plain(Assert.Single(Outputs(nb, 3))!));
     }
 
     [Fact]
-    public void failing_cell_gives_exit_2_and_later_cells_still_run()
+    public void a_failing_cell_gives_exit_2_and_later_cells_still_run()
     {
-        var dir = TestNotebooks.NewFolder();
-        var r = TestNotebooks.Run(TestNotebooks.Dib(dir, "fail",
+        var (r, nb) = Run(Dib(NewFolder(), "fail",
             "var before = 1;",
             "var a = 1;\nthrow new InvalidOperationException(\"boom\");",
-            "Console.WriteLine($\"after {before} {a}\");"));
+            "Console.WriteLine($\"after {before}\");"));
         Assert.Equal(2, r.ExitCode);
-        Assert.Equal(1, r.CellsFailed);
-        var error = Assert.Single(Outputs(r, 2));
-        Assert.Equal("error", error.OutputType);
-        Assert.Equal("InvalidOperationException", error.EName);
-        Assert.Equal("cell 2, line 2: boom", error.EValue);
-        // The variable assigned before the throw survives, as in Polyglot.
-        Assert.Equal("after 1 1\n", Assert.Single(Outputs(r, 3)).Text);
+        Assert.Equal([true, false, true], r.Cells.Select(c => c.Ok));
+        var error = Assert.Single(Outputs(nb, 2))!;
+        Assert.Equal("error", (string)error["output_type"]!);
+        Assert.Contains("boom", (string)error["evalue"]!);
+        Assert.Equal("after 1\n", Text(Assert.Single(Outputs(nb, 3))!["text"]));
     }
 
     [Fact]
-    public void compile_error_reports_cell_and_line()
+    public void a_compile_error_names_its_line_and_column()
     {
-        var dir = TestNotebooks.NewFolder();
-        var r = TestNotebooks.Run(TestNotebooks.DibWithKernels(dir, "compile",
-            ("markdown", "# title"), ("csharp", "var ok = 1;"), ("csharp", "var y = 2;\nvar z = undefinedName + y;"), ("csharp", "ok")));
+        var (r, nb) = Run(Dib(NewFolder(), "compile", "var y = 2;\nvar z = undefinedName + y;", "1"));
         Assert.Equal(2, r.ExitCode);
-        var error = Assert.Single(Outputs(r, 3));
-        Assert.Equal("CompilationError", error.EName);
-        Assert.StartsWith("cell 3, line 2, column 9: CS0103:", error.EValue);
-        Assert.Contains("undefinedName", error.EValue);
-        Assert.Equal("1", Plain(Assert.Single(Outputs(r, 4))));
+        var evalue = (string)Assert.Single(Outputs(nb, 1))!["evalue"]!;
+        Assert.Contains("(2,9): error CS0103", evalue);
+        Assert.Contains("undefinedName", evalue);
     }
 
     [Fact]
-    public void streams_display_and_trailing_values_are_captured_in_order()
+    public void inputs_reach_notebooks_through_set_magic_and_workbench_parameters_and_are_restored_afterwards()
     {
-        var dir = TestNotebooks.NewFolder();
-        var r = TestNotebooks.Run(TestNotebooks.Dib(dir, "capture",
-            "Console.WriteLine(\"one\");\nConsole.Write(\"two\\n\");\nConsole.Error.WriteLine(\"warn\");\ndisplay(new[] { 1, 2 });\nConsole.WriteLine(\"three\");\n\"tail\"",
-            "Console.WriteLine(\"void call at the end gives no value\")"));
-        var o = Outputs(r, 1).ToList();
-        Assert.Equal(["stream", "stream", "display_data", "stream", "display_data"], o.Select(x => x.OutputType));
-        Assert.Equal(("stdout", "one\ntwo\n"), (o[0].Name, o[0].Text));
-        Assert.Equal(("stderr", "warn\n"), (o[1].Name, o[1].Text));
-        Assert.Equal(["text/html", "text/plain"], o[2].Data.Keys);
-        Assert.Contains("[ 1, 2 ]", o[2].DataText("text/html"));
-        Assert.Equal("[ 1, 2 ]", Plain(o[2]));
-        Assert.Equal(("stdout", "three\n"), (o[3].Name, o[3].Text));
-        Assert.Equal("tail", Plain(o[4]));
-        Assert.Equal(["stream"], Outputs(r, 2).Select(x => x.OutputType));
-    }
-
-    [Fact]
-    public void cell_times_are_recorded_in_cell_metadata()
-    {
-        var dir = TestNotebooks.NewFolder();
-        var r = TestNotebooks.Run(TestNotebooks.Dib(dir, "times", "await Task.Delay(50);"));
-        var exec = r.Executed.Cells[0].Metadata!["execution"]!;
-        var start = DateTimeOffset.Parse(exec["iopub.execute_input"]!.GetValue<string>());
-        var end = DateTimeOffset.Parse(exec["shell.execute_reply"]!.GetValue<string>());
-        Assert.True(end - start >= TimeSpan.FromMilliseconds(45), $"{start:O} → {end:O}");
-    }
-
-    [Fact]
-    public void inputs_reach_notebook_code_as_parameters_and_are_restored_afterwards()
-    {
-        var dir = TestNotebooks.NewFolder();
-        var path = TestNotebooks.Dib(dir, "params",
-            TestNotebooks.Reference("Cbi.Workbench.dll") + "\nusing Cbi.Workbench;",
-            "Workbench.Parameter(\"horizon\", \"none\") + \"|\" + Workbench.Profile + \"|\" + Environment.GetEnvironmentVariable(\"CBI_INPUT_HORIZON\")");
+        var path = Dib(NewFolder(), "params",
+            Reference("Cbi.Workbench.dll") + "\nusing Cbi.Workbench;",
+            "#!set --name h --value @input:horizon\nh + \"|\" + Workbench.Parameter(\"horizon\", \"none\") + \"|\" + Workbench.Profile");
         Environment.SetEnvironmentVariable("CBI_INPUT_HORIZON", null);
-        var r = TestNotebooks.Run(path, new() { ["horizon"] = "21", ["profile"] = "full" });
-        Assert.Equal("21|full|21", Plain(Assert.Single(Outputs(r, 2))));
+        var (r, nb) = Run(path, new() { ["horizon"] = "21", ["profile"] = "full" });
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("21|21|full", Plain(Assert.Single(Outputs(nb, 2))!));
         Assert.Null(Environment.GetEnvironmentVariable("CBI_INPUT_HORIZON"));
-        Assert.Equal("none|smoke|", Plain(Assert.Single(Outputs(TestNotebooks.Run(path), 2))));
+    }
+
+    [Fact]
+    public void a_missing_input_fails_that_cell_by_name_instead_of_waiting_at_a_prompt()
+    {
+        var (r, nb) = Run(Dib(NewFolder(), "noinput", "#!set --name h --value @input:horizon\nh", "\"next\""));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(Outputs(nb, 1), o => Text(o!["evalue"]).Contains("pass --input horizon=VALUE"));
+        Assert.Equal("next", Plain(Assert.Single(Outputs(nb, 2))!));
+    }
+
+    [Fact]
+    public void a_javascript_line_in_a_dib_starts_its_own_cell_which_fails_headless_while_the_rest_runs()
+    {
+        var dir = NewFolder();
+        var path = Path.Combine(dir, "js.dib");
+        File.WriteAllText(path, "#!csharp\n\n1 + 1\n\n#!javascript\n\nconsole.log(1);\n\n#!csharp\n\n\"after\"\n");
+        var (r, nb) = Run(path);
+        Assert.Equal(["csharp", "javascript", "csharp"], r.Cells.Select(c => c.Kernel));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("run in a browser", Text(Assert.Single(Outputs(nb, 2))!["evalue"]));
+        Assert.Equal("after", Plain(Assert.Single(Outputs(nb, 3))!));
     }
 
     [Fact]
     public void relative_reference_resolves_from_the_notebook_folder_and_binds_to_the_host_assembly()
     {
-        // The notebook lives in dir/notebooks and references ../bin/Cbi.Workbench.dll, a copy of the library the
-        // test host has loaded: like `#r "../lib/bin/Cbi.Workbench.dll"` under `cbi`, the script must get the
-        // host's assembly (same statics, same types), not a second copy.
-        var dir = TestNotebooks.NewFolder();
+        // The notebook lives in dir/notebooks and references ../bin/Cbi.Workbench.dll, a copy of the library the test
+        // host has loaded: like `#r "../lib/bin/Cbi.Workbench.dll"` under `cbi`, the kernel must get the host's
+        // assembly (same statics, same types), not a second copy.
+        var dir = NewFolder();
         Directory.CreateDirectory(Path.Combine(dir, "bin"));
         File.Copy(Path.Combine(AppContext.BaseDirectory, "Cbi.Workbench.dll"), Path.Combine(dir, "bin", "Cbi.Workbench.dll"));
         var notebooks = Directory.CreateDirectory(Path.Combine(dir, "notebooks")).FullName;
-        var path = TestNotebooks.Dib(notebooks, "bind",
+        var path = Dib(notebooks, "bind",
             "#r \"../bin/Cbi.Workbench.dll\"\nusing Cbi.Workbench;",
             "typeof(Workbench).Assembly.FullName + \"|\" + typeof(Workbench).Assembly.Location",
-            "Directory.GetCurrentDirectory()");
+            "System.IO.Directory.GetCurrentDirectory()");
         var cwd = Directory.GetCurrentDirectory();
-        var r = TestNotebooks.Run(path);
-        Assert.Equal(0, r.ExitCode);
+        var (r, nb) = Run(path);
+        Assert.True(r.ExitCode == 0, nb.ToJsonString());
         Assert.Equal(cwd, Directory.GetCurrentDirectory());
-        Assert.Equal(notebooks, Plain(Assert.Single(Outputs(r, 3))));
-        var loaded = AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name == "Cbi.Workbench").ToList();
-        var host = Assert.Single(loaded);
+        Assert.Equal(notebooks, Plain(Assert.Single(Outputs(nb, 3))!));
+        var host = Assert.Single(AppDomain.CurrentDomain.GetAssemblies(), a => a.GetName().Name == "Cbi.Workbench");
         Assert.Same(AssemblyLoadContext.Default, AssemblyLoadContext.GetLoadContext(host));
-        Assert.Equal(host.FullName + "|" + host.Location, Plain(Assert.Single(Outputs(r, 2))));
+        Assert.Equal(host.FullName + "|" + host.Location, Plain(Assert.Single(Outputs(nb, 2))!));
     }
 
     [Fact]
-    public void plotly_chart_renders_as_html_with_plotly_js_inline()
+    public void the_executed_notebook_records_cell_times_says_it_is_complete_and_validates_with_nbformat()
     {
-        var dir = TestNotebooks.NewFolder();
-        var r = TestNotebooks.Run(TestNotebooks.Dib(dir, "plot",
-            string.Join("\n", TestNotebooks.Reference("Plotly.NET.dll"), TestNotebooks.Reference("Plotly.NET.CSharp.dll"), TestNotebooks.Reference("FSharp.Core.dll")),
-            "Plotly.NET.CSharp.Chart.Line<double, double, string>(x: new[] { 1.0, 2.0, 3.0 }, y: new[] { 2.0, 1.0, 3.0 })"));
-        Assert.Equal(0, r.ExitCode);
-        var html = Assert.Single(Outputs(r, 2)).DataText("text/html")!;
-        Assert.Contains("Plotly.newPlot", html);
-        // plotly.js itself is embedded: its minified bundle is megabytes and carries its license banner.
-        Assert.True(html.Length > 1_000_000, $"chart HTML is only {html.Length} chars; plotly.js is not inline");
-        Assert.Contains("plotly.js v", html);
-        Assert.DoesNotMatch("<script[^>]*src=[\"']https?://", html);
-    }
-
-    [Fact]
-    public void a_notebook_ships_plotly_js_once_with_its_first_chart()
-    {
-        var dir = TestNotebooks.NewFolder();
-        const string chart = "Plotly.NET.CSharp.Chart.Line<double, double, string>(x: new[] { 1.0, 2.0, 3.0 }, y: new[] { 2.0, 1.0, 3.0 })";
-        var r = TestNotebooks.Run(TestNotebooks.Dib(dir, "plots",
-            string.Join("\n", TestNotebooks.Reference("Plotly.NET.dll"), TestNotebooks.Reference("Plotly.NET.CSharp.dll"), TestNotebooks.Reference("FSharp.Core.dll")),
-            chart, chart));
-        Assert.Equal(0, r.ExitCode);
-        var first = Assert.Single(Outputs(r, 2)).DataText("text/html")!;
-        var second = Assert.Single(Outputs(r, 3)).DataText("text/html")!;
-        Assert.Contains("plotly.js v", first);
-        // The page already defines window.Plotly, so the second chart is only its div and newPlot call.
-        Assert.DoesNotContain("plotly.js v", second);
-        Assert.Contains("Plotly.newPlot", second);
-        Assert.True(second.Length < 100_000, $"second chart carries {second.Length} chars");
-    }
-
-    [Fact]
-    public void dataframe_renders_as_an_html_table()
-    {
-        var dir = TestNotebooks.NewFolder();
-        var r = TestNotebooks.Run(TestNotebooks.Dib(dir, "frame",
-            TestNotebooks.Reference("Microsoft.Data.Analysis.dll") + "\nusing Microsoft.Data.Analysis;",
-            "new DataFrame(new PrimitiveDataFrameColumn<double>(\"close\", new[] { 50.1, 51.2 }), new StringDataFrameColumn(\"month\", new[] { \"N\", \"Q\" }))"));
-        Assert.Equal(0, r.ExitCode);
-        var html = Assert.Single(Outputs(r, 2)).DataText("text/html")!;
-        Assert.StartsWith("<table><thead><tr><th><i>index</i></th><th>close</th><th>month</th></tr></thead>", html);
-        Assert.Contains("<tr><td><i>1</i></td><td>51.2</td><td>Q</td></tr>", html);
-    }
-
-    [Fact]
-    public void executed_notebook_validates_with_nbformat()
-    {
-        var dir = TestNotebooks.NewFolder();
-        var path = TestNotebooks.DibWithKernels(dir, "valid", ("markdown", "# Valid"),
-            ("csharp", "Console.WriteLine(\"out\");\nConsole.Error.WriteLine(\"err\");\ndisplay(1);\n2"), ("csharp", "throw new Exception(\"x\");"));
-        var output = Path.Combine(dir, "out", "valid.ipynb");
-        var r = NotebookRunner.Run(path, output, new NotebookRunOptions { Progress = TextWriter.Null });
+        var path = DibWithKernels(NewFolder(), "valid", ("markdown", "# Valid"),
+            ("csharp", "Console.WriteLine(\"out\");\nConsole.Error.WriteLine(\"err\");\ndisplay(1);\nawait Task.Delay(50);\n2"),
+            ("csharp", "throw new Exception(\"x\");"));
+        var (r, nb) = Run(path);
         Assert.Equal(2, r.ExitCode);
-        var v = TestNotebooks.Python("import nbformat,sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))", output);
-        Assert.True(v.ExitCode == 0, v.Stderr);
+        Assert.Equal("complete", (string)nb["metadata"]!["cbi"]!["state"]!);
+        var exec = Cells(nb)[1]!["metadata"]!["execution"]!;
+        var span = DateTimeOffset.Parse((string)exec["shell.execute_reply"]!) - DateTimeOffset.Parse((string)exec["iopub.execute_input"]!);
+        Assert.True(span >= TimeSpan.FromMilliseconds(45), span.ToString());
+        AssertValidNbformat(r.OutputPath);
     }
 
     [Fact]
-    public void committed_executed_notebooks_validate_with_nbformat()
+    public void committed_executed_notebooks_validate_with_nbformat_and_are_complete()
     {
-        // CI check of the reviewed outputs: every executed notebook committed under artifacts/<profile>/notebooks.
-        var files = Directory.Exists(Workbench.ArtifactsDir)
-            ? Directory.GetFiles(Workbench.ArtifactsDir, "*.ipynb", SearchOption.AllDirectories)
-                .Where(f => Path.GetFileName(Path.GetDirectoryName(f)) == "notebooks").ToArray()
-            : [];
-        Assert.NotEmpty(files);
+        var files = Directory.GetFiles(Path.Combine(Workbench.ArtifactsDir, "smoke", "notebooks"), "*.ipynb");
+        Assert.Equal(7, files.Length);
         foreach (var f in files)
         {
-            var v = TestNotebooks.Python("import nbformat,sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))", f);
-            Assert.True(v.ExitCode == 0, f + ": " + v.Stderr);
+            AssertValidNbformat(f);
+            Assert.Equal("complete", (string?)Read(f)["metadata"]?["cbi"]?["state"]);
         }
     }
 }

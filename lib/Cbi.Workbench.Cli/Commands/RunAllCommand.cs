@@ -8,12 +8,15 @@ namespace Cbi.Workbench.Cli;
 internal sealed class RunAllCommand : ICliCommand
 {
     public string Name => "run-all";
-    public string Usage => "run-all [--profile smoke|full] [--input key=value]...  run notebooks/01…07 in order, stop at the first failure";
+    public string Usage => "run-all [--profile smoke|full] [--input key=value]... [--cell-timeout SECONDS]  run notebooks/01…07 in order, stop at the first failure";
 
     public int Run(string[] args)
     {
+        // The kernel redirects Console.Error while a cell runs (to capture it), and a hung cell never hands it back:
+        // messages of this command go to the terminal's writer, taken before anything runs.
+        var stderr = Console.Error;
         var a = new CliArgs(args);
-        a.RejectUnknown("profile", "input");
+        a.RejectUnknown("profile", "input", "cell-timeout");
         if (a.Positional.Count != 0) throw new ArgumentException("usage: cbi " + Usage);
         var inputs = RunCommand.Inputs(a);
         if (a.Get("profile") is { } profile)
@@ -22,6 +25,7 @@ internal sealed class RunAllCommand : ICliCommand
             inputs["profile"] = profile;
         }
         inputs.TryAdd("profile", Workbench.Profile);
+        var options = RunCommand.Options(a, inputs);
 
         var folder = Path.Combine(Workbench.Root, "notebooks");
         var notebooks = Directory.GetFiles(folder, "*.dib")
@@ -35,13 +39,21 @@ internal sealed class RunAllCommand : ICliCommand
         var done = new List<object>();
         // The record says "running" from the first moment, so a killed run can never be read as a finished one.
         WriteManifest(inputs, started, wall.Elapsed, done, "running", null);
-        Console.Error.WriteLine($"run-all: {notebooks.Count} notebooks, profile {inputs["profile"]}");
+        stderr.WriteLine($"run-all: {notebooks.Count} notebooks, profile {inputs["profile"]}");
         using var guard = new EarlyExitGuard(why => WriteManifest(inputs, started, wall.Elapsed, done, "failed", why));
         foreach (var nb in notebooks)
         {
             guard.Current = Path.GetFileName(nb);
             var output = RunCommand.DefaultOutput(nb, inputs);
-            var result = NotebookRunner.Run(nb, output, new NotebookRunOptions { Inputs = inputs });
+            NotebookRunResult result;
+            try { result = NotebookRunner.Run(nb, output, options); }
+            catch (NotebookTimeoutException e)
+            {
+                guard.Dispose();
+                WriteManifest(inputs, started, wall.Elapsed, done, "failed", e.Message);
+                stderr.WriteLine($"run-all: {e.Message}; later notebooks not run. Wall {wall.Elapsed.TotalSeconds:F1} s");
+                return 2; // ends the process, and with it the hung cell
+            }
             done.Add(new { notebook = Path.GetFileName(nb), output = Workbench.Relative(output),
                 cells_ok = result.CellsRun - result.CellsFailed, cells_failed = result.CellsFailed,
                 seconds = Math.Round(result.Wall.TotalSeconds, 2) });
@@ -49,7 +61,7 @@ internal sealed class RunAllCommand : ICliCommand
             {
                 guard.Dispose();
                 WriteManifest(inputs, started, wall.Elapsed, done, "failed", $"{Path.GetFileName(nb)}: {result.CellsFailed} failed cell(s)");
-                Console.Error.WriteLine($"run-all: stopped at {Path.GetFileName(nb)} ({result.CellsFailed} failed cells, see {Workbench.Relative(output)}); " +
+                stderr.WriteLine($"run-all: stopped at {Path.GetFileName(nb)} ({result.CellsFailed} failed cells, see {Workbench.Relative(output)}); " +
                                         $"later notebooks not run. Wall {wall.Elapsed.TotalSeconds:F1} s");
                 return result.ExitCode;
             }
@@ -57,7 +69,7 @@ internal sealed class RunAllCommand : ICliCommand
         }
         guard.Dispose();
         WriteManifest(inputs, started, wall.Elapsed, done, "ok", null);
-        Console.Error.WriteLine($"run-all: all {notebooks.Count} notebooks ok, wall {wall.Elapsed.TotalSeconds:F1} s; " +
+        stderr.WriteLine($"run-all: all {notebooks.Count} notebooks ok, wall {wall.Elapsed.TotalSeconds:F1} s; " +
                                 $"outputs in {Workbench.Relative(Path.Combine(Workbench.ArtifactsDir, inputs["profile"], "notebooks"))}");
         return 0;
     }

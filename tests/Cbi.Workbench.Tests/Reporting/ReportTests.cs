@@ -10,7 +10,7 @@ namespace Cbi.Workbench.Tests.Reporting;
 public class ReportTests
 {
     [Fact]
-    public void every_chart_of_the_report_draws_its_svg_offline_without_a_script_error()
+    public async Task every_chart_of_the_report_draws_its_svg_offline_without_a_script_error()
     {
         var ipynb = Path.Combine(Workbench.ArtifactsDir, "smoke", "notebooks", "07-holdout.ipynb");
         var dir = Directory.CreateTempSubdirectory("cbi-report-").FullName;
@@ -31,14 +31,16 @@ public class ReportTests
                          "--enable-logging=stderr", "--v=0", "--dump-dom", new Uri(html).AbsoluteUri })
                 psi.ArgumentList.Add(a);
             using var p = Process.Start(psi)!;
-            var dom = p.StandardOutput.ReadToEndAsync();
-            var log = p.StandardError.ReadToEndAsync();
-            Assert.True(p.WaitForExit(120_000), "chromium did not finish in 2 minutes");
+            var domTask = p.StandardOutput.ReadToEndAsync();
+            var logTask = p.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await p.WaitForExitAsync(timeout.Token);
+            var (dom, log) = (await domTask, await logTask);
             // Each chart's div holds the plot Plotly drew (its svg container) once the page's scripts have run.
             foreach (var id in charts)
-                Assert.Matches($@"id=""{id}""[^>]*>(\s|<!--[^>]*-->)*<div class=""plot-container plotly""><div class=""user-select-none svg-container""[^>]*><svg class=""main-svg""", dom.Result);
-            Assert.True(Regex.Matches(dom.Result, @"class=""main-svg""").Count >= charts.Length, "a chart without its SVG");
-            var errors = log.Result.Split('\n').Where(l => l.Contains("Uncaught", StringComparison.Ordinal) || l.Contains(":ERROR:CONSOLE", StringComparison.Ordinal)).ToArray();
+                Assert.Matches($@"id=""{id}""[^>]*>(\s|<!--[^>]*-->)*<div class=""plot-container plotly""><div class=""user-select-none svg-container""[^>]*><svg class=""main-svg""", dom);
+            Assert.True(Regex.Matches(dom, @"class=""main-svg""").Count >= charts.Length, "a chart without its SVG");
+            var errors = log.Split('\n').Where(l => l.Contains("Uncaught", StringComparison.Ordinal) || l.Contains(":ERROR:CONSOLE", StringComparison.Ordinal)).ToArray();
             Assert.True(errors.Length == 0, string.Join('\n', errors));
         }
         finally { Directory.Delete(dir, recursive: true); }
