@@ -71,6 +71,11 @@ internal sealed class RunAllCommand : ICliCommand
         WriteManifest(inputs, started, wall.Elapsed, done, "ok", null);
         stderr.WriteLine($"run-all: all {notebooks.Count} notebooks ok, wall {wall.Elapsed.TotalSeconds:F1} s; " +
                                 $"outputs in {Workbench.Relative(Path.Combine(Workbench.ArtifactsDir, inputs["profile"], "notebooks"))}");
+        // The reviewer's page: the last notebook (07-holdout) as one offline HTML report.
+        var last = RunCommand.DefaultOutput(notebooks[^1], inputs);
+        var report = Path.Combine(Workbench.ArtifactsDir, inputs["profile"], "report.html");
+        Cbi.Workbench.Reporting.NotebookReport.Render(last, report);
+        stderr.WriteLine($"run-all: report {Workbench.Relative(report)}");
         return 0;
     }
 

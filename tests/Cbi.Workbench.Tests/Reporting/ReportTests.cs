@@ -21,7 +21,7 @@ public class ReportTests
             var page = File.ReadAllText(html);
             // Offline: no script or stylesheet is loaded from anywhere but the page itself.
             Assert.DoesNotMatch(@"<(script|link)[^>]+(src|href)=""https?://", page);
-            var charts = Regex.Matches(page, @"Plotly\.newPlot\(\s*'([0-9a-f-]{36})'").Select(m => m.Groups[1].Value).ToArray();
+            var charts = Regex.Matches(page, @"<div class=""cbi-chart"" id=""([^""]+)""").Select(m => m.Groups[1].Value).ToArray();
             Assert.True(charts.Length >= 3, $"the report has {charts.Length} charts; notebook 07 draws two fans and an equity curve");
 
             var chromium = File.Exists("/usr/bin/chromium") ? "/usr/bin/chromium" : throw new InvalidOperationException("Debian's chromium is missing: tests/run installs it (apt-get install chromium).");
@@ -38,7 +38,7 @@ public class ReportTests
             var (dom, log) = (await domTask, await logTask);
             // Each chart's div holds the plot Plotly drew (its svg container) once the page's scripts have run.
             foreach (var id in charts)
-                Assert.Matches($@"id=""{id}""[^>]*>(\s|<!--[^>]*-->)*<div class=""plot-container plotly""><div class=""user-select-none svg-container""[^>]*><svg class=""main-svg""", dom);
+                Assert.Matches($@"id=""{id}""[^>]*>\s*<div class=""plot-container plotly""><div class=""user-select-none svg-container""[^>]*><svg class=""main-svg""", dom);
             Assert.True(Regex.Matches(dom, @"class=""main-svg""").Count >= charts.Length, "a chart without its SVG");
             var errors = log.Split('\n').Where(l => l.Contains("Uncaught", StringComparison.Ordinal) || l.Contains(":ERROR:CONSOLE", StringComparison.Ordinal)).ToArray();
             Assert.True(errors.Length == 0, string.Join('\n', errors));
