@@ -130,8 +130,8 @@ public static class HoldoutEvaluation
         AtomicFile.WriteAllText(path, sb.ToString());
     }
 
-    /// <summary>Appends the evaluation to the ledger; a configuration already in it is re-reported (NewLook false) and does
-    /// not add to the count of distinct configurations.</summary>
+    /// <summary>Enters the evaluation in the ledger, one line per configuration: a configuration already in it is
+    /// re-reported (the returned entry has NewLook false) and neither adds a line nor counts as another look.</summary>
     internal static LedgerEntry Record(RunProfile profile, IReadOnlyList<HoldoutModel> evaluated, IReadOnlyList<SummaryRow> summary, string headline, string path)
     {
         var lines = evaluated.Select(m => $"{m.Model} h={m.Horizon} {m.Version}").Order(StringComparer.Ordinal).ToArray();
@@ -141,6 +141,7 @@ public static class HoldoutEvaluation
         var head = summary.Where(s => s.Model == headline && s.Split == "holdout").OrderBy(s => s.Horizon).ToDictionary(s => $"h{s.Horizon}", s =>
             string.Create(CultureInfo.InvariantCulture, $"mae_skill {s.MaeSkill:F4} crps_skill {s.QuantileScoreSkill:F4} coverage_80 {s.Coverage80:F3} dm_p {s.DmPValue:F3}"));
         var entry = new LedgerEntry(DateTime.UtcNow, profile.Name, hash, Reporting.Benchmark.GitCommit(), previous.All(e => e.ConfigurationHash != hash), distinct, lines, head);
+        if (!entry.NewLook) return entry;
         var text = File.Exists(path) ? File.ReadAllText(path) : "";
         if (text.Length > 0 && !text.EndsWith('\n')) text += "\n";
         AtomicFile.WriteAllText(path, text + JsonSerializer.Serialize(entry) + "\n");
