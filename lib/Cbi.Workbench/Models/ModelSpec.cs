@@ -75,6 +75,12 @@ public sealed record ModelSpec
     /// their <see cref="RunProfile.SearchedHorizons"/>.</summary>
     public bool Expensive { get; init; }
 
+    /// <summary>How the shared training budget of a profile (boosting rounds, patience) maps to this model's own units,
+    /// applied by <see cref="Create"/> before the factory sees it; null = used as given. The networks read a round budget
+    /// as epochs at one epoch per 100 rounds (smoke 300 rounds → 3 epochs), since one epoch of a net costs about what
+    /// 100 boosting rounds cost on the same rows.</summary>
+    public Func<TrainingBudget, TrainingBudget>? BudgetMap { get; init; }
+
     /// <summary>Creates a fresh, unfitted forecaster. Arguments: a point of <see cref="Space"/> (complete), the
     /// training budget, and the random seed.</summary>
     public required Func<IReadOnlyDictionary<string, double>, TrainingBudget, int, IForecaster> Factory { get; init; }
@@ -112,7 +118,8 @@ public sealed record ModelSpec
             if (!legal)
                 throw new ArgumentException($"{Name}: parameter '{p.Name}' = {v} is outside its range {p.Range}.", nameof(parameters));
         }
-        var model = Factory(point, budget ?? TrainingBudget.Default, seed);
+        var given = budget ?? TrainingBudget.Default;
+        var model = Factory(point, BudgetMap is null ? given : BudgetMap(given) with { Searching = given.Searching }, seed);
         if (model.Name != Name)
             throw new InvalidOperationException($"spec '{Name}' created a forecaster named '{model.Name}'; the names must agree.");
         return model;
