@@ -35,12 +35,14 @@ internal sealed class DeepSpecs : IModelProvider
         Epochs = b.MaxRounds, Patience = b.EarlyStoppingRounds, Seed = seed,
     };
 
-    static ModelSpec Spec(string name, string description, ModelInputs inputs, SearchSpace space, Dictionary<string, double> point) => new()
+    static ModelSpec Spec(string name, string description, ModelInputs inputs, SearchSpace space, Dictionary<string, double> point,
+        Func<Frame, int[], int, int, IReadOnlyList<string>>? bench = null) => new()
     {
         Name = name, Description = description, Inputs = inputs, MissingInputs = MissingInputRule.AbstainWhenUnseen,
         Space = space, DefaultPoint = point, Expensive = true, BudgetMap = Epochs,
         Factory = (p, b, seed) => new DeepForecaster(Config(name, p, b, seed)),
         Loader = dir => DeepForecaster.Load(dir, name),
+        ExtraBenchmarks = bench,
     };
 
     static FloatParameter Lr() => new("learning_rate", 1e-4, 1e-2, Log: true);
@@ -53,7 +55,8 @@ internal sealed class DeepSpecs : IModelProvider
         ModelInputs.Sequences,
         SearchSpace.Of(new IntParameter("hidden", 8, 64, Log: true), new CategoricalParameter("heads", HeadChoices), new IntParameter("layers", 1, 2),
             Dropout(), Lr(), Batch(), new IntParameter("encoder", 10, 120, Log: true)),
-        new() { ["hidden"] = 16, ["heads"] = 1, ["layers"] = 1, ["dropout"] = 0.1, ["learning_rate"] = 3e-3, ["batch_size"] = 2, ["encoder"] = 20 });
+        new() { ["hidden"] = 16, ["heads"] = 1, ["layers"] = 1, ["dropout"] = 0.1, ["learning_rate"] = 3e-3, ["batch_size"] = 2, ["encoder"] = 20 },
+        DeepBench.Run);
 
     internal static ModelSpec Mlp() => Spec("mlp", "deep MLP 512-256-128-64 × width, batch norm, ReLU, dropout, one head per quantile; TorchSharp",
         ModelInputs.Features,

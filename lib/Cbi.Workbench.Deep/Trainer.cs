@@ -57,7 +57,7 @@ internal sealed record TrainConfig
 
 /// <summary>What a training run did.</summary>
 internal sealed record TrainReport(int Epochs, int BestEpoch, double BestValidationLoss, double[] TrainLoss, double[] ValidationLoss,
-    int TrainWindows, int ValidationWindows, string Device, Precision Precision, double Seconds);
+    int TrainWindows, int ValidationWindows, string Device, Precision Precision, double Seconds, double[] StepMs);
 
 /// <summary>The one training loop of the workbench's networks: AdamW (Loshchilov &amp; Hutter 2019), linear warm-up
 /// then cosine decay of the learning rate (Loshchilov &amp; Hutter 2017, SGDR Sec 3 without restarts), gradient clipping
@@ -135,6 +135,7 @@ internal static class Trainer
             double best = double.PositiveInfinity; var bestEpoch = -1;
             Dictionary<string, Tensor>? bestState = null;
             var step = 0; var bad = 0;
+            var stepMs = new List<double>();
             for (var epoch = 0; epoch < c.Epochs; epoch++)
             {
                 net.train(); work?.train();
@@ -144,6 +145,7 @@ internal static class Trainer
                 for (var s = 0; s < stepsPerEpoch; s++, step++)
                 {
                     using var scope = NewDisposeScope();
+                    var t0 = Stopwatch.GetTimestamp();
                     var lr = step < warmup ? c.LearningRate * (step + 1) / warmup
                         : c.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (step - warmup) / Math.Max(1, total - warmup)));
                     foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
@@ -175,7 +177,8 @@ internal static class Trainer
                     }
                     nn.utils.clip_grad_norm_(master, c.ClipNorm);
                     optimizer.step();
-                    sum += loss.item<float>();
+                    sum += loss.item<float>(); // item() waits for the step to finish, so the time below is the whole step
+                    stepMs.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
                 }
                 if (work is not null) CopyBuffers(work, net);
                 trainLoss.Add(sum / stepsPerEpoch);
@@ -206,7 +209,7 @@ internal static class Trainer
             }
             net.eval();
             return new TrainReport(trainLoss.Count, bestEpoch + 1, best, trainLoss.ToArray(), valLoss.ToArray(), n, validation?.Count ?? 0,
-                device.type.ToString(), precision, sw.Elapsed.TotalSeconds);
+                device.type.ToString(), precision, sw.Elapsed.TotalSeconds, stepMs.ToArray());
         }
         finally
         {
