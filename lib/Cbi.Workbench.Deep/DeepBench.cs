@@ -38,6 +38,23 @@ internal static class DeepBench
         names.AddRange(Pair("deep-tft-step", repeats * 4, threads, precision => StepTimer(cfg with { Precision = precision }, tftShape, 64),
             $"TFT default point: hidden {cfg.Hidden}, encoder {cfg.Encoder}, {tftShape.Channels} past channels, 6 horizons, batch 64"));
 
+        // Mixed precision against fp32 on the same seed and real windows: best validation pinball loss of each.
+        {
+            var rows = trainRows[^Math.Min(2000, trainRows.Length)..];
+            double Loss(Precision p)
+            {
+                using var m = new DeepForecaster(new TrainConfig { Architecture = "lstm_attn", Hidden = 128, Layers = 2, Encoder = 60, Epochs = 4, Patience = 0, Precision = p, Seed = 7 });
+                m.Fit(dev, rows, horizon);
+                return m.Report!.BestValidationLoss;
+            }
+            var lf = Loss(Precision.Float32); var lb = Loss(Precision.BFloat16);
+            names.Add(Benchmark.Record("deep-bf16-validation-parity", "relative difference of validation pinball loss", [Math.Abs(lb - lf) / lf], new Dictionary<string, string>
+            {
+                ["work"] = $"lstm_attn hidden 128 × 2 layers, encoder 60, 4 epochs, seed 7, the last {rows.Length} training rows (h = {horizon}); early-stopping tail scored in fp32",
+                ["fp32_validation_pinball"] = lf.ToString("G6", Inv), ["bf16_validation_pinball"] = lb.ToString("G6", Inv), ["goal"] = "≤ 0.02",
+            }).Name);
+        }
+
         // Inference for one origin (all horizons): a fitted TFT on real rows (1 epoch: speed does not depend on the weights).
         using (var m = new DeepForecaster(cfg with { Epochs = 1, Patience = 0 }))
         {

@@ -36,6 +36,7 @@ internal sealed class DeepForecaster : IForecaster, IDisposable
         var lay = SequenceLayout.Fit(Name, frame, trainRows, horizon, config.Encoder, config.HeadHorizons);
         var cutoff = SequenceLayout.Cutoff(frame, trainRows, horizon);
         var usable = trainRows.Where(r => r >= lay.Encoder).OrderBy(r => r).ToArray();
+        if (config.MaxWindows > 0 && usable.Length > config.MaxWindows) usable = usable[^config.MaxWindows..];
         // Early stopping on the chronologically last share of the origins; the training part keeps only targets that end
         // before the first validation origin (purged), the validation part those that end by the fold's cutoff.
         var nVal = usable.Length >= 40 ? Math.Max(1, (int)(usable.Length * config.ValidationFraction)) : 0;

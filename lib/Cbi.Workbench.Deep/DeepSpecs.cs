@@ -16,7 +16,7 @@ internal sealed class DeepSpecs : IModelProvider
 
     /// <summary>Epochs from a round budget (see the class summary).</summary>
     internal static TrainingBudget Epochs(TrainingBudget b) =>
-        new(Math.Max(1, b.MaxRounds / 100), b.EarlyStoppingRounds == 0 ? 0 : Math.Max(1, b.EarlyStoppingRounds / 10), b.Searching);
+        b with { MaxRounds = Math.Max(1, b.MaxRounds / 100), EarlyStoppingRounds = b.EarlyStoppingRounds == 0 ? 0 : Math.Max(1, b.EarlyStoppingRounds / 10) };
 
     static readonly string[] BatchChoices = ["32", "64", "128"];
     static readonly string[] HeadChoices = ["1", "2", "4"];
@@ -32,7 +32,7 @@ internal sealed class DeepSpecs : IModelProvider
         Encoder = p.TryGetValue("encoder", out var e) ? (int)e : 1,
         LearningRate = p.GetValueOrDefault("learning_rate", 1e-3),
         BatchSize = p.TryGetValue("batch_size", out var bs) ? int.Parse(BatchChoices[(int)bs]) : 64,
-        Epochs = b.MaxRounds, Patience = b.EarlyStoppingRounds, Seed = seed,
+        Epochs = b.MaxRounds, Patience = b.EarlyStoppingRounds, Seed = seed, MaxWindows = b.MaxRecentRows,
     };
 
     static ModelSpec Spec(string name, string description, ModelInputs inputs, SearchSpace space, Dictionary<string, double> point,

@@ -60,15 +60,16 @@ internal sealed class SequenceLayout
             var spec = FeatureCatalogue.All.FirstOrDefault(f => f.Name == frame.FeatureNames[j]);
             (spec?.Family == "calendar" ? known : observed).Add(j);
         }
-        // The scaler sees training rows only; the window rows before the first training row are inputs (features at or
-        // before a training origin), so they decide which columns can be missing, but not the scale.
+        // The scaler sees training rows only (Scaler.Fit), never a row of the scored period.
         var scaler = Scaler.Fit(frame, trainRows);
-        var lo = usable.Min() - encoder; var hi = usable.Max();
+        // A column missing in some training row gets a mask channel; one never missing in the training rows makes the model
+        // abstain wherever it is missing (the rule's definition; a training window reaching back to a row before the
+        // first training row where it is missing is left out of training for the same reason).
         var masked = new List<int>();
         for (var j = 0; j < frame.FeatureNames.Length; j++)
         {
             var col = frame.Features[j];
-            for (var i = lo; i <= hi; i++) if (double.IsNaN(col[i])) { masked.Add(j); break; }
+            foreach (var i in trainRows) if (double.IsNaN(col[i])) { masked.Add(j); break; }
         }
         var heads = headHorizons.Append(horizon).Distinct().Order().ToArray();
         var cutoff = Cutoff(frame, trainRows, horizon);

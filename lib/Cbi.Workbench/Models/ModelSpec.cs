@@ -42,7 +42,9 @@ public enum MissingInputRule
 /// training stops; 0 disables early stopping.</param>
 /// <param name="Searching">True while a search trial is scored: LightGBM then keeps the early-stopped models
 /// instead of refitting on all training rows.</param>
-public sealed record TrainingBudget(int MaxRounds, int EarlyStoppingRounds, bool Searching = false)
+/// <param name="MaxRecentRows">When &gt; 0, a model that honours it (the networks) trains on at most this many of the most
+/// recent training rows (a cheap path for smoke runs); 0 = all rows. LightGBM and the baselines ignore it.</param>
+public sealed record TrainingBudget(int MaxRounds, int EarlyStoppingRounds, bool Searching = false, int MaxRecentRows = 0)
 {
     /// <summary>The budget of final (non-search) fits when no profile is given: 1,000 rounds, patience 50.</summary>
     public static TrainingBudget Default { get; } = new(1000, 50);
