@@ -131,6 +131,9 @@ public class ModelVerbTests
         foreach (var spec in Models.ModelCatalog.All)
             Assert.Contains(lines, l => l.StartsWith(spec.Name + " ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("lgbm ", StringComparison.Ordinal) && l.Contains("AbstainWhenUnseen"));
+        // The TorchSharp nets register from Cbi.Workbench.Deep.dll beside the core assembly in lib/bin.
+        foreach (var net in new[] { "tft", "mlp", "lstm_attn", "tcn", "nbeatsx" })
+            Assert.Contains(lines, l => l.StartsWith(net + " ", StringComparison.Ordinal) && l.Contains("TorchSharp"));
     }
 
     [Fact]

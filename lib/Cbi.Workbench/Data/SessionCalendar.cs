@@ -73,6 +73,12 @@ public sealed class SessionCalendar
             $"{date:yyyy-MM-dd} is not a {Name} session ({ClosureReason(date) ?? date.DayOfWeek.ToString()}).", nameof(date));
     }
 
+    /// <summary>The date of session number <paramref name="session"/> (inverse of <see cref="SessionNumber"/>); lets a model
+    /// compute the calendar of a future target date without reading any future row of the data.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">a number outside the calendar's range.</exception>
+    internal DateOnly DateOf(int session) => session >= 0 && session < sessions.Length
+        ? sessions[session] : throw new ArgumentOutOfRangeException(nameof(session), session, $"session numbers run 0…{sessions.Length - 1} ({Start:yyyy-MM-dd} … {End:yyyy-MM-dd}).");
+
     /// <summary>The expected sessions from <paramref name="from"/> through <paramref name="to"/>, ascending.</summary>
     public IReadOnlyList<DateOnly> Sessions(DateOnly from, DateOnly to)
     {

@@ -42,7 +42,9 @@ public enum MissingInputRule
 /// training stops; 0 disables early stopping.</param>
 /// <param name="Searching">True while a search trial is scored: LightGBM then keeps the early-stopped models
 /// instead of refitting on all training rows.</param>
-public sealed record TrainingBudget(int MaxRounds, int EarlyStoppingRounds, bool Searching = false)
+/// <param name="MaxRecentRows">When &gt; 0, a model that honours it (the networks) trains on at most this many of the most
+/// recent training rows (a cheap path for smoke runs); 0 = all rows. LightGBM and the baselines ignore it.</param>
+public sealed record TrainingBudget(int MaxRounds, int EarlyStoppingRounds, bool Searching = false, int MaxRecentRows = 0)
 {
     /// <summary>The budget of final (non-search) fits when no profile is given: 1,000 rounds, patience 50.</summary>
     public static TrainingBudget Default { get; } = new(1000, 50);
@@ -74,6 +76,12 @@ public sealed record ModelSpec
     /// <summary>True when a fit costs seconds or more (searched models): run profiles restrict such models to
     /// their <see cref="RunProfile.SearchedHorizons"/>.</summary>
     public bool Expensive { get; init; }
+
+    /// <summary>How the shared training budget of a profile (boosting rounds, patience) maps to this model's own units,
+    /// applied by <see cref="Create"/> before the factory sees it; null = used as given. The networks read a round budget
+    /// as epochs at one epoch per 100 rounds (smoke 300 rounds → 3 epochs), since one epoch of a net costs about what
+    /// 100 boosting rounds cost on the same rows.</summary>
+    public Func<TrainingBudget, TrainingBudget>? BudgetMap { get; init; }
 
     /// <summary>Creates a fresh, unfitted forecaster. Arguments: a point of <see cref="Space"/> (complete), the
     /// training budget, and the random seed.</summary>
@@ -112,7 +120,8 @@ public sealed record ModelSpec
             if (!legal)
                 throw new ArgumentException($"{Name}: parameter '{p.Name}' = {v} is outside its range {p.Range}.", nameof(parameters));
         }
-        var model = Factory(point, budget ?? TrainingBudget.Default, seed);
+        var given = budget ?? TrainingBudget.Default;
+        var model = Factory(point, BudgetMap is null ? given : BudgetMap(given) with { Searching = given.Searching }, seed);
         if (model.Name != Name)
             throw new InvalidOperationException($"spec '{Name}' created a forecaster named '{model.Name}'; the names must agree.");
         return model;

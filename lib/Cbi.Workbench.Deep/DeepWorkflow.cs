@@ -1,0 +1,141 @@
+using Cbi.Workbench.Deep.Nets;
+using Cbi.Workbench.Evaluation;
+using Cbi.Workbench.Models;
+using Cbi.Workbench.Validation;
+using Plotly.NET;
+using Plotly.NET.CSharp;
+using static TorchSharp.torch;
+using Frame = Cbi.Workbench.Models.Frame;
+using PChart = Plotly.NET.CSharp.Chart;
+
+namespace Cbi.Workbench.Deep;
+
+/// <summary>What notebooks 03 (TFT search) and 05 (deep-net bake-off) call: the nets' run budget per profile, their
+/// walk-forward validation at every horizon, and the TFT's variable importances and attention with their charts.</summary>
+public static class DeepWorkflow
+{
+    /// <summary>The five networks of the catalogue, in the bake-off's order.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["tft", "mlp", "lstm_attn", "tcn", "nbeatsx"];
+
+    /// <summary>The nets' share of a run profile. <c>smoke</c> keeps the main job within minutes on 2 cores: no search
+    /// (a sampled point can be 50× costlier than the default, and one trial of the TFT at hidden 64 and encoder 120 took
+    /// minutes here), the default point trained 2 epochs (patience 1; the catalogue maps 200 rounds to 2 epochs) on the
+    /// most recent 1,024 windows of each fold, walk-forward over the last validation fold at every horizon. <c>full</c> is
+    /// the profile unchanged: the TPE search (25 trials, 3 folds, median pruner) at every horizon, 10 epochs with
+    /// patience 5 on all windows, all 7 folds.</summary>
+    /// <param name="profile">The active profile (<see cref="RunProfile.Current"/>).</param>
+    /// <returns>The profile to train with, whether to search, and how many of the last validation folds the walk-forward covers.</returns>
+    public static (RunProfile Profile, bool Search, int WalkForwardFolds) Budget(RunProfile profile) => profile.Name == "smoke"
+        ? (profile with { Training = new TrainingBudget(200, 10, MaxRecentRows: 1024) }, false, 1)
+        : (profile, true, profile.ValidationFolds);
+
+    /// <summary>Walk-forward validation of a net at every horizon of the profile (<see cref="RunProfile.Horizons"/>: the
+    /// nets learn all horizons at once, so each horizon's fit is as cheap as one), over the last
+    /// <paramref name="folds"/> validation folds, with the searched point of each horizon where there is one, else that
+    /// of the nearest searched horizon, else the default point. Rows are the shared long table's, under the model's name.</summary>
+    /// <param name="spec">A net of the catalogue.</param>
+    /// <param name="frame">The feature frame (its development rows are used).</param>
+    /// <param name="profile">Horizons, training budget.</param>
+    /// <param name="folds">How many of the last validation folds (1–7).</param>
+    /// <param name="searched">Search results (may be empty).</param>
+    /// <param name="seed">Model seed.</param>
+    /// <exception cref="ArgumentException">folds outside 1…the profile's fold count.</exception>
+    public static BacktestResult Validation(ModelSpec spec, Frame frame, RunProfile profile, int folds, IReadOnlyList<SearchResult> searched, int seed = 42)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (folds < 1 || folds > profile.ValidationFolds) throw new ArgumentOutOfRangeException(nameof(folds), folds, $"folds must be in 1…{profile.ValidationFolds}.");
+        var dev = Splits.Development(frame);
+        var hs = profile.Horizons.ToArray();
+        var all = hs.SelectMany(h => Splits.Validation(dev, h, profile.ValidationFolds).OrderBy(f => f.Index).TakeLast(folds)).ToList();
+        IReadOnlyDictionary<string, double>? PointFor(int h) => searched.Count == 0 ? null
+            : searched.OrderBy(r => Math.Abs(Math.Log((double)r.Horizon / h))).First().Parameters;
+        return Backtest.Run(spec, dev, all, hs, PointFor, profile.Training, seed);
+    }
+
+    /// <summary>Where a fitted TFT looks: mean variable-selection weight of each past input channel (the close's return,
+    /// features, mask channels) and of each known-future input, and the mean attention of each head horizon's decoder
+    /// step over the encoder steps (lag 1 = the origin) and the decoder steps, averaged over the given origins (those
+    /// at which the model would abstain are skipped).</summary>
+    /// <param name="model">A fitted <c>tft</c> forecaster from the catalogue.</param>
+    /// <param name="frame">The frame it predicts on.</param>
+    /// <param name="origins">Origin rows.</param>
+    /// <exception cref="ArgumentException">the model is not a fitted TFT, or no origin is usable.</exception>
+    public static TftExplanation ExplainTft(IForecaster model, Frame frame, IReadOnlyList<int> origins)
+    {
+        if (model is not DeepForecaster { Name: "tft" } d) throw new ArgumentException($"{model?.Name}: not a TFT of the catalogue.", nameof(model));
+        var (net, lay) = d.Fitted();
+        lay.RequireSameFeatures(d.Name, frame);
+        var w = WindowSet.Build(d.Name, lay, frame, origins, -1);
+        var keep = Enumerable.Range(0, w.Count).Where(i => w.Abstain[i] is null).ToArray();
+        if (keep.Length == 0) throw new ArgumentException("tft: the model abstains at every given origin.", nameof(origins));
+        var shape = d.Config.Shape(lay);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var past = tensor(w.Past, [w.Count, shape.Encoder, shape.Channels]).index_select(0, tensor(keep.Select(i => (long)i).ToArray()));
+        var fut = tensor(w.Future, [w.Count, shape.Heads, shape.FutureChannels]).index_select(0, tensor(keep.Select(i => (long)i).ToArray()));
+        ((Tft)net).eval();
+        var (_, pw, fw, att) = ((Tft)net).Run(past, fut);
+        var pastNames = new List<string> { "close log return" };
+        pastNames.AddRange(lay.Observed.Select(j => lay.FeatureNames[j]));
+        pastNames.AddRange(lay.Known.Select(j => lay.FeatureNames[j] + " (known)"));
+        pastNames.AddRange(lay.Masked.Select(j => lay.FeatureNames[j] + " missing"));
+        var a = att.mean([0]).data<float>().ToArray();
+        var rows = new double[shape.Heads][];
+        for (var k = 0; k < shape.Heads; k++) rows[k] = a.AsSpan(k * (shape.Encoder + shape.Heads), shape.Encoder + shape.Heads).ToArray().Select(x => (double)x).ToArray();
+        return new TftExplanation(pastNames, pw.mean([0, 1]).data<float>().ToArray().Select(x => (double)x).ToArray(),
+            ["day of week (sin)", "day of week (cos)", "day of year (sin)", "day of year (cos)", "log horizon"],
+            fw.mean([0, 1]).data<float>().ToArray().Select(x => (double)x).ToArray(), lay.HeadHorizons, shape.Encoder, rows, keep.Length);
+    }
+
+    /// <summary>Grouped bars of the quantile-score skill against the random walk (1 − loss / loss of <c>rw</c> on shared
+    /// origins; &gt; 0 beats it), one group per horizon and one bar per model.</summary>
+    /// <param name="title">Chart title.</param>
+    /// <param name="comparison">Rows of <see cref="ModelComparison.Compare"/>.</param>
+    public static GenericChart SkillChart(string title, IReadOnlyList<BaselineComparison> comparison)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        var bars = comparison.Where(c => c.Model != "rw").GroupBy(c => c.Model).Select(g =>
+            PChart.Column<double, string, string>(values: g.OrderBy(c => c.Horizon).Select(c => c.QuantileScoreSkillVsRw).ToArray(),
+                Keys: g.OrderBy(c => c.Horizon).Select(c => $"h = {c.Horizon}").ToArray(), Name: g.Key));
+        var chart = PChart.Combine(bars).WithYAxisStyle<double, double, string>(TitleText: "quantile-score skill vs rw");
+        return Plotly.NET.Chart.withTitle(title, (Microsoft.FSharp.Core.FSharpOption<Font>)null!).Invoke(chart);
+    }
+
+    /// <summary>Horizontal bars of the <paramref name="top"/> inputs by mean selection weight (largest at the top).</summary>
+    /// <param name="title">Chart title.</param>
+    /// <param name="names">Input names.</param>
+    /// <param name="weights">Mean selection weights (each in 0…1, summing to 1), same order as <paramref name="names"/>.</param>
+    /// <param name="top">Bars shown.</param>
+    public static GenericChart ImportanceChart(string title, IReadOnlyList<string> names, IReadOnlyList<double> weights, int top = 20)
+    {
+        var order = Enumerable.Range(0, names.Count).OrderByDescending(j => weights[j]).Take(top).Reverse().ToArray();
+        var chart = PChart.Bar<double, string, string>(values: order.Select(j => weights[j]).ToArray(), Keys: order.Select(j => names[j]).ToArray(),
+            Name: "mean selection weight").WithXAxisStyle<double, double, string>(TitleText: "mean variable-selection weight (sums to 1)");
+        return Plotly.NET.Chart.withTitle(title, (Microsoft.FSharp.Core.FSharpOption<Font>)null!).Invoke(chart);
+    }
+
+    /// <summary>Mean attention of each head horizon's decoder step over the encoder lags (lag 1 = the origin's row), one line per horizon.</summary>
+    /// <param name="title">Chart title.</param>
+    /// <param name="e">An explanation from <see cref="ExplainTft"/>.</param>
+    public static GenericChart AttentionChart(string title, TftExplanation e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var lags = Enumerable.Range(1, e.Encoder).ToArray();
+        var lines = e.HeadHorizons.Select((h, k) => PChart.Line<int, double, string>(x: lags, y: lags.Select(l => e.Attention[k][e.Encoder - l]).ToArray(), Name: $"h = {h}"));
+        var chart = PChart.Combine(lines).WithXAxisStyle<int, int, string>(TitleText: "encoder lag (trading days before the origin + 1)")
+            .WithYAxisStyle<double, double, string>(TitleText: "mean attention weight");
+        return Plotly.NET.Chart.withTitle(title, (Microsoft.FSharp.Core.FSharpOption<Font>)null!).Invoke(chart);
+    }
+}
+
+/// <summary>A fitted TFT's interpretation (Lim et al. 2021, Sec 7), averaged over origins.</summary>
+/// <param name="PastInputs">Names of the past input channels.</param>
+/// <param name="PastWeights">Mean past variable-selection weight per channel (sums to 1).</param>
+/// <param name="FutureInputs">Names of the known-future inputs.</param>
+/// <param name="FutureWeights">Mean future variable-selection weight per input (sums to 1).</param>
+/// <param name="HeadHorizons">The decoder steps' horizons in trading days.</param>
+/// <param name="Encoder">Encoder length L.</param>
+/// <param name="Attention">Per head horizon, the mean attention over the L encoder steps (oldest first) and the decoder steps (row sums 1).</param>
+/// <param name="Origins">Origins averaged over.</param>
+public sealed record TftExplanation(IReadOnlyList<string> PastInputs, double[] PastWeights, IReadOnlyList<string> FutureInputs, double[] FutureWeights,
+    IReadOnlyList<int> HeadHorizons, int Encoder, double[][] Attention, int Origins);
