@@ -142,28 +142,13 @@ public static class HoldoutEvaluation
             string.Create(CultureInfo.InvariantCulture, $"mae_skill {s.MaeSkill:F4} crps_skill {s.QuantileScoreSkill:F4} coverage_80 {s.Coverage80:F3} dm_p {s.DmPValue:F3}"));
         var entry = new LedgerEntry(DateTime.UtcNow, profile.Name, hash, Reporting.Benchmark.GitCommit(), previous.All(e => e.ConfigurationHash != hash), distinct, lines, head);
         if (!entry.NewLook) return entry;
-        var text = File.Exists(path) ? File.ReadAllText(path) : "";
-        if (text.Length > 0 && !text.EndsWith('\n')) text += "\n";
-        AtomicFile.WriteAllText(path, text + JsonSerializer.Serialize(entry) + "\n");
+        JsonLines.Append(path, entry);
         return entry;
     }
 
     /// <summary>The ledger's entries (empty when none).</summary>
     /// <exception cref="InvalidDataException">a line that is not a ledger entry (names the line).</exception>
-    public static IReadOnlyList<LedgerEntry> Read(string path)
-    {
-        if (!File.Exists(path)) return [];
-        var list = new List<LedgerEntry>();
-        var n = 0;
-        foreach (var l in File.ReadLines(path))
-        {
-            n++;
-            if (string.IsNullOrWhiteSpace(l)) continue;
-            try { list.Add(JsonSerializer.Deserialize<LedgerEntry>(l) ?? throw new JsonException("null entry")); }
-            catch (JsonException e) { throw new InvalidDataException($"{Workbench.Relative(path)} line {n}: not a ledger entry ({e.Message}).", e); }
-        }
-        return list;
-    }
+    public static IReadOnlyList<LedgerEntry> Read(string path) => JsonLines.Read<LedgerEntry>(path, "a ledger entry");
 }
 
 /// <summary>Scores of a model within one group of origins (a regime, a size of move).</summary>

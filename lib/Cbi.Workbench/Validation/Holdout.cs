@@ -65,10 +65,7 @@ public static class Holdout
         var rec = new ReadRecord(DateTime.UtcNow, $"{Path.GetFileName(file)}:{line} {member}", reason.Trim(),
             Benchmark.GitCommit(), Workbench.Parameter("profile", "smoke"), release, rows.Length,
             frame.Dates[first].ToString("yyyy-MM-dd"), frame.Dates[^1].ToString("yyyy-MM-dd"));
-        // Rewrite the whole log atomically: a crash leaves the previous log, never a torn line.
-        var text = File.Exists(path) ? File.ReadAllText(path) : "";
-        if (text.Length > 0 && !text.EndsWith('\n')) text += "\n";
-        AtomicFile.WriteAllText(path, text + JsonSerializer.Serialize(rec) + "\n");
+        JsonLines.Append(path, rec);
         Log.Progress($"[holdout] read {rows.Length} rows {rec.FirstDate}…{rec.LastDate} recorded in {Workbench.Relative(path)}");
         return new HoldoutSet(frame, rows);
     }
@@ -76,21 +73,8 @@ public static class Holdout
     /// <summary>The recorded reads (empty when none), in log order.</summary>
     /// <param name="logPath">Read log; defaults to <see cref="DefaultLogPath"/>.</param>
     /// <exception cref="InvalidDataException">A non-blank line is not a read record.</exception>
-    public static IReadOnlyList<ReadRecord> History(string? logPath = null)
-    {
-        var path = logPath ?? DefaultLogPath;
-        if (!File.Exists(path)) return [];
-        var list = new List<ReadRecord>();
-        var n = 0;
-        foreach (var l in File.ReadLines(path))
-        {
-            n++;
-            if (string.IsNullOrWhiteSpace(l)) continue;
-            try { list.Add(JsonSerializer.Deserialize<ReadRecord>(l) ?? throw new JsonException("null record")); }
-            catch (JsonException e) { throw new InvalidDataException($"{path} line {n}: not a holdout read record ({e.Message}).", e); }
-        }
-        return list;
-    }
+    public static IReadOnlyList<ReadRecord> History(string? logPath = null) =>
+        JsonLines.Read<ReadRecord>(logPath ?? DefaultLogPath, "a holdout read record");
 }
 
 /// <summary>Holdout rows handed out by <see cref="Holdout.Read"/>, with the fold for each horizon: train on
