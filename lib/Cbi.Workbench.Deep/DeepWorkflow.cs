@@ -1,6 +1,7 @@
 using Cbi.Workbench.Deep.Nets;
 using Cbi.Workbench.Evaluation;
 using Cbi.Workbench.Models;
+using Cbi.Workbench.Reporting;
 using Cbi.Workbench.Validation;
 using Plotly.NET;
 using Plotly.NET.CSharp;
@@ -98,7 +99,7 @@ public static class DeepWorkflow
             PChart.Column<double, string, string>(values: g.OrderBy(c => c.Horizon).Select(c => c.QuantileScoreSkillVsRw).ToArray(),
                 Keys: g.OrderBy(c => c.Horizon).Select(c => $"h = {c.Horizon}").ToArray(), Name: g.Key));
         var chart = PChart.Combine(bars).WithYAxisStyle<double, double, string>(TitleText: "quantile-score skill vs rw");
-        return Plotly.NET.Chart.withTitle(title, (Microsoft.FSharp.Core.FSharpOption<Font>)null!).Invoke(chart);
+        return chart.Titled(title);
     }
 
     /// <summary>Horizontal bars of the <paramref name="top"/> inputs by mean selection weight (largest at the top).</summary>
@@ -111,7 +112,7 @@ public static class DeepWorkflow
         var order = Enumerable.Range(0, names.Count).OrderByDescending(j => weights[j]).Take(top).Reverse().ToArray();
         var chart = PChart.Bar<double, string, string>(values: order.Select(j => weights[j]).ToArray(), Keys: order.Select(j => names[j]).ToArray(),
             Name: "mean selection weight").WithXAxisStyle<double, double, string>(TitleText: "mean variable-selection weight (sums to 1)");
-        return Plotly.NET.Chart.withTitle(title, (Microsoft.FSharp.Core.FSharpOption<Font>)null!).Invoke(chart);
+        return chart.Titled(title);
     }
 
     /// <summary>Mean attention of each head horizon's decoder step over the encoder lags (lag 1 = the origin's row), one line per horizon.</summary>
@@ -124,7 +125,7 @@ public static class DeepWorkflow
         var lines = e.HeadHorizons.Select((h, k) => PChart.Line<int, double, string>(x: lags, y: lags.Select(l => e.Attention[k][e.Encoder - l]).ToArray(), Name: $"h = {h}"));
         var chart = PChart.Combine(lines).WithXAxisStyle<int, int, string>(TitleText: "encoder lag (trading days before the origin + 1)")
             .WithYAxisStyle<double, double, string>(TitleText: "mean attention weight");
-        return Plotly.NET.Chart.withTitle(title, (Microsoft.FSharp.Core.FSharpOption<Font>)null!).Invoke(chart);
+        return chart.Titled(title);
     }
 }
 

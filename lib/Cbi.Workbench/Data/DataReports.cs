@@ -1,3 +1,4 @@
+using Cbi.Workbench.Reporting;
 using Microsoft.Data.Analysis;
 using Plotly.NET;
 using PChart = Plotly.NET.CSharp.Chart;
@@ -73,7 +74,4 @@ public static class DataReports
             PChart.Point<DateTime, double, string>(rollBars.Select(b => T(b.Date)), rollBars.Select(b => b.Close), Name: "roll day"),
 ]).Titled("ZL close, US cents/lb (roll days = first trading day after a contract's last trading day)");
     }
-
-    static GenericChart Titled(this GenericChart chart, string title) =>
-        Plotly.NET.Chart.withTitle(title, null).Invoke(chart);
 }

@@ -1,3 +1,4 @@
+using Cbi.Workbench.Reporting;
 using Cbi.Workbench.Models;
 using Plotly.NET;
 using Plotly.NET.CSharp;
@@ -152,7 +153,4 @@ public static class FeatureReport
         }
         return Math.Clamp(2 * sum, 0, 1);
     }
-
-    internal static GenericChart Titled(this GenericChart chart, string title) =>
-        Plotly.NET.Chart.withTitle(title, null).Invoke(chart);
 }

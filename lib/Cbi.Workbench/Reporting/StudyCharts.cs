@@ -9,9 +9,6 @@ namespace Cbi.Workbench.Reporting;
 /// values per step (what the pruner saw), and parameter importance.</summary>
 public static class StudyCharts
 {
-    static GenericChart WithLayout(this GenericChart chart, string title) =>
-        Plotly.NET.Chart.withTitle(title, (Microsoft.FSharp.Core.FSharpOption<Font>)null!).Invoke(chart);
-
     /// <summary>Objective value of every COMPLETE trial against its number, with the best-so-far line (taken in the
     /// order of <paramref name="trials"/>).</summary>
     /// <param name="title">Chart title.</param>
@@ -24,7 +21,7 @@ public static class StudyCharts
         var points = PChart.Point<int, double, string>(x: done.Select(t => t.Number).ToArray(), y: done.Select(t => t.Value).ToArray(),
             Name: "complete trial", MultiText: done.Select(t => string.Join("<br>", t.Labels.Select(kv => $"{kv.Key}={kv.Value}"))).ToArray());
         var line = PChart.Line<int, double, string>(x: done.Select(t => t.Number).ToArray(), y: best.ToArray(), Name: "best so far");
-        return PChart.Combine([points, line]).WithLayout(title).WithXAxisStyle<double, double, string>(TitleText: "trial").WithYAxisStyle<double, double, string>(TitleText: "objective (lower is better)");
+        return PChart.Combine([points, line]).Titled(title).WithXAxisStyle<double, double, string>(TitleText: "trial").WithYAxisStyle<double, double, string>(TitleText: "objective (lower is better)");
     }
 
     /// <summary>One line per trial with intermediate values: value against step, labelled with number and state.</summary>
@@ -35,12 +32,12 @@ public static class StudyCharts
         {
             var steps = t.Intermediate.Keys.Order().ToArray();
             return PChart.Line<int, double, string>(x: steps, y: steps.Select(s => t.Intermediate[s]).ToArray(), Name: $"#{t.Number} {t.State}");
-        }).ToArray()).WithLayout(title).WithXAxisStyle<double, double, string>(TitleText: "step").WithYAxisStyle<double, double, string>(TitleText: "intermediate value");
+        }).ToArray()).Titled(title).WithXAxisStyle<double, double, string>(TitleText: "step").WithYAxisStyle<double, double, string>(TitleText: "intermediate value");
 
     /// <summary>Bars of η² per parameter (<see cref="ParameterImportance.Compute"/>), in the order given.</summary>
     /// <param name="title">Chart title.</param>
     /// <param name="entries">The importance entries.</param>
     public static GenericChart Importance(string title, IReadOnlyList<ParameterImportance.Entry> entries) =>
         PChart.Bar<double, string, string>(values: entries.Select(e => e.EtaSquared).ToArray(), Keys: entries.Select(e => e.Parameter).ToArray(), Name: "η² of objective ranks")
-            .WithLayout(title).WithXAxisStyle<double, double, string>(TitleText: "η² (share of rank variance explained)");
+            .Titled(title).WithXAxisStyle<double, double, string>(TitleText: "η² (share of rank variance explained)");
 }
