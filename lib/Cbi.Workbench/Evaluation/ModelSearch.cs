@@ -22,6 +22,15 @@ public sealed record SearchResult(string Model, int Horizon, TrialRecord? Best, 
     public double MeanPinball => Best?.Value ?? double.NaN;
 }
 
+/// <summary>What a shared study searches, recorded in the study (JSON) so that every worker runs the same objective on the same data.</summary>
+/// <param name="Model">Catalogue name of a model with a search space.</param>
+/// <param name="Horizon">Trading days ahead.</param>
+/// <param name="Profile">Run profile name (smoke, full): folds, training budget.</param>
+/// <param name="Trials">Finished trials the study is to hold (≥ 1).</param>
+/// <param name="Seed">Sampler and model seed.</param>
+/// <param name="DataVersion">Raw data version of the warehouse (<see cref="Data.RawManifest.DataVersion"/>); "" = the first worker's.</param>
+public sealed record SearchTask(string Model, int Horizon, string Profile, int Trials, int Seed = 42, string DataVersion = "");
+
 /// <summary>Hyperparameter search of any catalogue model that has a search space: TPE (Bergstra et al. 2011) with a
 /// median pruner over the last validation folds of each horizon; objective = mean pinball loss over P10/P50/P90 and
 /// every scored row of those folds, reported after each fold so the pruner can stop a poor trial early. One study
@@ -96,7 +105,7 @@ public static class ModelSearch
         return Optimize(study, spec, frame, folds, horizon, profile, seed);
     }
 
-    static Study OpenStudy(ModelSpec spec, int horizon, RunProfile profile, string? studyPath, int seed, string? studyName)
+    static Study OpenStudy(ModelSpec spec, int horizon, RunProfile profile, string? studyPath, int seed, string? studyName, string? host = null)
     {
         var space = spec.Space ?? throw new ArgumentException($"{spec.Name} has no search space; it is backtested with its fixed settings.", nameof(spec));
         return Study.Open(studyName ?? StudyName(spec, horizon, profile), space, new StudyOptions
@@ -104,7 +113,49 @@ public static class ModelSearch
             Sampler = new TpeSampler(new TpeOptions { StartupTrials = profile.Search.StartupTrials }),
             Pruner = new MedianPruner(startupTrials: profile.Search.StartupTrials, minComparable: 2),
             Seed = seed,
+            Host = host ?? Environment.MachineName,
         }, studyPath ?? Path.Combine(Workbench.ArtifactsDir, profile.Name, "studies.duckdb"));
+    }
+
+    /// <summary>One worker of a shared study (<c>cbi worker</c>): opens the study at <paramref name="storage"/> (a
+    /// PostgreSQL location for many workers), records or checks <paramref name="task"/>, and runs trials until the study
+    /// holds the task's budget of finished trials — its own and every other worker's. A worker started with only the
+    /// study's name reads the task the first worker recorded. The objective is <see cref="Run"/>'s: mean pinball loss on
+    /// the last <see cref="SearchBudget.Folds"/> validation folds of the development frame.</summary>
+    /// <param name="storage">The study location (<see cref="Study.Open"/>).</param>
+    /// <param name="studyName">Study name; null = <see cref="StudyName"/> of the task (then <paramref name="task"/> is required).</param>
+    /// <param name="task">What to search; null = the task recorded in the study.</param>
+    /// <param name="warehousePath">The warehouse the frame is read from; null = this checkout's (built if needed).</param>
+    /// <param name="host">Host name recorded on this worker's trials; null = this machine's.</param>
+    /// <returns>The study's best trial when its budget is reached.</returns>
+    /// <exception cref="ArgumentException">neither a study name nor a task; an unknown model; a model without search space.</exception>
+    /// <exception cref="InvalidOperationException">the study records another task, was made with another search space, was
+    /// searched on other data, or holds no task and none was given.</exception>
+    /// <exception cref="StudyStorageException">the database cannot be reached or refuses the credentials.</exception>
+    public static TrialRecord Work(string storage, string? studyName, SearchTask? task, string? warehousePath = null, string? host = null)
+    {
+        if (task is null)
+        {
+            if (studyName is null) throw new ArgumentException("a worker needs the study's name, or a task (--model, --horizon) to name it.", nameof(studyName));
+            var stored = Study.List(storage).FirstOrDefault(s => s.Name == studyName)
+                ?? throw new KeyNotFoundException($"{StudyStorage.Parse(storage).Display} holds no study '{studyName}'; start the first worker with --model and --horizon to create it.");
+            task = stored.Task is { } json ? JsonSerializer.Deserialize<SearchTask>(json, ModelFiles.Json)!
+                : throw new InvalidOperationException($"study '{studyName}' records no task (it was not created by a worker); start a worker with --model and --horizon.");
+        }
+        var spec = ModelCatalog.Get(task.Model);
+        var profile = RunProfile.For(task.Profile);
+        profile = profile with { Search = profile.Search with { Trials = task.Trials } };
+        var wh = warehousePath ?? Data.Warehouse.EnsureBuilt();
+        var version = Data.Snapshot.Load(wh).DataVersion;
+        if (task.DataVersion.Length == 0) task = task with { DataVersion = version };
+        else if (task.DataVersion != version)
+            throw new InvalidOperationException($"study '{studyName ?? StudyName(spec, task.Horizon, profile)}' searches raw data version {task.DataVersion}, " +
+                                                $"but the warehouse {wh} was built from {version}; every worker must read the same data.");
+        var frame = ModelComparison.FrameFor(spec.Inputs, wh);
+        var dev = Splits.Development(frame);
+        using var study = OpenStudy(spec, task.Horizon, profile, storage, task.Seed, studyName, host);
+        study.RecordTask(JsonSerializer.Serialize(task, ModelFiles.Json));
+        return Optimize(study, spec, dev, Splits.Validation(dev, task.Horizon, profile.ValidationFolds), task.Horizon, profile, task.Seed);
     }
 
     /// <summary>The name of a search trial's prediction rows: "&lt;model&gt;#&lt;trial&gt;" (kept for the multiple-testing verdict).</summary>

@@ -1,7 +1,7 @@
 using Cbi.Workbench.IO;
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
-using DuckDB.NET.Data;
 
 namespace Cbi.Workbench.Search;
 
@@ -135,8 +135,12 @@ public sealed record StudyOptions
     }
 }
 
-/// <summary>A hyperparameter search (minimisation) whose every trial lives in a DuckDB file. Each state change
-/// is its own committed statement, so a killed process loses at most the trial it was running. A running trial
+/// <summary>A hyperparameter search (minimisation) whose every trial lives in a database: a DuckDB file (one process
+/// at a time) or a PostgreSQL database shared by any number of workers on any number of hosts (<c>cbi worker</c>).
+/// Each state change is its own committed statement, so a killed process loses at most the trial it was running.
+/// Workers claim trials atomically (a transaction holding the study's row lock decides retry or new proposal and
+/// inserts the RUNNING trial), the sampler of every worker sees the finished trials of all, and no worker starts a
+/// proposal beyond the budget: one waits while the last proposals run elsewhere, and takes over a dead worker's. A running trial
 /// stores a heartbeat every <see cref="StudyOptions.HeartbeatInterval"/>; a RUNNING trial whose process is gone (same
 /// host) or whose heartbeat is older than <see cref="StudyOptions.HeartbeatGrace"/> (any host, also a zombie process)
 /// is marked FAIL, and its parameters are tried once more, so a killed and resumed run reaches the same trials, with
@@ -149,7 +153,8 @@ public sealed class Study : IDisposable
     // abandoned (its Study was disposed mid-trial), just as one owned by a dead process was.
     static readonly HashSet<string> LiveInstances = [];
 
-    readonly DuckDBConnection db;
+    readonly DbConnection db;
+    readonly StudyStorage storage;
     // The heartbeat timer writes from a pool thread; one connection, one statement at a time.
     readonly object gate = new();
     bool disposed;
@@ -158,21 +163,20 @@ public sealed class Study : IDisposable
 
     /// <summary>Study name (key within the database file).</summary>
     public string Name { get; }
-    /// <summary>The DuckDB file, or <see cref="InMemory"/>.</summary>
-    public string Path { get; }
+    /// <summary>Where the study lives: the DuckDB file, <see cref="InMemory"/>, or the PostgreSQL location without its password.</summary>
+    public string Path => storage.Display;
     /// <summary>The search space the study was opened with (equal to the stored one).</summary>
     public SearchSpace Space { get; }
     internal IPruner Pruner => options.Pruner;
 
     readonly bool readOnly;
 
-    Study(string path, string name, SearchSpace space, StudyOptions options, bool readOnly = false)
+    Study(StudyStorage storage, string name, SearchSpace space, StudyOptions options, bool readOnly = false)
     {
         options.Validate();
-        Path = path; Name = name; Space = space; this.options = options; this.readOnly = readOnly;
-        if (path != InMemory && !readOnly) Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-        db = new DuckDBConnection(readOnly ? $"Data Source={path};ACCESS_MODE=READ_ONLY" : $"Data Source={path}");
-        db.Open();
+        this.storage = storage; Name = name; Space = space; this.options = options; this.readOnly = readOnly;
+        if (!readOnly) storage.Prepare();
+        db = storage.Connect(readOnly);
         lock (LiveInstances) LiveInstances.Add(instance);
     }
 
@@ -186,32 +190,41 @@ public sealed class Study : IDisposable
     /// <param name="name">Study name (non-blank).</param>
     /// <param name="space">The search space; must equal the stored one when the study exists.</param>
     /// <param name="options">Sampler, pruner, seed, progress; null = defaults. Not compared with the stored settings.</param>
-    /// <param name="path">The DuckDB file (created with its folder if missing) or <see cref="InMemory"/>; null = <see cref="DefaultPath"/>.</param>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is blank.</exception>
+    /// <param name="path">The DuckDB file (created with its folder if missing), <see cref="InMemory"/>, or a PostgreSQL
+    /// location <c>postgres://user[:password]@host[:port]/database</c> (tables created when missing); null = <see cref="DefaultPath"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is blank, or the location is not a valid postgres:// URI.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="space"/> is null.</exception>
     /// <exception cref="InvalidOperationException">The stored study has a different search space.</exception>
+    /// <exception cref="StudyStorageException">The database cannot be reached, refuses the credentials, or is locked by another process (DuckDB).</exception>
     public static Study Open(string name, SearchSpace space, StudyOptions? options = null, string? path = null)
     {
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A study needs a name.", nameof(name));
         ArgumentNullException.ThrowIfNull(space);
-        var s = new Study(path ?? DefaultPath, name, space, options ?? new StudyOptions());
+        var s = new Study(StudyStorage.Parse(path ?? DefaultPath), name, space, options ?? new StudyOptions());
         try { s.Initialise(); return s; }
         catch { s.Dispose(); throw; }
     }
 
     /// <summary>Opens a stored study with the space it was created with (for reports; it can also be resumed).</summary>
     /// <param name="name">Study name.</param>
-    /// <param name="path">The DuckDB file; null = <see cref="DefaultPath"/>.</param>
+    /// <param name="path">The study location (see <see cref="Open"/>); null = <see cref="DefaultPath"/>.</param>
     /// <param name="options">Settings; null = defaults with the stored seed.</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="KeyNotFoundException">The file holds no study <paramref name="name"/> (always the case for <see cref="InMemory"/>).</exception>
+    /// <exception cref="KeyNotFoundException">The database holds no study <paramref name="name"/> (always the case for <see cref="InMemory"/>).</exception>
+    /// <exception cref="StudyStorageException">The database cannot be reached or refuses the credentials.</exception>
     public static Study OpenExisting(string name, string? path = null, StudyOptions? options = null)
     {
-        var p = path ?? DefaultPath;
-        if (p != InMemory && !File.Exists(p)) throw new FileNotFoundException($"No study database at {p}.", p);
-        var stored = List(p).FirstOrDefault(s => s.Name == name)
-            ?? throw new KeyNotFoundException($"{p} holds no study '{name}' (it has: {string.Join(", ", List(p).Select(s => s.Name))}).");
-        return Open(name, SearchSpace.FromJson(stored.SpaceJson), options ?? new StudyOptions { Seed = stored.Seed }, p);
+        var stored = Stored(name, path);
+        return Open(name, SearchSpace.FromJson(stored.SpaceJson), options ?? new StudyOptions { Seed = stored.Seed }, path ?? DefaultPath);
+    }
+
+    static StoredStudy Stored(string name, string? path)
+    {
+        var storage = StudyStorage.Parse(path ?? DefaultPath);
+        if (!storage.Exists) throw new FileNotFoundException($"No study database at {storage.Display}.", storage.Display);
+        var all = List(path ?? DefaultPath);
+        return all.FirstOrDefault(s => s.Name == name)
+            ?? throw new KeyNotFoundException($"{storage.Display} holds no study '{name}' (it has: {string.Join(", ", all.Select(s => s.Name))}).");
     }
 
     /// <summary>Opens a stored study to read it (<see cref="Trials"/>, <see cref="ExportCsv"/>) without changing anything:
@@ -221,11 +234,11 @@ public sealed class Study : IDisposable
     /// <exception cref="KeyNotFoundException">the database holds no study of that name (the message lists those it has).</exception>
     public static Study OpenReadOnly(string name, string? path = null)
     {
-        var p = path ?? DefaultPath;
-        if (!File.Exists(p)) throw new FileNotFoundException($"No study database at {p}.", p);
-        var stored = List(p).FirstOrDefault(s => s.Name == name)
-            ?? throw new KeyNotFoundException($"{p} holds no study '{name}' (it has: {string.Join(", ", List(p).Select(s => s.Name))}).");
-        return new Study(p, name, SearchSpace.FromJson(stored.SpaceJson), new StudyOptions { Seed = stored.Seed, Progress = false }, readOnly: true);
+        var stored = Stored(name, path);
+        var s = new Study(StudyStorage.Parse(path ?? DefaultPath), name, SearchSpace.FromJson(stored.SpaceJson),
+            new StudyOptions { Seed = stored.Seed, Progress = false }, readOnly: true);
+        s.Task = stored.Task;
+        return s;
     }
 
     /// <summary>A study as listed by <see cref="List"/>.</summary>
@@ -236,50 +249,79 @@ public sealed class Study : IDisposable
     /// <param name="Trials">Trials in any state.</param>
     /// <param name="Complete">COMPLETE trials.</param>
     /// <param name="BestValue">Lowest COMPLETE value; NaN when none.</param>
-    public sealed record StoredStudy(string Name, string SpaceJson, string Sampler, int Seed, int Trials, int Complete, double BestValue);
+    public sealed record StoredStudy(string Name, string SpaceJson, string Sampler, int Seed, int Trials, int Complete, double BestValue)
+    {
+        /// <summary>What the study searches (JSON, e.g. model, horizon, profile), recorded by its creator for workers; null if none.</summary>
+        public string? Task { get; init; }
+    }
 
-    /// <summary>The studies in a database file with trial counts and best values, by name.</summary>
-    /// <param name="path">The DuckDB file; null = <see cref="DefaultPath"/>. A missing file gives an empty list.</param>
+    /// <summary>The studies in a database with trial counts and best values, by name.</summary>
+    /// <param name="path">The study location (see <see cref="Open"/>); null = <see cref="DefaultPath"/>. A missing DuckDB
+    /// file, or a PostgreSQL database without study tables, gives an empty list.</param>
+    /// <exception cref="StudyStorageException">The database cannot be reached or refuses the credentials.</exception>
     public static IReadOnlyList<StoredStudy> List(string? path = null)
     {
-        var p = path ?? DefaultPath;
-        if (!File.Exists(p)) return [];
-        using var db = new DuckDBConnection($"Data Source={p}");
-        db.Open();
+        var storage = StudyStorage.Parse(path ?? DefaultPath);
+        if (!storage.Exists) return [];
+        using var db = storage.Connect(readOnly: true);
+        using (var t = db.CreateCommand())
+        {
+            t.CommandText = "SELECT count(*) FROM information_schema.tables WHERE table_name = 'studies'";
+            if (Convert.ToInt64(t.ExecuteScalar(), CultureInfo.InvariantCulture) == 0) return [];
+        }
         using var c = db.CreateCommand();
         c.CommandText = """
-            SELECT s.study, s.space_json, s.sampler, s.seed, count(t.number), count(*) FILTER (WHERE t.state = 'COMPLETE'), min(t.value) FILTER (WHERE t.state = 'COMPLETE')
-            FROM studies s LEFT JOIN trials t USING (study) GROUP BY ALL ORDER BY s.study
+            SELECT s.study, s.space_json, s.sampler, s.seed, count(t.number), count(*) FILTER (WHERE t.state = 'COMPLETE'),
+                min(t.value) FILTER (WHERE t.state = 'COMPLETE'), s.task_json
+            FROM studies s LEFT JOIN trials t ON t.study = s.study
+            GROUP BY s.study, s.space_json, s.sampler, s.seed, s.task_json ORDER BY s.study
             """;
         var list = new List<StoredStudy>();
         using var r = c.ExecuteReader();
         while (r.Read())
             list.Add(new StoredStudy(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? "" : r.GetString(2), r.IsDBNull(3) ? 0 : r.GetInt32(3),
-                (int)r.GetInt64(4), (int)r.GetInt64(5), r.IsDBNull(6) ? double.NaN : r.GetDouble(6)));
+                (int)r.GetInt64(4), (int)r.GetInt64(5), r.IsDBNull(6) ? double.NaN : r.GetDouble(6)) { Task = r.IsDBNull(7) ? null : r.GetString(7) });
         return list;
+    }
+
+    /// <summary>What the study searches, as recorded by <see cref="RecordTask"/> (JSON); null when nothing was recorded.</summary>
+    internal string? Task { get; private set; }
+
+    /// <summary>Records what the study searches, so workers started with only the study's name know the objective. A
+    /// study records its task once; a later worker must bring the same one.</summary>
+    /// <exception cref="InvalidOperationException">the study already records another task.</exception>
+    internal void RecordTask(string taskJson)
+    {
+        lock (gate)
+        {
+            Exec("UPDATE studies SET task_json = $j WHERE study = $s AND task_json IS NULL", ("j", taskJson), ("s", Name));
+            using var c = Cmd("SELECT task_json FROM studies WHERE study = $s", ("s", Name));
+            var stored = c.ExecuteScalar() as string;
+            if (stored != taskJson)
+                throw new InvalidOperationException($"Study '{Name}' in {Path} searches {stored}, not {taskJson}; use a new study name for another task.");
+            Task = stored;
+        }
     }
 
     void Initialise()
     {
-        Exec("""
-            CREATE TABLE IF NOT EXISTS studies(study VARCHAR PRIMARY KEY, space_json VARCHAR NOT NULL, sampler VARCHAR,
-                seed INTEGER, created_utc TIMESTAMP);
-            CREATE TABLE IF NOT EXISTS trials(study VARCHAR, number INTEGER, state VARCHAR NOT NULL, value DOUBLE,
-                started_utc TIMESTAMP NOT NULL, finished_utc TIMESTAMP, owner VARCHAR, message VARCHAR, PRIMARY KEY(study, number));
-            CREATE TABLE IF NOT EXISTS trial_params(study VARCHAR, number INTEGER, name VARCHAR, value DOUBLE, label VARCHAR,
-                PRIMARY KEY(study, number, name));
-            CREATE TABLE IF NOT EXISTS trial_values(study VARCHAR, number INTEGER, step INTEGER, value DOUBLE,
-                PRIMARY KEY(study, number, step));
-            ALTER TABLE trials ADD COLUMN IF NOT EXISTS heartbeat_utc TIMESTAMP;
-            ALTER TABLE trials ADD COLUMN IF NOT EXISTS retry_of INTEGER;
-            """);
         var json = Space.ToJson();
-        using (var c = Cmd("SELECT space_json FROM studies WHERE study = $s", ("s", Name)))
+        lock (gate)
         {
-            var existing = c.ExecuteScalar() as string;
-            if (existing == null)
-                Exec("INSERT INTO studies VALUES ($s, $j, $sm, $seed, $t)", ("s", Name), ("j", json), ("sm", options.Sampler.Name), ("seed", options.Seed), ("t", DateTime.UtcNow));
-            else if (existing != json)
+            using (var tx = db.BeginTransaction())
+            {
+                Exec(storage.Schema);
+                // Several workers may create the same study at once: the first insert wins, the others compare.
+                Exec("INSERT INTO studies(study, space_json, sampler, seed, created_utc) VALUES ($s, $j, $sm, $seed, $t) ON CONFLICT (study) DO NOTHING",
+                    ("s", Name), ("j", json), ("sm", options.Sampler.Name), ("seed", options.Seed), ("t", DateTime.UtcNow));
+                tx.Commit();
+            }
+            using var c = Cmd("SELECT space_json, task_json FROM studies WHERE study = $s", ("s", Name));
+            using var r = c.ExecuteReader();
+            r.Read();
+            var existing = r.GetString(0);
+            Task = r.IsDBNull(1) ? null : r.GetString(1);
+            if (existing != json)
                 throw new InvalidOperationException($"Study '{Name}' in {Path} was created with a different search space:\n  stored  {existing}\n  given   {json}\nUse a new study name to search a new space.");
         }
         FailAbandoned(logLive: true);
@@ -348,37 +390,23 @@ public sealed class Study : IDisposable
         if (readOnly) throw new InvalidOperationException($"study {Name} was opened read-only (Study.OpenReadOnly); open it with Study.Open or OpenExisting to run trials.");
         ArgumentOutOfRangeException.ThrowIfLessThan(totalTrials, 1);
         var clock = Stopwatch.StartNew();
+        var waiting = false;
         while (true)
         {
-            FailAbandoned(logLive: false);
-            var all = Load();
-            var finished = all.Where(t => t.State is TrialState.Complete or TrialState.Pruned).ToList();
-            var done = FinishedProposals(all);
-            if (done >= totalTrials) break;
-            if (timeout is { } limit && clock.Elapsed > limit) { Log($"time budget {limit} spent after {done} finished trials"); break; }
-            var failedRun = all.AsEnumerable().Reverse().TakeWhile(t => t.State == TrialState.Fail).ToList();
-            if (failedRun.Count >= options.MaxConsecutiveFailures)
-                throw new InvalidOperationException(
-                    $"Study '{Name}' stopped: the last {failedRun.Count} trials failed (cap {options.MaxConsecutiveFailures}); " +
-                    $"last failure, trial {failedRun[0].Number}: {failedRun[0].Message}");
-            var number = all.Count == 0 ? 0 : all.Max(t => t.Number) + 1;
-            var retried = all.Where(t => t.RetryOf != null).Select(t => t.RetryOf!.Value).ToHashSet();
-            var retry = all.FirstOrDefault(t => t.State == TrialState.Fail && t.RetryOf == null && !retried.Contains(t.Number));
-            IReadOnlyDictionary<string, double> values;
-            if (retry != null)
+            if (timeout is { } limit && clock.Elapsed > limit) { Log($"time budget {limit} spent after {FinishedProposals(Load())} finished trials"); break; }
+            var (budgetReached, trial, done) = Claim(totalTrials);
+            if (budgetReached) break;
+            if (trial is null)
             {
-                values = retry.Params;
-                Log($"trial {number} retries the parameters of failed trial {retry.Number}");
+                // The rest of the budget is running in other workers: wait, and take over a proposal whose worker dies.
+                if (!waiting) Log($"{done}/{totalTrials} finished; the remaining proposals are running in other workers, waiting");
+                waiting = true;
+                Thread.Sleep(PollInterval);
+                continue;
             }
-            else
-            {
-                // Seeded per proposal index (retries excluded): the same history and seed give the same proposal
-                // however many failed attempts sit in between.
-                var proposal = all.Count(t => t.RetryOf == null);
-                var rng = new Random(unchecked(options.Seed * 1_000_003 + proposal * 7919));
-                values = options.Sampler.Sample(Space, finished, rng);
-            }
-            var trial = Begin(number, values, retry?.Number);
+            waiting = false;
+            var number = trial.Number;
+            var values = trial.Values;
             double value;
             try { value = objective(trial); }
             catch (TrialPrunedException p)
@@ -400,11 +428,73 @@ public sealed class Study : IDisposable
                 continue;
             }
             var seconds = (DateTime.UtcNow - trial.Started).TotalSeconds;
-            End(trial, TrialState.Complete, value, null);
+            if (!End(trial, TrialState.Complete, value, null)) continue;
             var best = Best!;
             Log($"trial {number} COMPLETE {value:G6} ({done + 1}/{totalTrials}; best {best.Value:G6} #{best.Number}; {seconds:F1} s) {Describe(values)}");
         }
         return Best;
+    }
+
+    TimeSpan PollInterval => TimeSpan.FromMilliseconds(Math.Min(1000, options.HeartbeatInterval.TotalMilliseconds));
+
+    /// <summary>One atomic step of the search, in a transaction that holds the study's claim lock (PostgreSQL) or this
+    /// study's gate (DuckDB): fail abandoned trials, then retry a failed proposal, or start a new proposal while
+    /// finished + running + awaiting-retry proposals stay below the budget. Returns (budget reached, the claimed trial or
+    /// null when the remaining budget runs elsewhere, finished proposals before the claim).</summary>
+    (bool BudgetReached, Trial? Trial, int Finished) Claim(int totalTrials)
+    {
+        Trial trial;
+        int done;
+        lock (gate)
+        {
+            using var tx = db.BeginTransaction();
+            if (storage.ClaimLock is { } claimLock) Exec(claimLock, ("s", Name));
+            FailAbandoned(logLive: false);
+            var all = LoadUnlocked();
+            var finished = all.Where(t => t.State is TrialState.Complete or TrialState.Pruned).ToList();
+            done = FinishedProposals(all);
+            if (done >= totalTrials) { tx.Commit(); return (true, null, done); }
+            var failedRun = all.AsEnumerable().Reverse().TakeWhile(t => t.State == TrialState.Fail).ToList();
+            if (failedRun.Count >= options.MaxConsecutiveFailures)
+            {
+                tx.Commit();
+                throw new InvalidOperationException(
+                    $"Study '{Name}' stopped: the last {failedRun.Count} trials failed (cap {options.MaxConsecutiveFailures}); " +
+                    $"last failure, trial {failedRun[0].Number}: {failedRun[0].Message}");
+            }
+            var number = all.Count == 0 ? 0 : all.Max(t => t.Number) + 1;
+            var retried = all.Where(t => t.RetryOf != null).Select(t => t.RetryOf!.Value).ToHashSet();
+            var awaitingRetry = all.Where(t => t.State == TrialState.Fail && t.RetryOf == null && !retried.Contains(t.Number)).ToList();
+            var retry = awaitingRetry.FirstOrDefault();
+            IReadOnlyDictionary<string, double> values;
+            if (retry != null)
+            {
+                values = retry.Params;
+                Log($"trial {number} retries the parameters of failed trial {retry.Number}");
+            }
+            else
+            {
+                if (done + all.Count(t => t.State == TrialState.Running) >= totalTrials) { tx.Commit(); return (false, null, done); }
+                // Seeded per proposal index (retries excluded): the same history and seed give the same proposal
+                // however many failed attempts sit in between.
+                var proposal = all.Count(t => t.RetryOf == null);
+                var rng = new Random(unchecked(options.Seed * 1_000_003 + proposal * 7919));
+                values = options.Sampler.Sample(Space, finished, rng);
+            }
+            var started = DateTime.UtcNow;
+            Exec("""
+                INSERT INTO trials(study, number, state, value, started_utc, finished_utc, owner, message, heartbeat_utc, retry_of)
+                VALUES ($s, $n, 'RUNNING', NULL, $t, NULL, $o, NULL, $t, $r)
+                """, ("s", Name), ("n", number), ("t", started), ("o", $"{options.Host}:{Environment.ProcessId}:{instance}"), ("r", retry?.Number));
+            foreach (var p in Space.Parameters)
+                Exec("INSERT INTO trial_params(study, number, name, value, label) VALUES ($s, $n, $p, $v, $l)",
+                    ("s", Name), ("n", number), ("p", p.Name), ("v", values[p.Name]), ("l", p.Label(values[p.Name])));
+            tx.Commit();
+            heartbeatTrial = number;
+            trial = new Trial(this, number, values, started);
+        }
+        heartbeat = new Timer(_ => Beat(trial.Number), null, options.HeartbeatInterval, options.HeartbeatInterval);
+        return (false, trial, done);
     }
 
     /// <summary>Proposals that count toward the budget: those with a COMPLETE or PRUNED trial, and failed ones whose
@@ -422,25 +512,6 @@ public sealed class Study : IDisposable
     }
 
     string Describe(IReadOnlyDictionary<string, double> v) => string.Join(" ", Space.Parameters.Select(p => $"{p.Name}={p.Label(v[p.Name])}"));
-
-    Trial Begin(int number, IReadOnlyDictionary<string, double> values, int? retryOf)
-    {
-        var started = DateTime.UtcNow;
-        lock (gate)
-        {
-            using var tx = db.BeginTransaction();
-            Exec("""
-                INSERT INTO trials(study, number, state, value, started_utc, finished_utc, owner, message, heartbeat_utc, retry_of)
-                VALUES ($s, $n, 'RUNNING', NULL, $t, NULL, $o, NULL, $t, $r)
-                """, ("s", Name), ("n", number), ("t", started), ("o", $"{options.Host}:{Environment.ProcessId}:{instance}"), ("r", retryOf));
-            foreach (var p in Space.Parameters)
-                Exec("INSERT INTO trial_params VALUES ($s, $n, $p, $v, $l)", ("s", Name), ("n", number), ("p", p.Name), ("v", values[p.Name]), ("l", p.Label(values[p.Name])));
-            tx.Commit();
-            heartbeatTrial = number;
-        }
-        heartbeat = new Timer(_ => Beat(number), null, options.HeartbeatInterval, options.HeartbeatInterval);
-        return new Trial(this, number, values, started);
-    }
 
     Timer? heartbeat;
     int heartbeatTrial = -1;
@@ -467,15 +538,20 @@ public sealed class Study : IDisposable
         heartbeat = null;
     }
 
-    void End(Trial t, TrialState state, double value, string? message)
+    /// <summary>Stores a trial's end; false (and a log line) when another worker had already marked it FAIL — its
+    /// heartbeat stalled past the grace period — so its proposal is decided by the retry, not by this late result.</summary>
+    bool End(Trial t, TrialState state, double value, string? message)
     {
         StopHeartbeat();
-        Exec("UPDATE trials SET state = $st, value = $v, finished_utc = $t, message = $m WHERE study = $s AND number = $n",
+        var stored = Exec("UPDATE trials SET state = $st, value = $v, finished_utc = $t, message = $m WHERE study = $s AND number = $n AND state = 'RUNNING'",
             ("st", StateName(state)), ("v", double.IsFinite(value) ? value : null), ("t", DateTime.UtcNow), ("m", message), ("s", Name), ("n", t.Number));
+        if (stored == 0) Log($"trial {t.Number} had been marked FAIL by another worker (no heartbeat within the grace period); its {StateName(state)} result is discarded");
+        return stored > 0;
     }
 
     internal void StoreIntermediate(int number, int step, double value) =>
-        Exec("INSERT OR REPLACE INTO trial_values VALUES ($s, $n, $st, $v)", ("s", Name), ("n", number), ("st", step), ("v", value));
+        Exec("INSERT INTO trial_values(study, number, step, value) VALUES ($s, $n, $st, $v) ON CONFLICT (study, number, step) DO UPDATE SET value = excluded.value",
+            ("s", Name), ("n", number), ("st", step), ("v", value));
 
     internal TrialRecord AsRecord(Trial t) => new(t.Number, TrialState.Running, double.NaN, t.Values,
         Space.Parameters.ToDictionary(p => p.Name, p => p.Label(t.Values[p.Name])), t.Intermediate, t.Started, null, null);
@@ -530,20 +606,20 @@ public sealed class Study : IDisposable
         return list;
     }
 
-    DuckDBCommand Cmd(string sql, params (string Name, object? Value)[] ps)
+    DbCommand Cmd(string sql, params (string Name, object? Value)[] ps)
     {
         var c = db.CreateCommand();
-        c.CommandText = sql;
-        foreach (var (n, v) in ps) c.Parameters.Add(new DuckDBParameter(n, v ?? DBNull.Value));
+        c.CommandText = storage.Sql(sql);
+        foreach (var (n, v) in ps) c.Parameters.Add(storage.Parameter(n, v));
         return c;
     }
 
-    void Exec(string sql, params (string Name, object? Value)[] ps)
+    int Exec(string sql, params (string Name, object? Value)[] ps)
     {
         lock (gate)
         {
             using var c = Cmd(sql, ps);
-            c.ExecuteNonQuery();
+            return c.ExecuteNonQuery();
         }
     }
 
