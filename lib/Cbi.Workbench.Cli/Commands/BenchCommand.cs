@@ -11,15 +11,23 @@ namespace Cbi.Workbench.Cli.Commands;
 internal sealed class BenchCommand : ICliCommand
 {
     public string Name => "bench";
-    public string Usage => "bench --model NAME[,NAME…] [--repeats 5] [--walk-forward]  time one fit on 20 years of daily ZL + predicting a validation fold " +
-                           "(→ bench/model-<name>.json, plus the model's own benchmarks); --walk-forward: 60 origins × 5 horizons of the named models together";
+    public string Usage => "bench --model NAME[,NAME…] [--repeats 5] [--walk-forward] [--workers 1,2 [--trials 16] [--storage postgres://…]]  time one fit on 20 years " +
+                           "of daily ZL + predicting a validation fold (→ bench/model-<name>.json, plus the model's own benchmarks); --walk-forward: 60 origins × 5 " +
+                           "horizons of the named models together; --workers: the same search budget run by 1 and by 2 `cbi worker` processes on one PostgreSQL study";
 
     public int Run(string[] args)
     {
         var a = new CliArgs(args, "walk-forward");
-        a.RejectUnknown([.. ModelArgs.Known, "repeats", "walk-forward"]);
-        var (models, _) = ModelArgs.Read(a);
+        a.RejectUnknown([.. ModelArgs.Known, "repeats", "walk-forward", "workers", "trials", "storage"]);
+        var (models, profile) = ModelArgs.Read(a);
         var repeats = a.GetInt("repeats", 5);
+        if (a.Has("workers"))
+        {
+            var spec = models is [var one] ? one : throw new ArgumentException("--workers benchmarks the search of one model (--model NAME).");
+            var horizon = a.Get("horizons") is null ? 5 : profile.Horizons is [var h] ? h : throw new ArgumentException("--workers takes one horizon (--horizons H).");
+            SearchWorkers.Run(spec, a.GetInts("workers", [1, 2]), horizon, profile, a.GetInt("trials", 16), a.GetInt("repeats", 3), a.Get("storage"));
+            return 0;
+        }
         var frames = new Dictionary<ModelInputs, Frame>();
         // Rows before the holdout only: a benchmark has no business near holdout prices.
         Frame Dev(ModelInputs i) => frames.TryGetValue(i, out var f) ? f : frames[i] = Splits.Development(ModelComparison.FrameFor(i));

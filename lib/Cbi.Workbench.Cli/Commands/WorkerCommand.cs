@@ -24,9 +24,7 @@ internal sealed class WorkerCommand : ICliCommand
             var h = a.Get("horizon") ?? throw new ArgumentException("--model needs --horizon H (trading days).");
             var horizon = RunProfile.ParseHorizons(h, "--horizon") is [var one] ? one : throw new ArgumentException("--horizon takes one horizon; start one study per horizon.");
             var profile = RunProfile.For(a.Get("profile") ?? RunProfile.Current.Name);
-            var trials = a.Get("trials") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : profile.Search.Trials;
-            if (trials < 1) throw new ArgumentException($"--trials {trials}: must be ≥ 1.");
-            task = new SearchTask(spec.Name, horizon, profile.Name, trials, a.Get("seed") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : 42);
+            task = new SearchTask(spec.Name, horizon, profile.Name, a.GetInt("trials", profile.Search.Trials), a.GetInt("seed", 42, min: 0));
         }
         else if (a.Has("horizon") || a.Has("trials") || a.Has("profile") || a.Has("seed"))
             throw new ArgumentException("--horizon, --profile, --trials and --seed describe a new study's task and need --model; a worker joining a study reads them from it.");

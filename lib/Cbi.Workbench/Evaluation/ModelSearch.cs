@@ -117,6 +117,9 @@ public static class ModelSearch
         }, studyPath ?? Path.Combine(Workbench.ArtifactsDir, profile.Name, "studies.duckdb"));
     }
 
+    // One line, camelCase: the task is compared as text by every worker that joins.
+    static readonly JsonSerializerOptions TaskJson = new(JsonSerializerDefaults.Web);
+
     /// <summary>One worker of a shared study (<c>cbi worker</c>): opens the study at <paramref name="storage"/> (a
     /// PostgreSQL location for many workers), records or checks <paramref name="task"/>, and runs trials until the study
     /// holds the task's budget of finished trials — its own and every other worker's. A worker started with only the
@@ -139,7 +142,7 @@ public static class ModelSearch
             if (studyName is null) throw new ArgumentException("a worker needs the study's name, or a task (--model, --horizon) to name it.", nameof(studyName));
             var stored = Study.List(storage).FirstOrDefault(s => s.Name == studyName)
                 ?? throw new KeyNotFoundException($"{StudyStorage.Parse(storage).Display} holds no study '{studyName}'; start the first worker with --model and --horizon to create it.");
-            task = stored.Task is { } json ? JsonSerializer.Deserialize<SearchTask>(json, ModelFiles.Json)!
+            task = stored.Task is { } json ? JsonSerializer.Deserialize<SearchTask>(json, TaskJson)!
                 : throw new InvalidOperationException($"study '{studyName}' records no task (it was not created by a worker); start a worker with --model and --horizon.");
         }
         var spec = ModelCatalog.Get(task.Model);
@@ -154,7 +157,7 @@ public static class ModelSearch
         var frame = ModelComparison.FrameFor(spec.Inputs, wh);
         var dev = Splits.Development(frame);
         using var study = OpenStudy(spec, task.Horizon, profile, storage, task.Seed, studyName, host);
-        study.RecordTask(JsonSerializer.Serialize(task, ModelFiles.Json));
+        study.RecordTask(JsonSerializer.Serialize(task, TaskJson));
         return Optimize(study, spec, dev, Splits.Validation(dev, task.Horizon, profile.ValidationFolds), task.Horizon, profile, task.Seed);
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Cbi.Workbench.Search;
+using Cbi.Workbench.Tests.Data;
 using Npgsql;
 
 namespace Cbi.Workbench.Tests.Search;
@@ -109,6 +110,21 @@ public class SharedStudyTests(PostgresFixture pg) : IClassFixture<PostgresFixtur
         Assert.DoesNotContain("secret", e.Message);
     }
 
+    [Fact]
+    public async Task a_duckdb_study_held_by_another_process_is_refused_with_the_way_to_share_it()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("cbi-locked-").FullName, "studies.duckdb");
+        using var child = ChildProcess.Start("study-hang-at-4", path);
+        try
+        {
+            Assert.Equal("RUNNING 4", await child.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)));
+            var e = Assert.Throws<StudyStorageException>(() => Study.Open("killed", KilledStudy.Space, Quiet, path));
+            Assert.StartsWith($"study database {path} cannot be opened: ", e.Message);
+            Assert.EndsWith("a DuckDB study admits one process at a time; share a study between workers through PostgreSQL (--storage postgres://…).", e.Message);
+        }
+        finally { child.Kill(entireProcessTree: true); child.WaitForExit(); Directory.Delete(Path.GetDirectoryName(path)!, true); }
+    }
+
     static int ClosedPort()
     {
         var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
@@ -129,5 +145,114 @@ public class SharedStudyTests(PostgresFixture pg) : IClassFixture<PostgresFixtur
         var list = new List<string>();
         while (r.Read()) list.Add(r.GetString(0));
         return list;
+    }
+}
+
+/// <summary>Real `cbi worker` processes on one PostgreSQL study of a LightGBM search on real ZL features.</summary>
+[Collection("warehouse")]
+[Trait("Category", "Slow")]
+public class SharedStudyWorkerTests(WarehouseFixture wh, PostgresFixture pg) : IClassFixture<PostgresFixture>
+{
+    [Fact]
+    public void three_workers_with_one_killed_mid_trial_lose_no_trial_run_none_twice_and_reach_the_budget()
+    {
+        const int budget = 10;
+        const string name = "lgbm-h5-killed-worker";
+        var workers = Enumerable.Range(0, 3).Select(_ => StartWorker(name, budget)).ToList();
+        try
+        {
+            var victim = workers[0];
+            var killed = WaitForRunningTrialOf(name, victim.Process.Id, TimeSpan.FromSeconds(180));
+            victim.Process.Kill(entireProcessTree: true);
+            victim.Process.WaitForExit();
+            foreach (var w in workers.Skip(1))
+            {
+                Assert.True(w.Process.WaitForExit(300_000), "a surviving worker did not finish within 300 s");
+                Assert.True(w.Process.ExitCode == 0, $"worker exit {w.Process.ExitCode}: {w.Output.Result}");
+                Assert.Contains("study budget reached", w.Output.Result);
+            }
+
+            using var study = Study.OpenReadOnly(name, pg.Server.Location);
+            var trials = study.Trials;
+            Assert.Equal(Enumerable.Range(0, trials.Count), trials.Select(t => t.Number));
+            Assert.DoesNotContain(trials, t => t.State == TrialState.Running);
+            var fail = Assert.Single(trials, t => t.State == TrialState.Fail);
+            Assert.Equal(killed, fail.Number);
+            Assert.True(fail.Message!.Contains($":{victim.Process.Id}:"), fail.Message);
+            Assert.Contains("ended while the trial was running", fail.Message);
+            var retry = Assert.Single(trials, t => t.RetryOf != null);
+            Assert.Equal(killed, retry.RetryOf);
+            Assert.Equal(fail.Params, retry.Params);
+            // Every proposal decided by exactly one finished trial: none lost, none run twice, the budget met exactly.
+            var byProposal = trials.GroupBy(t => t.RetryOf ?? t.Number).ToList();
+            Assert.Equal(budget, byProposal.Count);
+            Assert.All(byProposal, g => Assert.Single(g, t => t.State is TrialState.Complete or TrialState.Pruned));
+            Assert.Equal(budget, trials.Count(t => t.State is TrialState.Complete or TrialState.Pruned));
+            var stored = Assert.Single(Study.List(pg.Server.Location), s => s.Name == name);
+            Assert.Contains("\"model\":\"lgbm\"", stored.Task);
+        }
+        finally
+        {
+            foreach (var w in workers) { if (!w.Process.HasExited) w.Process.Kill(true); w.Process.Dispose(); }
+        }
+    }
+
+    [Fact]
+    public void a_worker_on_other_data_or_with_only_an_unknown_study_name_is_refused()
+    {
+        var (code, output) = Cbi("worker", "--storage", pg.Server.Location, "--study", "no-such-study", "--warehouse", wh.Path);
+        Assert.Equal(1, code);
+        Assert.Contains($"holds no study 'no-such-study'; start the first worker with --model and --horizon", output);
+        Assert.DoesNotContain(pg.Server.Password, output);
+    }
+
+    (Process Process, Task<string> Output) StartWorker(string study, int trials)
+    {
+        var psi = WorkerStart("worker", "--storage", pg.Server.Location, "--study", study, "--model", "lgbm", "--horizon", "5", "--profile", "full",
+            "--trials", trials.ToString(System.Globalization.CultureInfo.InvariantCulture), "--warehouse", wh.Path);
+        var p = Process.Start(psi)!;
+        var err = p.StandardError.ReadToEndAsync();
+        var o = p.StandardOutput.ReadToEndAsync();
+        return (p, Task.WhenAll(err, o).ContinueWith(t => string.Join("\n", t.Result)));
+    }
+
+    static ProcessStartInfo WorkerStart(params string[] args)
+    {
+        var cbi = Path.Combine(Workbench.Root, "lib", "bin", "cbi.dll");
+        Assert.True(File.Exists(cbi), $"{cbi} is missing: build the solution first (tests/run does)");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(cbi);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        return psi;
+    }
+
+    static (int Code, string Output) Cbi(params string[] args)
+    {
+        using var p = Process.Start(WorkerStart(args))!;
+        var e = p.StandardError.ReadToEndAsync();
+        var o = p.StandardOutput.ReadToEndAsync();
+        p.WaitForExit();
+        return (p.ExitCode, e.Result + o.Result);
+    }
+
+    int WaitForRunningTrialOf(string study, int pid, TimeSpan limit)
+    {
+        var b = new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = pg.Server.Port, Username = "cbi", Password = pg.Server.Password, Database = "postgres" };
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < limit)
+        {
+            try
+            {
+                using var c = new NpgsqlConnection(b.ConnectionString);
+                c.Open();
+                using var cmd = new NpgsqlCommand("SELECT number FROM trials WHERE study = @s AND state = 'RUNNING' AND owner LIKE @o", c);
+                cmd.Parameters.AddWithValue("s", study);
+                cmd.Parameters.AddWithValue("o", $"%:{pid}:%");
+                if (cmd.ExecuteScalar() is int n) return n;
+            }
+            catch (PostgresException e) when (e.SqlState == "42P01") { } // the first worker has not created the tables yet
+            Thread.Sleep(50);
+        }
+        throw new TimeoutException($"worker {pid} started no trial within {limit.TotalSeconds} s");
     }
 }
