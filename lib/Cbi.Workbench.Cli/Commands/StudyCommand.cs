@@ -7,7 +7,7 @@ namespace Cbi.Workbench.Cli.Commands;
 internal sealed class StudyCommand : ICliCommand
 {
     public string Name => "study";
-    public string Usage => "study [NAME] [--db PATH] [--csv OUT]  list search studies, or show/export one study's trials";
+    public string Usage => "study [NAME] [--db PATH|postgres://user@host:port/db] [--csv OUT]  list search studies, or show/export one study's trials";
 
     public int Run(string[] args)
     {

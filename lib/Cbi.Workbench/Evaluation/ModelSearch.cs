@@ -190,12 +190,12 @@ public static class ModelSearch
     /// horizons for this model tuned on the last folds of its walk-forward validation split (2020-01 → 2023-06). Each
     /// study's history is written as CSV and the best points as best-params.json — under
     /// <see cref="OutputDir"/> for the profile's own study database, or beside a scratch <paramref name="studyPath"/>
-    /// (never over the canonical artifacts), or nowhere for an in-memory study.</summary>
+    /// (never over the canonical artifacts), or nowhere for an in-memory or PostgreSQL study (read those with <c>cbi study</c>).</summary>
     public static IReadOnlyList<SearchResult> SearchValidation(ModelSpec spec, Frame frame, RunProfile profile, string? studyPath = null, int seed = 42)
     {
         var dev = Splits.Development(frame);
         var outDir = studyPath is null ? OutputDir(spec, profile)
-            : studyPath == Study.InMemory ? null
+            : studyPath == Study.InMemory || StudyStorage.IsPostgres(studyPath) ? null
             : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(studyPath))!, spec.Name);
         var results = new List<SearchResult>();
         foreach (var h in profile.HorizonsFor(spec))

@@ -198,11 +198,34 @@ public class SharedStudyWorkerTests(WarehouseFixture wh, PostgresFixture pg) : I
     }
 
     [Fact]
-    public void a_worker_on_other_data_or_with_only_an_unknown_study_name_is_refused()
+    public void a_worker_naming_an_unknown_study_or_one_searched_on_other_data_is_refused()
     {
         var (code, output) = Cbi("worker", "--storage", pg.Server.Location, "--study", "no-such-study", "--warehouse", wh.Path);
         Assert.Equal(1, code);
         Assert.Contains($"holds no study 'no-such-study'; start the first worker with --model and --horizon", output);
+        Assert.DoesNotContain(pg.Server.Password, output);
+
+        // A study whose task was searched on other raw data (another MANIFEST.tsv) is not continued on this warehouse.
+        using (var s = Study.Open("lgbm-other-data", global::Cbi.Workbench.Models.ModelCatalog.Get("lgbm").Space!, null, pg.Server.Location))
+            s.RecordTask("""{"model":"lgbm","horizon":5,"profile":"smoke","trials":4,"seed":42,"dataVersion":"0123abcd"}""");
+        (code, output) = Cbi("worker", "--storage", pg.Server.Location, "--study", "lgbm-other-data", "--warehouse", wh.Path);
+        Assert.Equal(1, code);
+        Assert.Contains($"study 'lgbm-other-data' searches raw data version 0123abcd, but the warehouse {wh.Path} was built from ", output);
+        using var unchanged = Study.OpenReadOnly("lgbm-other-data", pg.Server.Location);
+        Assert.Empty(unchanged.Trials);
+    }
+
+    [Fact]
+    public void cbi_study_lists_and_exports_a_postgres_study_without_showing_the_password()
+    {
+        using (var s = Study.Open("listed", KilledStudy.Space, KilledStudy.Options(), pg.Server.Location)) s.Optimize(KilledStudy.Objective, 3);
+        var (code, output) = Cbi("study", "--db", pg.Server.Location);
+        Assert.Equal(0, code);
+        Assert.Matches(@"listed\s+3 trials\s+3 complete", output);
+        var csv = Path.Combine(Directory.CreateTempSubdirectory("cbi-study-csv-").FullName, "listed.csv");
+        (code, output) = Cbi("study", "listed", "--db", pg.Server.Location, "--csv", csv);
+        Assert.Equal(0, code);
+        Assert.Equal(4, File.ReadAllLines(csv).Length);
         Assert.DoesNotContain(pg.Server.Password, output);
     }
 
