@@ -1,5 +1,3 @@
-using MathNet.Numerics.LinearAlgebra;
-
 namespace Cbi.Workbench.Models.Baselines;
 
 /// <summary>The exact Gaussian likelihood of ARIMA(p,d,q) by the Kalman filter, in the state-space form of R's
@@ -48,33 +46,53 @@ internal sealed class ArimaStateSpace
         for (var i = r; i < rd; i++) pm[i * rd + i] = Kappa;
     }
 
-    /// <summary>Q = TQT' + RR' for the ARMA block, as a linear system in vec(Q) (r ≤ 6, so at most 36 unknowns).</summary>
-    static double[] StationaryCovariance(double[] phi, double[] theta, int r)
+    /// <summary>Q = TQT' + RR' for the ARMA block, as a linear system in the r(r+1)/2 distinct entries of the symmetric Q
+    /// (r ≤ 6: at most 21 unknowns). With T's first column φ and its superdiagonal of ones, the (i,j) equation reads
+    /// Q_ij − φ_iφ_j Q_00 − φ_i Q_{0,j+1} − φ_j Q_{i+1,0} − Q_{i+1,j+1} = θ_iθ_j (terms past r − 1 vanish); it is solved
+    /// by Gaussian elimination with partial pivoting. This runs once per likelihood evaluation, thousands of times per
+    /// auto-ARIMA search, so it avoids a general dense r²×r² solve.</summary>
+    internal static double[] StationaryCovariance(double[] phi, double[] theta, int r)
     {
         if (r == 1) return [phi[0] != 0 ? 1 / (1 - phi[0] * phi[0]) : 1];
-        double T(int i, int j) => (j == 0 ? phi[i] : 0) + (j == i + 1 ? 1 : 0);
-        var n = r * r;
-        var mat = Matrix<double>.Build.Dense(n, n);
-        var rhs = Vector<double>.Build.Dense(n);
+        var n = r * (r + 1) / 2;
+        int Index(int i, int j) { if (i > j) (i, j) = (j, i); return i * r - i * (i - 1) / 2 + (j - i); }
+        var mat = new double[n * (n + 1)];   // augmented, row-major, n + 1 columns
+        var w = n + 1;
         for (var i = 0; i < r; i++)
-            for (var j = 0; j < r; j++)
+            for (var j = i; j < r; j++)
             {
-                var row = i * r + j;
-                rhs[row] = theta[i] * theta[j];
-                mat[row, row] += 1;
-                for (var k = 0; k < r; k++)
-                {
-                    var tik = T(i, k);
-                    if (tik == 0) continue;
-                    for (var l = 0; l < r; l++)
-                    {
-                        var tjl = T(j, l);
-                        if (tjl != 0) mat[row, k * r + l] -= tik * tjl;
-                    }
-                }
+                var row = Index(i, j) * w;
+                mat[row + Index(i, j)] += 1;
+                mat[row + Index(0, 0)] -= phi[i] * phi[j];
+                if (j + 1 < r) mat[row + Index(0, j + 1)] -= phi[i];
+                if (i + 1 < r) mat[row + Index(i + 1, 0)] -= phi[j];
+                if (i + 1 < r && j + 1 < r) mat[row + Index(i + 1, j + 1)] -= 1;
+                mat[row + n] = theta[i] * theta[j];
             }
-        var q = mat.Solve(rhs).ToArray();
-        if (q.Any(x => !double.IsFinite(x)) || q[0] <= 0)
+        for (var c = 0; c < n; c++)
+        {
+            var piv = c;
+            for (var k = c + 1; k < n; k++) if (Math.Abs(mat[k * w + c]) > Math.Abs(mat[piv * w + c])) piv = k;
+            if (mat[piv * w + c] == 0) throw new InvalidOperationException("ARMA state covariance does not exist (AR root on the unit circle).");
+            if (piv != c) for (var k = c; k < w; k++) (mat[c * w + k], mat[piv * w + k]) = (mat[piv * w + k], mat[c * w + k]);
+            var inv = 1 / mat[c * w + c];
+            for (var k = c + 1; k < n; k++)
+            {
+                var f = mat[k * w + c] * inv;
+                if (f == 0) continue;
+                for (var l = c; l < w; l++) mat[k * w + l] -= f * mat[c * w + l];
+            }
+        }
+        var x = new double[n];
+        for (var c = n - 1; c >= 0; c--)
+        {
+            var s = mat[c * w + n];
+            for (var k = c + 1; k < n; k++) s -= mat[c * w + k] * x[k];
+            x[c] = s / mat[c * w + c];
+        }
+        var q = new double[r * r];
+        for (var i = 0; i < r; i++) for (var j = 0; j < r; j++) q[i * r + j] = x[Index(i, j)];
+        if (q.Any(v => !double.IsFinite(v)) || q[0] <= 0)
             throw new InvalidOperationException("ARMA state covariance does not exist (AR root on the unit circle).");
         return q;
     }
