@@ -18,39 +18,54 @@ public static class DeepWorkflow
     /// <summary>The five networks of the catalogue, in the bake-off's order.</summary>
     public static IReadOnlyList<string> Names { get; } = ["tft", "mlp", "lstm_attn", "tcn", "nbeatsx"];
 
-    /// <summary>The nets' share of a run profile. <c>smoke</c> keeps the main job within minutes on 2 cores: no search
-    /// (a sampled point can be 50× costlier than the default, and one trial of the TFT at hidden 64 and encoder 120 took
-    /// minutes here), the default point trained 2 epochs (patience 1; the catalogue maps 200 rounds to 2 epochs) on the
-    /// most recent 1,024 windows of each fold, walk-forward over the last validation fold at every horizon. <c>full</c> is
-    /// the profile unchanged: the TPE search (25 trials, 3 folds, median pruner) at every horizon, 10 epochs with
-    /// patience 5 on all windows, all 7 folds.</summary>
+    /// <summary>The nets' share of a run profile, chosen so that 03 + 05 fit their time goals on 2 CPU cores.
+    /// <c>smoke</c> (main job within minutes): no search (a sampled point can be 50× costlier than the default), the
+    /// default point trained 2 epochs (patience 1; the catalogue maps 200 rounds to 2 epochs) on the most recent 1,024
+    /// windows of each fold, walk-forward over the last validation fold at every horizon, one seed. <c>full</c> (goal: 03
+    /// and 05 within 2 hours): the TPE search with the median pruner at h = 21 only — the nets learn every horizon at
+    /// once, so one study per net serves all six, each horizon taking the point of the nearest searched one — 8 trials
+    /// (3 random) on the last 2 folds; every fit 4 epochs with patience 2 on the most recent 1,536 windows (about six
+    /// years of sessions); walk-forward over the last 3 validation folds at every horizon; the TFT as a 3-seed ensemble.
+    /// The full profile's 25-trial, 6-horizon, 7-fold budget of the tree models would take days for five nets here.</summary>
     /// <param name="profile">The active profile (<see cref="RunProfile.Current"/>).</param>
-    /// <returns>The profile to train with, whether to search, and how many of the last validation folds the walk-forward covers.</returns>
-    public static (RunProfile Profile, bool Search, int WalkForwardFolds) Budget(RunProfile profile) => profile.Name == "smoke"
-        ? (profile with { Training = new TrainingBudget(200, 10, MaxRecentRows: 1024) }, false, 1)
-        : (profile, true, profile.ValidationFolds);
+    public static DeepBudget Budget(RunProfile profile) => profile.Name == "smoke"
+        ? new(profile with { Training = new TrainingBudget(200, 10, MaxRecentRows: 1024) }, false, 1, 1)
+        : new(profile with
+        {
+            SearchedHorizons = [21], Search = new SearchBudget(8, 3, 2), Training = new TrainingBudget(400, 20, MaxRecentRows: 1536),
+        }, true, 3, 3);
 
     /// <summary>Walk-forward validation of a net at every horizon of the profile (<see cref="RunProfile.Horizons"/>: the
     /// nets learn all horizons at once, so each horizon's fit is as cheap as one), over the last
     /// <paramref name="folds"/> validation folds, with the searched point of each horizon where there is one, else that
-    /// of the nearest searched horizon, else the default point. Rows are the shared long table's, under the model's name.</summary>
+    /// of the nearest searched horizon, else the default point. Rows are the shared long table's, under the model's name.
+    /// With <paramref name="seeds"/> &gt; 1 every fit is a seed ensemble (seed, seed + 1, …) averaged per quantile.</summary>
     /// <param name="spec">A net of the catalogue.</param>
     /// <param name="frame">The feature frame (its development rows are used).</param>
     /// <param name="profile">Horizons, training budget.</param>
     /// <param name="folds">How many of the last validation folds (1–7).</param>
     /// <param name="searched">Search results (may be empty).</param>
-    /// <param name="seed">Model seed.</param>
-    /// <exception cref="ArgumentException">folds outside 1…the profile's fold count.</exception>
-    public static BacktestResult Validation(ModelSpec spec, Frame frame, RunProfile profile, int folds, IReadOnlyList<SearchResult> searched, int seed = 42)
+    /// <param name="seed">Model seed (the first member's).</param>
+    /// <param name="seeds">Members per fit (1–10); the members' spread is in <see cref="DeepValidation.SeedSpread"/>.</param>
+    /// <exception cref="ArgumentException">folds outside 1…the profile's fold count, or seeds outside 1…10.</exception>
+    public static DeepValidation Validation(ModelSpec spec, Frame frame, RunProfile profile, int folds, IReadOnlyList<SearchResult> searched,
+        int seed = 42, int seeds = 1)
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (folds < 1 || folds > profile.ValidationFolds) throw new ArgumentOutOfRangeException(nameof(folds), folds, $"folds must be in 1…{profile.ValidationFolds}.");
+        if (seeds is < 1 or > 10) throw new ArgumentOutOfRangeException(nameof(seeds), seeds, "seeds must be in 1…10.");
         var dev = Splits.Development(frame);
         var hs = profile.Horizons.ToArray();
         var all = hs.SelectMany(h => Splits.Validation(dev, h, profile.ValidationFolds).OrderBy(f => f.Index).TakeLast(folds)).ToList();
         IReadOnlyDictionary<string, double>? PointFor(int h) => searched.Count == 0 ? null
             : searched.OrderBy(r => Math.Abs(Math.Log((double)r.Horizon / h))).First().Parameters;
-        return Backtest.Run(spec, dev, all, hs, PointFor, profile.Training, seed);
+        var spread = new List<double>();
+        var run = seeds == 1 ? spec : spec with
+        {
+            Factory = (p, b, s) => new SeedEnsemble(Enumerable.Range(0, seeds).Select(k => spec.Factory(p, b, s + k)).ToArray(), spread),
+        };
+        var result = Backtest.Run(run, dev, all, hs, PointFor, profile.Training, seed);
+        return new DeepValidation(result, seeds, spread.Count == 0 ? double.NaN : spread.Average());
     }
 
     /// <summary>Where a fitted TFT looks: mean variable-selection weight of each past input channel (the close's return,
@@ -140,3 +155,30 @@ public static class DeepWorkflow
 /// <param name="Origins">Origins averaged over.</param>
 public sealed record TftExplanation(IReadOnlyList<string> PastInputs, double[] PastWeights, IReadOnlyList<string> FutureInputs, double[] FutureWeights,
     IReadOnlyList<int> HeadHorizons, int Encoder, double[][] Attention, int Origins);
+
+/// <summary>The nets' budget in a profile (<see cref="DeepWorkflow.Budget"/>).</summary>
+/// <param name="Profile">The profile to search and train with (horizons, searched horizons, search and training budgets).</param>
+/// <param name="Search">Whether to run the TPE search before the walk-forward.</param>
+/// <param name="WalkForwardFolds">How many of the last validation folds the walk-forward covers.</param>
+/// <param name="Seeds">Seed-ensemble members per TFT fit (1 = a single net).</param>
+public sealed record DeepBudget(RunProfile Profile, bool Search, int WalkForwardFolds, int Seeds)
+{
+    /// <summary>The first three fields, for <c>var (profile, search, folds) = DeepWorkflow.Budget(…)</c>.</summary>
+    public void Deconstruct(out RunProfile profile, out bool search, out int walkForwardFolds) =>
+        (profile, search, walkForwardFolds) = (Profile, Search, WalkForwardFolds);
+}
+
+/// <summary>A net's walk-forward validation (<see cref="DeepWorkflow.Validation"/>).</summary>
+/// <param name="Run">The backtest: prediction rows (model = the net's name), crossings, abstentions, elapsed time.</param>
+/// <param name="Seeds">Seed-ensemble members per fit.</param>
+/// <param name="SeedSpread">Mean over predicted origins of the standard deviation of the members' P50 (log-return units);
+/// NaN for a single seed.</param>
+public sealed record DeepValidation(BacktestResult Run, int Seeds, double SeedSpread)
+{
+    /// <summary>The prediction rows (<see cref="BacktestResult.Rows"/>).</summary>
+    public IReadOnlyList<PredictionRow> Rows => Run.Rows;
+    /// <summary>Origins where the model abstained (<see cref="BacktestResult.Abstentions"/>).</summary>
+    public IReadOnlyList<Abstention> Abstentions => Run.Abstentions;
+    /// <summary>Wall time of the walk-forward (<see cref="BacktestResult.Elapsed"/>).</summary>
+    public TimeSpan Elapsed => Run.Elapsed;
+}
