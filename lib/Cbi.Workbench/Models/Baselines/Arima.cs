@@ -342,7 +342,7 @@ internal sealed class AutoArima : IForecaster
     }
 
     /// <summary>Conditional-sum-of-squares estimate (unconstrained, as R's method "CSS"): φ, θ, and the mean or drift.</summary>
-    static (double[] Ar, double[] Ma, double Mu, double Sigma2) EstimateCss(double[] w, int p, int q, bool constant)
+    static (double[] Ar, double[] Ma, double Mu, double Sigma2) EstimateCss(double[] w, int p, int q, bool constant, double tolerance = 1e-9)
     {
         var (mean, se) = MeanAndStandardError(w, constant);
         var k = p + q + (constant ? 1 : 0);
@@ -353,7 +353,7 @@ internal sealed class AutoArima : IForecaster
         }
         var u = new double[k];
         // R's optim stops at a relative change of 1e-8 (reltol); the CSS fit is only a start or an approximate ranking.
-        if (k > 0) u = Simplex.Minimise(Obj, u, Enumerable.Repeat(0.1, k).ToArray(), 1e-9, 4000, 1).Point;
+        if (k > 0) u = Simplex.Minimise(Obj, u, Enumerable.Repeat(0.1, k).ToArray(), tolerance, 4000, 1).Point;
         var mu = constant ? mean + se * u[p + q] : 0;
         var s = CssSumOfSquares(w, u[..p], u[p..(p + q)], mu, out var c);
         return (u[..p], u[p..(p + q)], mu, s / c);
@@ -390,7 +390,7 @@ internal sealed class AutoArima : IForecaster
     internal static (ArimaFit Fit, double MlSigma2)? FitMl(double[] y, int d, int p, int q, bool constant)
     {
         var w = Difference(y, d);
-        var (ar0, ma0, mu0, _) = p + q + (constant ? 1 : 0) > 0 ? EstimateCss(w, p, q, constant) : ([], [], MeanAndStandardError(w, constant).Mean, 0);
+        var (ar0, ma0, mu0, _) = p + q + (constant ? 1 : 0) > 0 ? EstimateCss(w, p, q, constant, StartTolerance) : ([], [], MeanAndStandardError(w, constant).Mean, 0);
         if (p > 0 && MinRootModulus(ar0.Select(x => -x).ToArray()) <= 1) return null;
         var (_, se) = MeanAndStandardError(w, constant);
         var k = p + q + (constant ? 1 : 0);
@@ -432,6 +432,10 @@ internal sealed class AutoArima : IForecaster
         }
         return ss;
     }
+
+    /// <summary>Relative tolerance of the CSS fit when it only starts the exact-ML fit (R's CSS-ML): the ML optimiser
+    /// finishes the job, so the start need not be polished to the 1e-9 that ranking by CSS alone needs.</summary>
+    const double StartTolerance = 1e-6;
 
     /// <summary>R's <c>armafn</c>: ½[ln(Σv²/F ÷ m) + Σ ln F ÷ m] over the m = n − d observations in the likelihood; +∞
     /// where the model has no stationary covariance.</summary>
