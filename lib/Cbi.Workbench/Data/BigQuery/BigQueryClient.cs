@@ -436,7 +436,8 @@ internal sealed class BigQueryClient : IDisposable
         var reason = e["reason"]?.GetValue<string>();
         var location = e["location"]?.GetValue<string>();
         var message = e["message"]?.GetValue<string>();
-        return (reason is null ? "" : reason + " ") + (string.IsNullOrEmpty(location) ? "" : $"at {location} ") + (message ?? "(no message)");
+        var head = (reason ?? "error") + (string.IsNullOrEmpty(location) ? "" : $" at {location}");
+        return $"{head}: {message ?? "(no message)"}";
     }
 
     /// <summary>Scheme, host, port and path of a URL: query strings (upload ids, page tokens) stay out of messages.</summary>
