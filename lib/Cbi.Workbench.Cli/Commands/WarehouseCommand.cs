@@ -40,6 +40,8 @@ internal sealed class WarehouseCommand : ICliCommand
     /// loaded into BigQuery through staging tables, or only planned with --dry-run.</summary>
     static int BigQuery(WarehouseBackend.Options options, string path, bool dryRun)
     {
+        // A real load needs its target before minutes of building and planning are spent.
+        if (!dryRun) options.BigQuery();
         Warehouse.EnsureBuilt(warehousePath: path);
         var work = Directory.CreateTempSubdirectory("cbi-bq-plan-");
         try
