@@ -104,7 +104,7 @@ public static class PredictionStore
             using (var app = con.CreateAppender("n"))
                 foreach (var x in abstentions)
                     app.CreateRow().AppendValue(x.Model).AppendValue(x.Horizon).AppendValue((DateOnly?)x.Origin).AppendValue(x.Split).AppendValue(x.Fold).AppendValue(x.Reason).EndRow();
-            Exec(con, WarehouseSql.DeleteReplacedKeys("a", "n", "a"));
+            Exec(con, WarehouseSql.DeleteReplacedKeys("a", "n"));
             Exec(con, WarehouseSql.InsertAllFrom("a", "n"));
             Exec(con, WarehouseSql.CopyToParquet(WarehouseSql.OrderedRows("a", "model, horizon, split, origin_date"), tmp, "parquet"));
         });
