@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using DuckDB.NET.Data;
@@ -9,21 +8,7 @@ namespace Cbi.Workbench.Notebooks.Tests;
 [Trait("Category", "Slow")]
 public class WarehouseBackendCliTests
 {
-    static (int ExitCode, string Stdout, string Stderr) Cbi(IReadOnlyDictionary<string, string?> env, params string[] args)
-    {
-        var cbi = Path.Combine(Workbench.Root, "lib", "bin", "cbi.dll");
-        Assert.True(File.Exists(cbi), $"{cbi} is missing: build lib/Cbi.Workbench.Cli first");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Workbench.Root };
-        psi.ArgumentList.Add(cbi);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var (k, v) in env)
-            if (v is null) psi.Environment.Remove(k); else psi.Environment[k] = v;
-        using var p = Process.Start(psi)!;
-        var o = p.StandardOutput.ReadToEndAsync();
-        var e = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        return (p.ExitCode, o.Result, e.Result);
-    }
+    static (int ExitCode, string Output) Cbi(IReadOnlyDictionary<string, string?> env, params string[] args) => CliTests.Cbi(Workbench.Root, env, args);
 
     [Fact]
     public void dry_run_prints_the_load_plan_of_every_table_without_touching_the_network()
@@ -36,7 +21,7 @@ public class WarehouseBackendCliTests
         try
         {
             var path = Path.Combine(dir.FullName, "warehouse.duckdb");
-            var (code, stdout, stderr) = Cbi(new Dictionary<string, string?>
+            var (code, stdout) = Cbi(new Dictionary<string, string?>
             {
                 ["CBI_BQ_ENDPOINT"] = $"http://127.0.0.1:{((IPEndPoint)trap.LocalEndpoint).Port}",
                 ["GOOGLE_APPLICATION_CREDENTIALS"] = Path.Combine(dir.FullName, "no-such-key.json"),
@@ -44,7 +29,7 @@ public class WarehouseBackendCliTests
                 ["CBI_BQ_DATASET"] = "warehouse",
             }, "warehouse", "--backend", "bigquery", "--dry-run", "--out", path);
 
-            Assert.True(code == 0, stderr);
+            Assert.True(code == 0, stdout);
             Assert.False(trap.Pending());
             Assert.Contains("BigQuery load plan → cbi-test-project.warehouse (dry run: nothing sent)", stdout);
             using var db = new DuckDBConnection($"Data Source={path};ACCESS_MODE=READ_ONLY");
@@ -73,14 +58,14 @@ public class WarehouseBackendCliTests
     public void an_unknown_backend_or_a_missing_dataset_is_refused_by_name()
     {
         var env = new Dictionary<string, string?> { ["CBI_BQ_PROJECT"] = null, ["CBI_BQ_DATASET"] = null, ["CBI_WAREHOUSE_BACKEND"] = null };
-        var (code, _, stderr) = Cbi(env, "warehouse", "--backend", "postgres", "--dry-run");
+        var (code, stderr) = Cbi(env, "warehouse", "--backend", "postgres", "--dry-run");
         Assert.Equal(1, code);
         Assert.Contains("warehouse backend 'postgres' is unknown (--backend / CBI_WAREHOUSE_BACKEND): use duckdb or bigquery.", stderr);
 
         var dir = Directory.CreateTempSubdirectory("cbi-bq-nodataset-");
         try
         {
-            (code, _, stderr) = Cbi(env, "warehouse", "--backend", "bigquery", "--project", "cbi-test-project", "--out", Path.Combine(dir.FullName, "w.duckdb"));
+            (code, stderr) = Cbi(env, "warehouse", "--backend", "bigquery", "--project", "cbi-test-project", "--out", Path.Combine(dir.FullName, "w.duckdb"));
             Assert.Equal(1, code);
             Assert.Contains("BigQuery backend: no dataset (give --dataset or set CBI_BQ_DATASET).", stderr);
         }

@@ -99,8 +99,12 @@ internal sealed class DuckDbWarehouse(string path) : IWarehouseBackend
     /// <inheritdoc/>
     public void ReplacePredictions(IReadOnlyCollection<PredictionRow> rows) { Close(); PredictionStore.WriteWarehouse(rows, Path); }
 
+    /// <summary>The Parquet copy of the forecasts table that <see cref="AppendForecasts"/> rewrites; null =
+    /// <see cref="ForecastExport.DefaultParquetPath"/>.</summary>
+    public string? ForecastsParquet { get; init; }
+
     /// <inheritdoc/>
-    public int AppendForecasts(IReadOnlyCollection<ForecastRow> rows) { Close(); return ForecastExport.Append(rows, Path); }
+    public int AppendForecasts(IReadOnlyCollection<ForecastRow> rows) { Close(); return ForecastExport.Append(rows, Path, ForecastsParquet); }
 
     // A read-only connection would block the writers' read-write open of the same file in this process.
     void Close() { read?.Dispose(); read = null; }

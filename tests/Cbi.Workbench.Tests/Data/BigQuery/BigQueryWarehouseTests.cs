@@ -166,6 +166,33 @@ public class BigQueryWarehouseTests(WarehouseFixture wh)
     }
 
     [Fact]
+    public void both_backends_keep_the_same_prediction_and_forecast_tables_through_the_one_interface()
+    {
+        using var bq = new DuckDbBackedBigQuery(wh.Path);
+        var dir = Directory.CreateTempSubdirectory("cbi-backends-");
+        try
+        {
+            var copy = Path.Combine(dir.FullName, "warehouse.duckdb");
+            File.Copy(wh.Path, copy);
+            var frame = ModelComparison.PriceFrame(Snapshot.Load(wh.Path).Bars("ZL"));
+            var rows = Backtest.Run(ModelCatalog.Get("rw_drift"), frame, WalkForwardSplit.Create(frame, new WalkForwardOptions { Horizon = 21, Folds = 1, Step = 30 }), [21], progress: false).Rows;
+            var forecasts = BigQueryClientTests.ForecastRows();
+            var counts = new List<(int, int, long)>();
+            foreach (var backend in new IWarehouseBackend[] { new DuckDbWarehouse(copy) { ForecastsParquet = Path.Combine(dir.FullName, "forecasts.parquet") }, Backend(bq) })
+                using (backend)
+                {
+                    backend.ReplacePredictions(rows);
+                    backend.ReplacePredictions(rows);
+                    counts.Add((backend.AppendForecasts(forecasts), backend.AppendForecasts(forecasts),
+                        backend.Query(WarehouseSql.CountRows("predictions"), r => r.GetInt64(0)).Single()));
+                }
+            Assert.Equal((forecasts.Count, 0, (long)rows.Count), counts[0]);
+            Assert.Equal(counts[0], counts[1]);
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+
+    [Fact]
     public void the_load_plan_covers_every_warehouse_table_with_bigquery_types_rows_and_bytes()
     {
         var plan = BigQueryWarehouse.Plan(wh.Path, Path.Combine(wh.Dir, "bq-plan"));
