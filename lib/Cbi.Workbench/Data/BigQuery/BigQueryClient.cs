@@ -391,8 +391,9 @@ internal sealed class BigQueryClient : IDisposable
             {
                 answer = await http.SendAsync(request, cancel).ConfigureAwait(false);
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancel.IsCancellationRequested))
             {
+                // A refused or dropped connection, or HttpClient's own timeout (a TaskCanceledException nobody asked for).
                 if (attempt < MaxAttempts) { Retries++; await Task.Delay(delay, cancel).ConfigureAwait(false); delay = Next(delay); continue; }
                 throw new BigQueryException($"BigQuery {what}: cannot reach {where} after {attempt} attempt(s): {e.Message}", e, jobId: jobId);
             }
