@@ -5,8 +5,8 @@ namespace Cbi.Workbench.Cli.Commands;
 internal sealed class ExportCommand : ICliCommand
 {
     public string Name => "export";
-    public string Usage => "export [--as-of YYYY-MM-DD] [--out PATH] [--backend duckdb|bigquery --project P --dataset D --location L]\n" +
-                           "                                          write the ZL training table (Parquet + manifest; default artifacts/<profile>/export/)";
+    public string Usage => "export [--as-of YYYY-MM-DD] [--out PATH] [--backend duckdb|bigquery --project P --dataset D --location L]  write the ZL training table " +
+                           "(Parquet + manifest; default artifacts/<profile>/export/), from the DuckDB file or a BigQuery dataset";
 
     public int Run(string[] args)
     {

@@ -7,9 +7,8 @@ namespace Cbi.Workbench.Cli.Commands;
 internal sealed class WarehouseCommand : ICliCommand
 {
     public string Name => "warehouse";
-    public string Usage => "warehouse [--out PATH] [--bench N] [--backend duckdb|bigquery [--dry-run] [--project P --dataset D --location L]]\n" +
-                           "                                          rebuild data/warehouse.duckdb from data/raw (--bench: time N builds → artifacts/bench/warehouse-build.json);\n" +
-                           "                                          bigquery: then load every table into the dataset (--dry-run: print the load plan, no network)";
+    public string Usage => "warehouse [--out PATH] [--bench N] [--backend duckdb|bigquery [--dry-run] [--project P --dataset D --location L]]  rebuild data/warehouse.duckdb from data/raw " +
+                           "(--bench: time N builds → artifacts/bench/warehouse-build.json); bigquery: then load every table into the dataset through staging tables (--dry-run: print the load plan, no network)";
 
     public int Run(string[] args)
     {
