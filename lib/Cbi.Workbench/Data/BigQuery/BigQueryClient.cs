@@ -138,8 +138,9 @@ internal sealed class BigQueryClient : IDisposable
             delay = Next(delay);
             page = await SendJsonAsync(HttpMethod.Get, ResultsUrl(jobId, location, null), null, $"{what} (job {jobId})", jobId, cancel).ConfigureAwait(false);
         }
+        // A failed query is an HTTP error of jobs.query or getQueryResults; the answer's "errors" may hold warnings
+        // of a job that succeeded (QueryResponse.errors), so it is not read as failure.
         jobId ??= "";
-        ThrowJobErrors(page["errors"] as JsonArray, null, $"{what} (job {jobId})", jobId);
         var fields = Fields(page["schema"]);
         var rows = new List<object?[]>();
         var pages = 1;
@@ -273,7 +274,13 @@ internal sealed class BigQueryClient : IDisposable
                 ["createDisposition"] = "CREATE_IF_NEEDED",
             },
         });
-        var state = await SendJsonAsync(HttpMethod.Post, Api("jobs"), job, what, jobId, cancel).ConfigureAwait(false);
+        JsonNode state;
+        try { state = await SendJsonAsync(HttpMethod.Post, Api("jobs"), job, what, jobId, cancel).ConfigureAwait(false); }
+        catch (BigQueryException e) when (e.StatusCode == 409)
+        {
+            // 409 duplicate: an earlier try of this very request created the job (its answer was lost); follow that job.
+            state = new JsonObject();
+        }
         await WaitForJobAsync(state, jobId, what, cancel).ConfigureAwait(false);
         return jobId;
     }
@@ -346,15 +353,12 @@ internal sealed class BigQueryClient : IDisposable
             delay = Next(delay);
             job = await SendJsonAsync(HttpMethod.Get, url, null, what, jobId, cancel).ConfigureAwait(false);
         }
-        ThrowJobErrors(job["status"]?["errors"] as JsonArray, job["status"]?["errorResult"], what, jobId);
-    }
-
-    static void ThrowJobErrors(JsonArray? errors, JsonNode? errorResult, string what, string jobId)
-    {
-        var first = errorResult ?? errors?.FirstOrDefault(e => e?["reason"]?.GetValue<string>() is not null and not "warning");
-        if (errorResult is null && (errors is null || first is null)) return;
-        throw new BigQueryException($"BigQuery {what} failed: {Describe(first!)}" + (errors is { Count: > 1 } ? $" (and {errors.Count - 1} more error(s))" : ""),
-            reason: first!["reason"]?.GetValue<string>(), jobId: jobId);
+        // status.errorResult set = the job failed (https://cloud.google.com/bigquery/docs/reference/rest/v2/Job#JobStatus);
+        // status.errors alone can list rows skipped within allowed limits.
+        if (job["status"]?["errorResult"] is not { } error) return;
+        var count = (job["status"]?["errors"] as JsonArray)?.Count ?? 0;
+        throw new BigQueryException($"BigQuery {what} failed: {Describe(error)}" + (count > 1 ? $" (and {count - 1} more error(s))" : ""),
+            reason: error["reason"]?.GetValue<string>(), jobId: jobId);
     }
 
     // ---------------------------------------------------------------- HTTP

@@ -261,6 +261,33 @@ public class BigQueryClientTests
         Assert.Equal(rows[0].Item2["p50"]!.GetValue<double>(), sent[0]!["json"]!["p50"]!.GetValue<double>());
     }
 
+    [Fact]
+    public async Task a_copy_retried_after_its_job_was_created_follows_that_job()
+    {
+        // jobs.insert (https://cloud.google.com/bigquery/docs/reference/rest/v2/jobs/insert) of a job id that exists
+        // answers 409 with reason duplicate (https://cloud.google.com/bigquery/docs/error-messages#errortable): here the
+        // first try's answer was lost (503) after the job was created, so the retry meets its own job and follows it
+        // with jobs.get (…/jobs/get), whose Job resource has status.state DONE.
+        var inserts = 0;
+        using var server = new LoopbackServer(r =>
+        {
+            if (r.Method == "POST")
+                return ++inserts == 1
+                    ? Error(503, "backendError", "Error encountered during execution.", status: "UNAVAILABLE")
+                    : Error(409, "duplicate", "Already Exists: Job cbi-test-project:US." + r.Json!["jobReference"]!["jobId"], status: "ALREADY_EXISTS");
+            return Answer.Json(new JsonObject { ["kind"] = "bigquery#job", ["status"] = new JsonObject { ["state"] = "DONE" } });
+        });
+        using var client = Client(server.BaseUrl);
+        var job = await client.CopyTableAsync("warehouse", "zl_daily__staging_1", "zl_daily");
+
+        Assert.Equal(2, inserts);
+        Assert.Equal(1, client.Retries);
+        var seen = server.Requests.ToArray();
+        Assert.Equal($"/bigquery/v2/projects/cbi-test-project/jobs/{job}", seen[2].Path);
+        Assert.Equal("WRITE_TRUNCATE", seen[0].Json!["configuration"]!["copy"]!["writeDisposition"]!.GetValue<string>());
+        Assert.Equal(job, seen[1].Json!["jobReference"]!["jobId"]!.GetValue<string>());
+    }
+
     /// <summary>Real forecasts: the smoke run's committed artifacts/smoke/forecasts.parquet.</summary>
     internal static IReadOnlyList<Cbi.Workbench.Evaluation.ForecastRow> ForecastRows()
     {
