@@ -7,7 +7,10 @@ namespace Cbi.Workbench.Notebooks.Tests;
 [Trait("Category", "Slow")]
 public class CliTests
 {
-    internal static (int ExitCode, string Stderr) Cbi(string root, params string[] args)
+    internal static (int ExitCode, string Stderr) Cbi(string root, params string[] args) => Cbi(root, new Dictionary<string, string?>(), args);
+
+    /// <summary>As <see cref="Cbi(string, string[])"/>, with environment variables set (a null value removes one).</summary>
+    internal static (int ExitCode, string Stderr) Cbi(string root, IReadOnlyDictionary<string, string?> env, params string[] args)
     {
         var cbi = Path.Combine(Workbench.Root, "lib", "bin", "cbi.dll");
         Assert.True(File.Exists(cbi), $"{cbi} is missing: build lib/Cbi.Workbench.Cli first");
@@ -16,6 +19,8 @@ public class CliTests
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["CBI_ROOT"] = root;
         psi.Environment.Remove("CBI_INPUT_PROFILE");
+        foreach (var (k, v) in env)
+            if (v is null) psi.Environment.Remove(k); else psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         var o = p.StandardOutput.ReadToEndAsync();
         var e = p.StandardError.ReadToEndAsync();

@@ -19,10 +19,9 @@ internal sealed class SqlCommand : ICliCommand
         if (!File.Exists(path)) throw new FileNotFoundException($"no warehouse at {Workbench.Relative(path)}; run `cbi warehouse`.");
         using var db = new DuckDBConnection($"Data Source={path};ACCESS_MODE=READ_ONLY");
         db.Open();
-        using var cmd = db.CreateCommand();
         // Read-only means the file system too: no COPY … TO, no reading or writing other files.
-        cmd.CommandText = "SET enable_external_access = false; SET lock_configuration = true;";
-        cmd.ExecuteNonQuery();
+        Cbi.Workbench.Data.WarehouseSql.Exec(db, Cbi.Workbench.Data.WarehouseSql.LockDown);
+        using var cmd = db.CreateCommand();
         cmd.CommandText = sql;
         using var r = cmd.ExecuteReader();
         Console.WriteLine(string.Join('\t', Enumerable.Range(0, r.FieldCount).Select(r.GetName)));

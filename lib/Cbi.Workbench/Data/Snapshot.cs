@@ -1,5 +1,3 @@
-using DuckDB.NET.Data;
-
 namespace Cbi.Workbench.Data;
 
 /// <summary>The warehouse as known at a date: everything a forecaster standing at <see cref="AsOf"/> (after that
@@ -61,6 +59,13 @@ public sealed class Snapshot
     /// <exception cref="InvalidDataException">The warehouse is stale (see above).</exception>
     public static Snapshot Load(string? warehousePath = null, DateOnly? asOf = null) =>
         new(Full.Get(warehousePath ?? Workbench.WarehousePath), asOf);
+
+    /// <summary>Loads the warehouse of a backend as of a date: a DuckDB file as <see cref="Load(string?, DateOnly?)"/>
+    /// (cached per file version), a BigQuery dataset by the same queries, read anew each time.</summary>
+    /// <exception cref="InvalidDataException">The warehouse is stale (see <see cref="Load(string?, DateOnly?)"/>).</exception>
+    /// <exception cref="BigQuery.BigQueryException">BigQuery refused a query or could not be reached.</exception>
+    internal static Snapshot Load(IWarehouseBackend backend, DateOnly? asOf = null) =>
+        new(backend is DuckDbWarehouse d ? Full.Get(d.Path) : Full.Get(backend), asOf);
 
     /// <summary>Price symbols in the warehouse (ordinal order), e.g. ZL, ZL_BACKADJ, ZS, CL, ZL2; keys of <see cref="Bars"/>.</summary>
     public IReadOnlyList<string> Symbols => full.Bars.Keys.Order(StringComparer.Ordinal).ToArray();
@@ -164,57 +169,48 @@ public sealed class Snapshot
                                                (current is null ? "is missing" : $"is now version {current}") + $"; {Fix}.");
         }
 
+        /// <summary>A warehouse of another backend (BigQuery): read on every load, no cache (its tables can be replaced
+        /// by another machine at any time), checked like a file.</summary>
+        public static Full Get(IWarehouseBackend backend)
+        {
+            var data = Read(backend);
+            EnsureCurrent(backend.Describe, data);
+            return data;
+        }
+
         static Full Read(string path)
         {
+            using var wh = new DuckDbWarehouse(path);
+            return Read(wh);
+        }
+
+        // The point-in-time snapshot query: the same statements on every backend (WarehouseSql).
+        static Full Read(IWarehouseBackend db)
+        {
             var f = new Full();
-            using var db = new DuckDBConnection($"Data Source={path};ACCESS_MODE=READ_ONLY");
-            db.Open();
-            f.DataVersion = (string)Scalar(db, "SELECT value FROM build_info WHERE key = 'data_version'");
-            f.BuildCode = Scalar(db, "SELECT value FROM build_info WHERE key = 'build_code'") as string;
-            f.QualityErrors = Scalar(db, "SELECT value FROM build_info WHERE key = 'quality_errors'") as string;
-            foreach (var g in Query(db, "SELECT symbol, date, open, high, low, close, volume FROM market_daily ORDER BY symbol, date",
-                         r => (S: r.GetString(0), B: new Bar(D(r, 1), X(r, 2), X(r, 3), X(r, 4), X(r, 5), X(r, 6)))).GroupBy(x => x.S))
+            string? Info(string key) => db.Query(WarehouseSql.BuildInfo(key), r => r.GetString(0)).FirstOrDefault();
+            f.DataVersion = Info("data_version") ?? throw new InvalidDataException($"warehouse {db.Describe}: build_info has no data_version; rebuild it with `cbi warehouse`.");
+            f.BuildCode = Info("build_code");
+            f.QualityErrors = Info("quality_errors");
+            foreach (var g in db.Query(WarehouseSql.MarketDaily,
+                         r => (S: r.GetString(0), B: new Bar(r.GetDate(1), r.GetDouble(2), r.GetDouble(3), r.GetDouble(4), r.GetDouble(5), r.GetDouble(6)))).GroupBy(x => x.S))
                 f.Bars[g.Key] = g.Select(x => x.B).ToArray();
-            foreach (var g in Query(db, "SELECT name, date, available_date, value FROM series_daily ORDER BY name, date",
-                         r => (S: r.GetString(0), O: new Observation(D(r, 1), D(r, 2), X(r, 3)))).GroupBy(x => x.S))
+            foreach (var g in db.Query(WarehouseSql.SeriesDaily,
+                         r => (S: r.GetString(0), O: new Observation(r.GetDate(1), r.GetDate(2), r.GetDouble(3)))).GroupBy(x => x.S))
                 f.Series[g.Key] = g.Select(x => x.O).ToArray();
-            foreach (var g in Query(db, """
-                         SELECT market, as_of_date, release_date, available_date, open_interest, noncomm_long, noncomm_short, noncomm_spread,
-                                comm_long, comm_short, nonrept_long, nonrept_short, source FROM cot_weekly ORDER BY market, as_of_date
-                         """, r => new CotRow(r.GetString(0), D(r, 1), D(r, 2), D(r, 3), X(r, 4), X(r, 5), X(r, 6), X(r, 7), X(r, 8), X(r, 9),
-                         X(r, 10), X(r, 11), r.GetString(12))).GroupBy(x => x.Market))
+            foreach (var g in db.Query(WarehouseSql.CotWeekly, r => new CotRow(r.GetString(0), r.GetDate(1), r.GetDate(2), r.GetDate(3), r.GetDouble(4),
+                         r.GetDouble(5), r.GetDouble(6), r.GetDouble(7), r.GetDouble(8), r.GetDouble(9), r.GetDouble(10), r.GetDouble(11), r.GetString(12))).GroupBy(x => x.Market))
                 f.Cot[g.Key] = g.ToArray();
-            foreach (var g in Query(db, "SELECT code, month, available_date, value FROM pinksheet_monthly ORDER BY code, month",
-                         r => (S: r.GetString(0), O: new Observation(D(r, 1), D(r, 2), X(r, 3)))).GroupBy(x => x.S))
+            foreach (var g in db.Query(WarehouseSql.PinkSheet,
+                         r => (S: r.GetString(0), O: new Observation(r.GetDate(1), r.GetDate(2), r.GetDouble(3)))).GroupBy(x => x.S))
                 f.Monthly[g.Key] = g.Select(x => x.O).ToArray();
-            f.Wasde = Query(db, "SELECT DISTINCT release_date FROM wasde_calendar ORDER BY 1", r => D(r, 0)).ToArray();
-            f.Contracts = Query(db, "SELECT contract, contract_month, last_trading_day FROM zl_contracts ORDER BY last_trading_day",
-                r => new ZlContract(r.GetString(0), D(r, 1), D(r, 2))).ToArray();
-            f.RollDays = Query(db, "SELECT roll_date FROM zl_roll WHERE roll_date IS NOT NULL ORDER BY 1", r => D(r, 0)).ToArray();
-            f.MeasuredRollDays = Query(db, "SELECT roll_date FROM zl_roll WHERE roll_date IS NOT NULL AND gap_measured ORDER BY 1", r => D(r, 0)).ToArray();
-            f.Quality = Query(db, "SELECT check_name, severity, symbol, source, date, detail FROM quality_report ORDER BY severity, symbol, date",
-                r => new QualityFinding(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : D(r, 4), r.GetString(5))).ToArray();
+            f.Wasde = db.Query(WarehouseSql.WasdeDates, r => r.GetDate(0)).ToArray();
+            f.Contracts = db.Query(WarehouseSql.ZlContracts, r => new ZlContract(r.GetString(0), r.GetDate(1), r.GetDate(2))).ToArray();
+            f.RollDays = db.Query(WarehouseSql.RollDays, r => r.GetDate(0)).ToArray();
+            f.MeasuredRollDays = db.Query(WarehouseSql.MeasuredRollDays, r => r.GetDate(0)).ToArray();
+            f.Quality = db.Query(WarehouseSql.QualityReport,
+                r => new QualityFinding(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsNull(4) ? null : r.GetDate(4), r.GetString(5))).ToArray();
             return f;
-        }
-
-        static DateOnly D(System.Data.Common.DbDataReader r, int i) => r.GetFieldValue<DateOnly>(i);
-        static double X(System.Data.Common.DbDataReader r, int i) => r.IsDBNull(i) ? double.NaN : r.GetDouble(i);
-
-        static object Scalar(DuckDBConnection db, string sql)
-        {
-            using var cmd = db.CreateCommand();
-            cmd.CommandText = sql;
-            return cmd.ExecuteScalar()!;
-        }
-
-        static List<T> Query<T>(DuckDBConnection db, string sql, Func<System.Data.Common.DbDataReader, T> map)
-        {
-            using var cmd = db.CreateCommand();
-            cmd.CommandText = sql;
-            using var r = cmd.ExecuteReader();
-            var list = new List<T>();
-            while (r.Read()) list.Add(map(r));
-            return list;
         }
     }
 }

@@ -1,7 +1,6 @@
 using Cbi.Workbench.IO;
 using System.Security.Cryptography;
 using System.Text.Json;
-using DuckDB.NET.Data;
 
 namespace Cbi.Workbench.Data;
 
@@ -52,9 +51,20 @@ public static class TrainingExport
     public static ExportManifest Write(string? outPath = null, DateOnly? asOf = null, string? warehousePath = null, TextWriter? log = null)
     {
         log ??= Log.Writer;
-        outPath = Path.GetFullPath(outPath ?? DefaultPath(asOf));
         warehousePath = Warehouse.EnsureBuilt(warehousePath: warehousePath, log: log);
-        var snapshot = Snapshot.Load(warehousePath);
+        using var wh = new DuckDbWarehouse(warehousePath);
+        return Write(wh, outPath, asOf, log);
+    }
+
+    /// <summary>Writes the export from a warehouse backend (DuckDB file or BigQuery dataset), as
+    /// <see cref="Write(string?, DateOnly?, string?, TextWriter?)"/> describes; the backend is not rebuilt here.</summary>
+    /// <exception cref="InvalidDataException">The warehouse has quality errors or is stale.</exception>
+    /// <exception cref="BigQuery.BigQueryException">BigQuery refused a query or could not be reached.</exception>
+    internal static ExportManifest Write(IWarehouseBackend wh, string? outPath, DateOnly? asOf, TextWriter? log)
+    {
+        log ??= Log.Writer;
+        outPath = Path.GetFullPath(outPath ?? DefaultPath(asOf));
+        var snapshot = Snapshot.Load(wh);
         var errors = snapshot.Quality.Where(q => q.Severity == "error").ToList();
         if (errors.Count > 0)
             throw new InvalidDataException($"quality gate: {errors.Count} error(s), export refused; first: {errors[0].Symbol} {errors[0].Date:yyyy-MM-dd} " +
@@ -63,20 +73,10 @@ public static class TrainingExport
         var zl = snapshot.Bars("ZL");
         if (asOf is { } early && early < zl[0].Date)
             throw new ArgumentException($"as-of date {early:yyyy-MM-dd} precedes the first ZL session in the data ({zl[0].Date:yyyy-MM-dd}): the export would be empty.", nameof(asOf));
-        var cutoff = asOf is { } a ? $"DATE '{a:yyyy-MM-dd}'" : "DATE '9999-12-31'";
         var cols = new List<string> { "date", "close", "is_roll_day" };
-        var select = new List<string> { "t.date", "t.close", "d.is_roll_day" };
-        foreach (var n in Warehouse.TargetHorizons)
-        {
-            select.Add($"CASE WHEN t.target_date_{n}d <= {cutoff} THEN t.ret_fwd_{n}d END AS ret_fwd_{n}d");
-            cols.Add($"ret_fwd_{n}d");
-        }
-        foreach (var n in Warehouse.TargetHorizons)
-        {
-            select.Add($"CASE WHEN t.target_date_{n}d <= {cutoff} THEN t.target_date_{n}d END AS target_date_{n}d");
-            cols.Add($"target_date_{n}d");
-        }
-        var sql = $"SELECT {string.Join(", ", select)} FROM zl_targets t JOIN zl_daily d ON d.date = t.date WHERE t.date <= {cutoff} ORDER BY t.date";
+        cols.AddRange(Warehouse.TargetHorizons.Select(n => $"ret_fwd_{n}d"));
+        cols.AddRange(Warehouse.TargetHorizons.Select(n => $"target_date_{n}d"));
+        var sql = WarehouseSql.TrainingRows(asOf);
 
         log.WriteLine($"[export] {(asOf is null ? "full history" : $"as of {asOf:yyyy-MM-dd}")} → {Workbench.Relative(outPath)}");
         // The Parquet file and its manifest are one unit: both are written to temporary siblings, then committed
@@ -89,24 +89,9 @@ public static class TrainingExport
         ExportManifest manifest;
         try
         {
-            long rows = 0; DateOnly? first = null, last = null;
-            using (var db = new DuckDBConnection($"Data Source={warehousePath};ACCESS_MODE=READ_ONLY"))
-            {
-                db.Open();
-                using (var cmd = db.CreateCommand())
-                {
-                    cmd.CommandText = $"SELECT COUNT(*), MIN(date), MAX(date) FROM ({sql}) x";
-                    using var r = cmd.ExecuteReader();
-                    r.Read();
-                    rows = r.GetInt64(0);
-                    if (!r.IsDBNull(1)) { first = r.GetFieldValue<DateOnly>(1); last = r.GetFieldValue<DateOnly>(2); }
-                }
-                using (var cmd = db.CreateCommand())
-                {
-                    cmd.CommandText = $"COPY ({sql}) TO '{tmpData.Replace("'", "''")}' (FORMAT PARQUET)";
-                    cmd.ExecuteNonQuery();
-                }
-            }
+            var (rows, first, last) = wh.Query(WarehouseSql.CountAndDateRange(sql),
+                r => (r.GetInt64(0), r.IsNull(1) ? (DateOnly?)null : r.GetDate(1), r.IsNull(2) ? (DateOnly?)null : r.GetDate(2))).Single();
+            wh.ExportParquet(sql, tmpData);
             manifest = new ExportManifest(Path.GetFileName(outPath), rows, first, last, cols.ToArray(), Sha256Of(tmpData), snapshot.DataVersion, asOf,
                 "ZL quoted (Yahoo ZL=F nearest contract, unadjusted; roll days flagged in is_roll_day)",
                 snapshot.Quality.Count(q => q.Severity == "warning"));

@@ -80,12 +80,12 @@ public static class Warehouse
             using (var db = new DuckDBConnection("Data Source=" + tmp))
             {
                 db.Open();
-                Exec(db, Schema);
+                Exec(db, WarehouseSql.Schema);
                 WriteTables(db, inputs, findings, manifest, dataVersion, rawDir);
                 Step("roll calendar, back-adjusted ZL, targets (SQL)");
-                Exec(db, DerivedSql());
+                Exec(db, WarehouseSql.Derived());
                 CarryOver(db, full, Step);
-                Exec(db, "CHECKPOINT;");
+                Exec(db, WarehouseSql.Checkpoint);
             }
             File.Move(tmp, full, overwrite: true);
         }
@@ -115,7 +115,7 @@ public static class Warehouse
         if (!File.Exists(oldPath)) return;
         try
         {
-            Exec(db, $"ATTACH '{oldPath.Replace("'", "''")}' AS old (READ_ONLY)");
+            Exec(db, WarehouseSql.AttachReadOnly(oldPath, "old"));
         }
         catch (DuckDBException e)
         {
@@ -127,15 +127,12 @@ public static class Warehouse
         {
             foreach (var t in CarriedTables)
             {
-                using var cmd = db.CreateCommand();
-                cmd.CommandText = $"SELECT count(*) FROM duckdb_tables() WHERE database_name = 'old' AND table_name = '{t}'";
-                if (Convert.ToInt64(cmd.ExecuteScalar()) == 0) continue;
-                Exec(db, $"CREATE TABLE {t} AS SELECT * FROM old.{t}");
-                cmd.CommandText = $"SELECT count(*) FROM {t}";
-                step($"carried over {t}: {cmd.ExecuteScalar()} rows");
+                if (Convert.ToInt64(WarehouseSql.Scalar(db, WarehouseSql.TableExistsIn("old", t))) == 0) continue;
+                Exec(db, WarehouseSql.CopyTable("old", t));
+                step($"carried over {t}: {WarehouseSql.Scalar(db, WarehouseSql.CountRows(t))} rows");
             }
         }
-        finally { Exec(db, "DETACH old"); }
+        finally { Exec(db, WarehouseSql.Detach("old")); }
     }
 
     internal static string BuildCode => typeof(Warehouse).Assembly.ManifestModule.ModuleVersionId.ToString("N");
@@ -158,11 +155,8 @@ public static class Warehouse
             {
                 using var db = new DuckDBConnection($"Data Source={warehousePath};ACCESS_MODE=READ_ONLY");
                 db.Open();
-                using var cmd = db.CreateCommand();
-                cmd.CommandText = "SELECT value FROM build_info WHERE key = 'data_version'";
-                var data = cmd.ExecuteScalar() as string;
-                cmd.CommandText = "SELECT value FROM build_info WHERE key = 'build_code'";
-                var code = cmd.ExecuteScalar() as string;
+                var data = WarehouseSql.Scalar(db, WarehouseSql.BuildInfo("data_version")) as string;
+                var code = WarehouseSql.Scalar(db, WarehouseSql.BuildInfo("build_code")) as string;
                 if (data == current && code == BuildCode) return warehousePath;
                 (log ?? Log.Writer).WriteLine(data != current
                     ? "[warehouse] raw data changed since the last build: rebuilding"
@@ -174,27 +168,7 @@ public static class Warehouse
         return warehousePath;
     }
 
-    internal static void Exec(DuckDBConnection db, string sql)
-    {
-        using var cmd = db.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
-    }
-
-    const string Schema = """
-        CREATE TABLE market_daily(symbol VARCHAR, date DATE, open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE, source VARCHAR);
-        CREATE TABLE series_daily(name VARCHAR, date DATE, available_date DATE, value DOUBLE, units VARCHAR, source VARCHAR);
-        CREATE TABLE cot_weekly(market VARCHAR, as_of_date DATE, release_date DATE, available_date DATE, open_interest DOUBLE,
-            noncomm_long DOUBLE, noncomm_short DOUBLE, noncomm_spread DOUBLE, comm_long DOUBLE, comm_short DOUBLE,
-            nonrept_long DOUBLE, nonrept_short DOUBLE, source VARCHAR);
-        CREATE TABLE wasde_calendar(release_date DATE, source VARCHAR, note VARCHAR);
-        CREATE TABLE pinksheet_monthly(code VARCHAR, month DATE, available_date DATE, value DOUBLE, units VARCHAR);
-        CREATE TABLE zl_contracts(contract VARCHAR, contract_month DATE, last_trading_day DATE);
-        CREATE TABLE quality_report(check_name VARCHAR, severity VARCHAR, symbol VARCHAR, source VARCHAR, date DATE, detail VARCHAR);
-        CREATE TABLE raw_manifest(path VARCHAR, repo VARCHAR, commit_sha VARCHAR, repo_path VARCHAR, licence VARCHAR, units VARCHAR, sha256 VARCHAR);
-        CREATE TABLE build_info(key VARCHAR, value VARCHAR);
-        CREATE TABLE exchange_sessions(exchange VARCHAR, date DATE, session_no INTEGER);
-        """;
+    internal static void Exec(DuckDBConnection db, string sql) => WarehouseSql.Exec(db, sql);
 
     static void WriteTables(DuckDBConnection db, RawInputs inputs, List<QualityFinding> findings, IReadOnlyList<RawFile> manifest, string dataVersion, string rawDir)
     {
@@ -254,59 +228,4 @@ public static class Warehouse
     }
 
     static double? N(double x) => double.IsNaN(x) ? null : x;
-
-    /// <summary>Roll calendar, back-adjusted ZL and targets. Standard SQL (window functions, correlated
-    /// subqueries), portable to BigQuery apart from type names.</summary>
-    static string DerivedSql()
-    {
-        var targets = string.Join(",\n", TargetHorizons.Select(n =>
-            $"  CASE WHEN LEAD(session_no, {n}) OVER w = session_no + {n} THEN LN(LEAD(close, {n}) OVER w / close) END AS ret_fwd_{n}d,\n" +
-            $"  CASE WHEN LEAD(session_no, {n}) OVER w = session_no + {n} THEN LEAD(date, {n}) OVER w END AS target_date_{n}d"));
-        return $"""
-            -- Roll days of the Yahoo nearest-contract series: it holds the expiring contract through its last trading
-            -- day T and quotes the next contract from the next ZL trading day. The roll gap is measured on T as
-            -- (next contract settle, Quandl CHRIS #2) − (expiring contract close, ZL), where Quandl exists (to 2019-11-05).
-            CREATE TABLE zl_roll AS
-            SELECT c.contract, c.last_trading_day,
-                   (SELECT MIN(z2.date) FROM market_daily z2 WHERE z2.symbol = 'ZL' AND z2.date > c.last_trading_day) AS roll_date,
-                   z.close AS expiring_close, q.close AS next_close,
-                   q.close - z.close AS roll_gap,
-                   CASE WHEN q.close > 0 AND z.close > 0 THEN LN(q.close / z.close) END AS roll_log_ratio,
-                   q.close IS NOT NULL AND z.close IS NOT NULL AS gap_measured
-            FROM zl_contracts c
-            LEFT JOIN market_daily z ON z.symbol = 'ZL' AND z.date = c.last_trading_day
-            LEFT JOIN market_daily q ON q.symbol = 'ZL2' AND q.date = c.last_trading_day
-            WHERE c.last_trading_day >= (SELECT MIN(date) FROM market_daily WHERE symbol = 'ZL')
-              AND c.last_trading_day < (SELECT MAX(date) FROM market_daily WHERE symbol = 'ZL');
-
-            -- Ratio back-adjustment anchored at the latest price: a date d ≤ T is multiplied by next/expiring of every
-            -- later measured roll, so log returns across a measured roll are the new contract's own return.
-            INSERT INTO market_daily
-            SELECT 'ZL_BACKADJ', m.date, m.open * f, m.high * f, m.low * f, m.close * f, m.volume,
-                   'derived: ZL ratio back-adjusted with measured roll gaps'
-            FROM (SELECT z.*, EXP(COALESCE((SELECT SUM(r.roll_log_ratio) FROM zl_roll r
-                                            WHERE r.gap_measured AND r.last_trading_day >= z.date), 0)) AS f
-                  FROM market_daily z WHERE z.symbol = 'ZL') m;
-
-            CREATE TABLE zl_daily AS
-            SELECT z.date, z.close, b.close AS close_backadj,
-                   (SELECT MIN(c.contract) FROM zl_contracts c WHERE c.last_trading_day = (
-                        SELECT MIN(c2.last_trading_day) FROM zl_contracts c2 WHERE c2.last_trading_day >= z.date)) AS contract,
-                   EXISTS (SELECT 1 FROM zl_roll r WHERE r.roll_date = z.date) AS is_roll_day
-            FROM market_daily z JOIN market_daily b ON b.symbol = 'ZL_BACKADJ' AND b.date = z.date
-            WHERE z.symbol = 'ZL';
-
-            -- Targets on the QUOTED ZL series (roll jumps included; see zl_daily.is_roll_day):
-            -- ret_fwd_Nd = ln(close[t+N] / close[t]) with t+N the N-th next CBOT session (exchange_sessions). Where the
-            -- data lacks a session in between (a gap: 2000–2001 Yahoo gaps, the 2003 hole, …), the row N rows later is
-            -- further than N sessions away, and the target is missing rather than a longer return labelled N days.
-            CREATE TABLE zl_targets AS
-            SELECT date, close,
-            {targets}
-            FROM (SELECT z.date, z.close, s.session_no
-                  FROM market_daily z LEFT JOIN exchange_sessions s ON s.exchange = 'CBOT' AND s.date = z.date
-                  WHERE z.symbol = 'ZL') t
-            WINDOW w AS (ORDER BY date);
-            """;
-    }
 }

@@ -57,32 +57,27 @@ public static class ForecastExport
     /// <exception cref="FileNotFoundException">no warehouse.</exception>
     public static int Append(IReadOnlyCollection<ForecastRow> rows, string? warehousePath = null, string? parquetPath = null)
     {
-        foreach (var r in rows)
-            if (!(double.IsFinite(r.P10) && double.IsFinite(r.P50) && double.IsFinite(r.P90) && r.P10 <= r.P50 && r.P50 <= r.P90 && r.P10 > 0))
-                throw new ArgumentException($"forecast {r.ModelVersion} {r.OriginDate:yyyy-MM-dd} h {r.Horizon}: prices {r.P10}/{r.P50}/{r.P90} are not positive, finite and ordered.", nameof(rows));
+        Validate(rows);
         var wh = Path.GetFullPath(warehousePath ?? Workbench.WarehousePath);
         if (!File.Exists(wh)) throw new FileNotFoundException($"no warehouse at {Workbench.Relative(wh)}; build it with `cbi warehouse` first.", wh);
         var parquet = Path.GetFullPath(parquetPath ?? DefaultParquetPath);
         using var con = new DuckDBConnection($"DataSource={wh}");
         con.Open();
-        Exec(con, $"CREATE TABLE IF NOT EXISTS forecasts ({Columns})");
+        Exec(con, WarehouseSql.CreateTableIfMissing("forecasts", Columns));
         using var tx = con.BeginTransaction();
-        Exec(con, $"CREATE TEMP TABLE incoming ({Columns})");
+        Exec(con, WarehouseSql.CreateTempTable("incoming", Columns));
         using (var app = con.CreateAppender("incoming"))
             foreach (var r in rows)
                 app.CreateRow().AppendValue((DateOnly?)r.OriginDate).AppendValue(r.Horizon).AppendValue((DateOnly?)r.TargetDate).AppendValue(r.ModelVersion)
                     .AppendValue(r.P10).AppendValue(r.P50).AppendValue(r.P90).AppendValue(r.CreatedAt).EndRow();
-        Exec(con, "CREATE TEMP TABLE fresh AS SELECT DISTINCT ON (model_version, origin_date, horizon) * FROM incoming i WHERE NOT EXISTS " +
-                  "(SELECT 1 FROM forecasts f WHERE f.model_version = i.model_version AND f.origin_date = i.origin_date AND f.horizon = i.horizon)");
-        using var count = con.CreateCommand();
-        count.CommandText = "SELECT count(*) FROM fresh";
-        var added = Convert.ToInt32(count.ExecuteScalar());
-        Exec(con, "INSERT INTO forecasts SELECT * FROM fresh");
+        Exec(con, WarehouseSql.FreshForecasts);
+        var added = Convert.ToInt32(WarehouseSql.Scalar(con, WarehouseSql.CountRows("fresh")));
+        Exec(con, WarehouseSql.InsertAllFrom("forecasts", "fresh"));
         var tmp = AtomicFile.TempPath(parquet);
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(parquet)!);
-            Exec(con, $"COPY (SELECT * FROM forecasts ORDER BY model_version, horizon, origin_date) TO '{tmp.Replace("'", "''")}' (FORMAT parquet)");
+            Exec(con, WarehouseSql.CopyToParquet(WarehouseSql.OrderedRows("forecasts", "model_version, horizon, origin_date"), tmp, "parquet"));
             tx.Commit();
             File.Move(tmp, parquet, overwrite: true);
         }
@@ -91,26 +86,24 @@ public static class ForecastExport
         return added;
     }
 
+    /// <summary>Refuses rows whose prices are not positive, finite and ordered (P10 ≤ P50 ≤ P90).</summary>
+    /// <exception cref="ArgumentException">naming the first such row.</exception>
+    internal static void Validate(IReadOnlyCollection<ForecastRow> rows)
+    {
+        foreach (var r in rows)
+            if (!(double.IsFinite(r.P10) && double.IsFinite(r.P50) && double.IsFinite(r.P90) && r.P10 <= r.P50 && r.P50 <= r.P90 && r.P10 > 0))
+                throw new ArgumentException($"forecast {r.ModelVersion} {r.OriginDate:yyyy-MM-dd} h {r.Horizon}: prices {r.P10}/{r.P50}/{r.P90} are not positive, finite and ordered.", nameof(rows));
+    }
+
     /// <summary>Every row of the warehouse table.</summary>
     public static IReadOnlyList<ForecastRow> Read(string? warehousePath = null)
     {
         using var con = new DuckDBConnection($"DataSource={Path.GetFullPath(warehousePath ?? Workbench.WarehousePath)};ACCESS_MODE=READ_ONLY");
         con.Open();
-        using var cmd = con.CreateCommand();
-        cmd.CommandText = "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'forecasts'";
-        if (Convert.ToInt64(cmd.ExecuteScalar()) == 0) return [];
-        cmd.CommandText = "SELECT origin_date, horizon, target_date, model_version, p10, p50, p90, created_at FROM forecasts ORDER BY model_version, horizon, origin_date";
-        using var r = cmd.ExecuteReader();
-        var list = new List<ForecastRow>();
-        while (r.Read())
-            list.Add(new ForecastRow(r.GetFieldValue<DateOnly>(0), r.GetInt32(1), r.GetFieldValue<DateOnly>(2), r.GetString(3), r.GetDouble(4), r.GetDouble(5), r.GetDouble(6), r.GetDateTime(7)));
-        return list;
+        if (Convert.ToInt64(WarehouseSql.Scalar(con, WarehouseSql.TableExists("forecasts"))) == 0) return [];
+        return WarehouseSql.Read(con, WarehouseSql.ReadForecasts, r =>
+            new ForecastRow(r.GetFieldValue<DateOnly>(0), r.GetInt32(1), r.GetFieldValue<DateOnly>(2), r.GetString(3), r.GetDouble(4), r.GetDouble(5), r.GetDouble(6), r.GetDateTime(7)));
     }
 
-    static void Exec(DuckDBConnection con, string sql)
-    {
-        using var cmd = con.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
-    }
+    static void Exec(DuckDBConnection con, string sql) => WarehouseSql.Exec(con, sql);
 }

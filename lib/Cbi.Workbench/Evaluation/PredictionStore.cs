@@ -1,6 +1,7 @@
 using Cbi.Workbench.IO;
 using Cbi.Workbench.Models;
 using Cbi.Workbench.Reporting;
+using Cbi.Workbench.Data;
 using DuckDB.NET.Data;
 
 namespace Cbi.Workbench.Evaluation;
@@ -15,6 +16,8 @@ public static class PredictionStore
     /// <summary>The contract columns with their SQL types, in order.</summary>
     public const string Columns =
         "model VARCHAR, horizon INTEGER, origin_date DATE, target_date DATE, y DOUBLE, q10 DOUBLE, q50 DOUBLE, q90 DOUBLE, fold INTEGER, split VARCHAR";
+
+    const string ColumnNames = "model, horizon, origin_date, target_date, y, q10, q50, q90, fold, split";
 
     /// <summary>artifacts/&lt;active profile&gt;/predictions.parquet.</summary>
     public static string DefaultParquetPath => Path.Combine(Workbench.ProfileDir, "predictions.parquet");
@@ -56,11 +59,11 @@ public static class PredictionStore
         {
             using (var con = Open("DataSource=:memory:"))
             {
-                Exec(con, $"CREATE TABLE p ({Columns})");
+                Exec(con, WarehouseSql.CreateTable("p", Columns));
                 if (File.Exists(path))
-                    Exec(con, $"INSERT INTO p SELECT model, horizon, origin_date, target_date, y, q10, q50, q90, fold, split FROM read_parquet('{Sql(path)}')");
+                    Exec(con, WarehouseSql.InsertFromParquet("p", ColumnNames, path));
                 Replace(con, "p", rows);
-                Exec(con, $"COPY (SELECT * FROM p ORDER BY model, horizon, origin_date, split) TO '{Sql(tmp)}' (FORMAT parquet)");
+                Exec(con, WarehouseSql.CopyToParquet(WarehouseSql.OrderedRows("p", "model, horizon, origin_date, split"), tmp, "parquet"));
             }
             tx?.Commit();
             File.Move(tmp, path, overwrite: true);
@@ -95,15 +98,15 @@ public static class PredictionStore
         AtomicFile.Write(path, tmp =>
         {
             using var con = Open("DataSource=:memory:");
-            Exec(con, $"CREATE TABLE a ({cols})");
-            Exec(con, $"CREATE TABLE n ({cols})");
-            if (File.Exists(path)) Exec(con, $"INSERT INTO a SELECT model, horizon, origin_date, split, fold, reason FROM read_parquet('{Sql(path)}')");
+            Exec(con, WarehouseSql.CreateTable("a", cols));
+            Exec(con, WarehouseSql.CreateTable("n", cols));
+            if (File.Exists(path)) Exec(con, WarehouseSql.InsertFromParquet("a", "model, horizon, origin_date, split, fold, reason", path));
             using (var app = con.CreateAppender("n"))
                 foreach (var x in abstentions)
                     app.CreateRow().AppendValue(x.Model).AppendValue(x.Horizon).AppendValue((DateOnly?)x.Origin).AppendValue(x.Split).AppendValue(x.Fold).AppendValue(x.Reason).EndRow();
-            Exec(con, "DELETE FROM a WHERE EXISTS (SELECT 1 FROM n WHERE n.model = a.model AND n.horizon = a.horizon AND n.split = a.split AND n.origin_date = a.origin_date)");
-            Exec(con, "INSERT INTO a SELECT * FROM n");
-            Exec(con, $"COPY (SELECT * FROM a ORDER BY model, horizon, split, origin_date) TO '{Sql(tmp)}' (FORMAT parquet)");
+            Exec(con, WarehouseSql.DeleteReplacedKeys("a", "n"));
+            Exec(con, WarehouseSql.InsertAllFrom("a", "n"));
+            Exec(con, WarehouseSql.CopyToParquet(WarehouseSql.OrderedRows("a", "model, horizon, split, origin_date"), tmp, "parquet"));
         });
         Log.Progress($"[predictions] {abstentions.Count} abstentions of {string.Join(", ", abstentions.Select(a => a.Model).Distinct())} recorded in {Workbench.Relative(path)}");
     }
@@ -117,19 +120,18 @@ public static class PredictionStore
         if (!File.Exists(warehousePath))
             throw new FileNotFoundException($"no warehouse at {Workbench.Relative(warehousePath)}; build it with `cbi warehouse` first.", warehousePath);
         var con = Open($"DataSource={warehousePath}");
-        Exec(con, $"CREATE TABLE IF NOT EXISTS predictions ({Columns})");
+        Exec(con, WarehouseSql.CreateTableIfMissing("predictions", Columns));
         return con;
     }
 
     /// <summary>Deletes the rows whose key (model, horizon, split, origin_date) the new rows carry, then appends them.</summary>
     static void Replace(DuckDBConnection con, string table, IEnumerable<PredictionRow> rows)
     {
-        Exec(con, $"CREATE TEMP TABLE incoming ({Columns})");
+        Exec(con, WarehouseSql.CreateTempTable("incoming", Columns));
         Append(con, "incoming", rows);
-        Exec(con, $"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM incoming n WHERE n.model = t.model AND n.horizon = t.horizon " +
-                  "AND n.split = t.split AND n.origin_date = t.origin_date)");
-        Exec(con, $"INSERT INTO {table} SELECT * FROM incoming");
-        Exec(con, "DROP TABLE incoming");
+        Exec(con, WarehouseSql.DeleteReplacedKeys(table, "incoming"));
+        Exec(con, WarehouseSql.InsertAllFrom(table, "incoming"));
+        Exec(con, WarehouseSql.DropTable("incoming"));
     }
 
     /// <summary>Reads the Parquet table (all models, or the ones named).</summary>
@@ -138,18 +140,12 @@ public static class PredictionStore
         path = Path.GetFullPath(path ?? DefaultParquetPath);
         if (!File.Exists(path)) throw new FileNotFoundException($"no prediction table at {path}.", path);
         using var con = Open("DataSource=:memory:");
-        using var cmd = con.CreateCommand();
-        cmd.CommandText = $"SELECT model, horizon, origin_date, target_date, y, q10, q50, q90, fold, split FROM read_parquet('{Sql(path)}')" +
-                          (models.Length > 0 ? $" WHERE model IN ({InList(models)})" : "") + " ORDER BY model, horizon, origin_date";
-        using var rd = cmd.ExecuteReader();
-        var list = new List<PredictionRow>();
-        while (rd.Read())
-            list.Add(new PredictionRow(rd.GetString(0), rd.GetInt32(1), rd.GetFieldValue<DateOnly>(2), rd.GetFieldValue<DateOnly>(3),
+        return WarehouseSql.Read(con, WarehouseSql.ReadPredictions(path, models), rd =>
+            new PredictionRow(rd.GetString(0), rd.GetInt32(1), rd.GetFieldValue<DateOnly>(2), rd.GetFieldValue<DateOnly>(3),
                 rd.GetDouble(4), rd.GetDouble(5), rd.GetDouble(6), rd.GetDouble(7), rd.GetInt32(8), rd.GetString(9)));
-        return list;
     }
 
-    static void Validate(IReadOnlyCollection<PredictionRow> rows)
+    internal static void Validate(IReadOnlyCollection<PredictionRow> rows)
     {
         if (rows.Count == 0) throw new ArgumentException("no prediction rows to write.", nameof(rows));
         var i = 0;
@@ -180,13 +176,5 @@ public static class PredictionStore
         return con;
     }
 
-    static void Exec(DuckDBConnection con, string sql)
-    {
-        using var cmd = con.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
-    }
-
-    static string Sql(string s) => s.Replace("'", "''");
-    static string InList(IEnumerable<string> xs) => string.Join(", ", xs.Select(x => $"'{Sql(x)}'"));
+    static void Exec(DuckDBConnection con, string sql) => WarehouseSql.Exec(con, sql);
 }

@@ -84,7 +84,7 @@ public static partial class FeatureBuilder
     /// <param name="options">Features and weights; null = all catalogue features, uniform weights.</param>
     /// <returns>As <see cref="Build(Snapshot, FeatureOptions?)"/>.</returns>
     /// <exception cref="FileNotFoundException">There is no warehouse file.</exception>
-    /// <exception cref="InvalidDataException">The warehouse is stale (see <see cref="Snapshot.Load"/>).</exception>
+    /// <exception cref="InvalidDataException">The warehouse is stale (see <see cref="Snapshot.Load(string?, DateOnly?)"/>).</exception>
     /// <exception cref="ArgumentException">An unknown, repeated or empty feature selection, or an invalid regime weight.</exception>
     /// <exception cref="InvalidOperationException">The snapshot has no ZL bars.</exception>
     public static Frame Build(string? warehousePath = null, DateOnly? asOf = null, FeatureOptions? options = null) =>
