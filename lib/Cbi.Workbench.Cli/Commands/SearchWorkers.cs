@@ -8,8 +8,9 @@ namespace Cbi.Workbench.Cli.Commands;
 
 /// <summary>`cbi bench --workers 1,2`: the same search budget (model, horizon, trials, seed) run by 1 and by N
 /// `cbi worker` processes against one PostgreSQL study each, timed from launch to the last exit, repeats interleaved so
-/// that a slow spell of the shared machine hits both. Records bench/&lt;model&gt;-search-workers.json: samples are the
-/// per-repeat speed-ups wall(1 worker) / wall(N workers); the notes hold every wall time.</summary>
+/// that a slow spell of the shared machine hits both. Records bench/&lt;model&gt;-search-workers-&lt;N&gt;.json: samples are
+/// the per-repeat speed-ups wall(1 worker) / wall(N workers); the notes hold every wall time. A study location's
+/// password reaches the workers through PGPASSWORD, never their command lines.</summary>
 internal static class SearchWorkers
 {
     internal static void Run(ModelSpec spec, int[] counts, int horizon, RunProfile profile, int trials, int repeats, string? storage)
@@ -31,7 +32,9 @@ internal static class SearchWorkers
                 foreach (var (p, err) in workers)
                 {
                     p.WaitForExit();
-                    if (p.ExitCode != 0) throw new InvalidOperationException($"a worker of study {study} failed (exit {p.ExitCode}):\n{err.Result}");
+                    if (p.ExitCode == 0) continue;
+                    foreach (var (other, _) in workers) if (!other.HasExited) other.Kill(entireProcessTree: true);
+                    throw new InvalidOperationException($"a worker of study {study} failed (exit {p.ExitCode}):\n{err.Result}");
                 }
                 walls[n].Add(sw.Elapsed.TotalSeconds);
                 var stored = Study.List(location).Single(s => s.Name == study);
@@ -59,6 +62,8 @@ internal static class SearchWorkers
     static (Process Process, Task<string> Stderr) Start(string location, string study, ModelSpec spec, int horizon, RunProfile profile, int trials, string warehouse)
     {
         var psi = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        (location, var password) = StudyStorage.SplitPassword(location);
+        if (password is not null) psi.Environment["PGPASSWORD"] = password;
         if (Path.GetFileNameWithoutExtension(psi.FileName) == "dotnet") psi.ArgumentList.Add(typeof(SearchWorkers).Assembly.Location);
         foreach (var a in new[] { "worker", "--storage", location, "--study", study, "--model", spec.Name, "--horizon", horizon.ToString(CultureInfo.InvariantCulture),
                      "--profile", profile.Name, "--trials", trials.ToString(CultureInfo.InvariantCulture), "--warehouse", warehouse })

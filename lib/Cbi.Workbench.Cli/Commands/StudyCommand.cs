@@ -18,7 +18,7 @@ internal sealed class StudyCommand : ICliCommand
         if (a.Positional.Count == 0)
         {
             var all = Study.List(db);
-            if (all.Count == 0) { Console.WriteLine($"no studies in {db}"); return 0; }
+            if (all.Count == 0) { Console.WriteLine($"no studies in {StudyStorage.Parse(db).Display}"); return 0; }
             foreach (var s in all) Console.WriteLine(string.Format(inv, "{0,-28} {1,4} trials {2,4} complete  best {3:G6}  {4}", s.Name, s.Trials, s.Complete, s.BestValue, s.Sampler));
             return 0;
         }

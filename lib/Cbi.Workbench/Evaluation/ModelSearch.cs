@@ -34,7 +34,7 @@ public sealed record SearchTask(string Model, int Horizon, string Profile, int T
 /// <summary>Hyperparameter search of any catalogue model that has a search space: TPE (Bergstra et al. 2011) with a
 /// median pruner over the last validation folds of each horizon; objective = mean pinball loss over P10/P50/P90 and
 /// every scored row of those folds, reported after each fold so the pruner can stop a poor trial early. One study
-/// per model × horizon × profile, stored in a DuckDB file and resumable.</summary>
+/// per model × horizon × profile, stored in a DuckDB file (or, run by many workers, in PostgreSQL) and resumable.</summary>
 public static class ModelSearch
 {
     /// <summary>The name of the study of <paramref name="spec"/> at <paramref name="horizon"/> in a profile:
@@ -137,13 +137,23 @@ public static class ModelSearch
     /// <exception cref="StudyStorageException">the database cannot be reached or refuses the credentials.</exception>
     public static TrialRecord Work(string storage, string? studyName, SearchTask? task, string? warehousePath = null, string? host = null)
     {
+        if (studyName is null && task is null) throw new ArgumentException("a worker needs the study's name, or a task (--model, --horizon) to name it.", nameof(studyName));
+        var name = studyName ?? StudyName(ModelCatalog.Get(task!.Model), task.Horizon, RunProfile.For(task.Profile));
+        // The recorded task is read before anything is opened for writing, so a worker with another task or other data is
+        // refused without touching the study.
+        var existing = Study.List(storage).FirstOrDefault(s => s.Name == name);
+        var recorded = existing?.Task is { } json ? JsonSerializer.Deserialize<SearchTask>(json, TaskJson) : null;
         if (task is null)
         {
-            if (studyName is null) throw new ArgumentException("a worker needs the study's name, or a task (--model, --horizon) to name it.", nameof(studyName));
-            var stored = Study.List(storage).FirstOrDefault(s => s.Name == studyName)
-                ?? throw new KeyNotFoundException($"{StudyStorage.Parse(storage).Display} holds no study '{studyName}'; start the first worker with --model and --horizon to create it.");
-            task = stored.Task is { } json ? JsonSerializer.Deserialize<SearchTask>(json, TaskJson)!
-                : throw new InvalidOperationException($"study '{studyName}' records no task (it was not created by a worker); start a worker with --model and --horizon.");
+            if (existing is null)
+                throw new KeyNotFoundException($"{StudyStorage.Parse(storage).Display} holds no study '{name}'; start the first worker with --model and --horizon to create it.");
+            task = recorded ?? throw new InvalidOperationException($"study '{name}' records no task (it was not created by a worker); start a worker with --model and --horizon.");
+        }
+        else if (recorded is not null)
+        {
+            if (recorded with { DataVersion = "" } != task with { DataVersion = "" })
+                throw new InvalidOperationException($"study '{name}' searches {existing!.Task}, not {JsonSerializer.Serialize(task, TaskJson)}; use a new study name for another task.");
+            task = task with { DataVersion = recorded.DataVersion };
         }
         var spec = ModelCatalog.Get(task.Model);
         var profile = RunProfile.For(task.Profile);
@@ -152,11 +162,11 @@ public static class ModelSearch
         var version = Data.Snapshot.Load(wh).DataVersion;
         if (task.DataVersion.Length == 0) task = task with { DataVersion = version };
         else if (task.DataVersion != version)
-            throw new InvalidOperationException($"study '{studyName ?? StudyName(spec, task.Horizon, profile)}' searches raw data version {task.DataVersion}, " +
+            throw new InvalidOperationException($"study '{name}' searches raw data version {task.DataVersion}, " +
                                                 $"but the warehouse {wh} was built from {version}; every worker must read the same data.");
         var frame = ModelComparison.FrameFor(spec.Inputs, wh);
         var dev = Splits.Development(frame);
-        using var study = OpenStudy(spec, task.Horizon, profile, storage, task.Seed, studyName, host);
+        using var study = OpenStudy(spec, task.Horizon, profile, storage, task.Seed, name, host);
         study.RecordTask(JsonSerializer.Serialize(task, TaskJson));
         return Optimize(study, spec, dev, Splits.Validation(dev, task.Horizon, profile.ValidationFolds), task.Horizon, profile, task.Seed);
     }
@@ -190,12 +200,19 @@ public static class ModelSearch
     /// horizons for this model tuned on the last folds of its walk-forward validation split (2020-01 → 2023-06). Each
     /// study's history is written as CSV and the best points as best-params.json — under
     /// <see cref="OutputDir"/> for the profile's own study database, or beside a scratch <paramref name="studyPath"/>
-    /// (never over the canonical artifacts), or nowhere for an in-memory or PostgreSQL study (read those with <c>cbi study</c>).</summary>
+    /// (never over the canonical artifacts), or nowhere for an in-memory study. A PostgreSQL study is refused: workers run
+    /// those (<see cref="Work"/>).</summary>
+    /// <exception cref="ArgumentException"><paramref name="studyPath"/> is a PostgreSQL location.</exception>
     public static IReadOnlyList<SearchResult> SearchValidation(ModelSpec spec, Frame frame, RunProfile profile, string? studyPath = null, int seed = 42)
     {
+        // A shared study is run by workers, which record its task and check every worker's data (Work); a second way in
+        // that does neither would let one study mix data versions and budgets.
+        if (studyPath is not null && StudyStorage.IsPostgres(studyPath))
+            throw new ArgumentException($"{StudyStorage.Parse(studyPath).Display}: a PostgreSQL study is run by `cbi worker` (ModelSearch.Work), " +
+                                        "which records its task and checks each worker's data; a search here takes a DuckDB file.", nameof(studyPath));
         var dev = Splits.Development(frame);
         var outDir = studyPath is null ? OutputDir(spec, profile)
-            : studyPath == Study.InMemory || StudyStorage.IsPostgres(studyPath) ? null
+            : studyPath == Study.InMemory ? null
             : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(studyPath))!, spec.Name);
         var results = new List<SearchResult>();
         foreach (var h in profile.HorizonsFor(spec))

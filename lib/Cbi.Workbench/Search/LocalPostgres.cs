@@ -31,14 +31,23 @@ internal sealed partial class LocalPostgres : IDisposable
         dir = Directory.CreateTempSubdirectory("cbi-pg-").FullName;
         data = Path.Combine(dir, "data");
         Password = Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
-        var pw = Path.Combine(dir, "pw");
-        File.WriteAllText(pw, Password + "\n");
-        if (asPostgresUser) Run("chown", "-R", "postgres:postgres", dir);
-        Pg("initdb", "-D", data, "-U", "cbi", "--auth=scram-sha-256", $"--pwfile={pw}", "-E", "UTF8", "--no-sync", "--no-instructions");
-        File.Delete(pw);
-        Port = FreePort();
-        Pg("pg_ctl", "-D", data, "-w", "-t", "60", "-l", Path.Combine(dir, "server.log"), "-o",
-            $"-p {Port} -h 127.0.0.1 -k {dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off", "start");
+        try
+        {
+            var pw = Path.Combine(dir, "pw");
+            File.WriteAllText(pw, Password + "\n");
+            if (asPostgresUser) Run("chown", "-R", "postgres:postgres", dir);
+            Pg("initdb", "-D", data, "-U", "cbi", "--auth=scram-sha-256", $"--pwfile={pw}", "-E", "UTF8", "--no-sync", "--no-instructions");
+            File.Delete(pw);
+            Port = FreePort();
+            Pg("pg_ctl", "-D", data, "-w", "-t", "60", "-l", Path.Combine(dir, "server.log"), "-o",
+                $"-p {Port} -h 127.0.0.1 -k {dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off", "start");
+        }
+        catch
+        {
+            // A half-started server and its folder must not outlive the failure.
+            Dispose();
+            throw;
+        }
     }
 
     /// <summary>Starts a server (a few seconds).</summary>

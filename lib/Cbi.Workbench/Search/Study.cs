@@ -221,7 +221,7 @@ public sealed class Study : IDisposable
     static StoredStudy Stored(string name, string? path)
     {
         var storage = StudyStorage.Parse(path ?? DefaultPath);
-        if (!storage.Exists) throw new FileNotFoundException($"No study database at {storage.Display}.", storage.Display);
+        if (!storage.Exists && path != InMemory) throw new FileNotFoundException($"No study database at {storage.Display}.", storage.Display);
         var all = List(path ?? DefaultPath);
         return all.FirstOrDefault(s => s.Name == name)
             ?? throw new KeyNotFoundException($"{storage.Display} holds no study '{name}' (it has: {string.Join(", ", all.Select(s => s.Name))}).");
@@ -269,12 +269,20 @@ public sealed class Study : IDisposable
             t.CommandText = "SELECT count(*) FROM information_schema.tables WHERE table_name = 'studies'";
             if (Convert.ToInt64(t.ExecuteScalar(), CultureInfo.InvariantCulture) == 0) return [];
         }
+        // A study file written before tasks were recorded has no task_json column (it is added when a study is opened to
+        // run, never on a read).
+        bool hasTask;
+        using (var t = db.CreateCommand())
+        {
+            t.CommandText = "SELECT count(*) FROM information_schema.columns WHERE table_name = 'studies' AND column_name = 'task_json'";
+            hasTask = Convert.ToInt64(t.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
+        }
         using var c = db.CreateCommand();
-        c.CommandText = """
+        c.CommandText = $$"""
             SELECT s.study, s.space_json, s.sampler, s.seed, count(t.number), count(*) FILTER (WHERE t.state = 'COMPLETE'),
-                min(t.value) FILTER (WHERE t.state = 'COMPLETE'), s.task_json
+                min(t.value) FILTER (WHERE t.state = 'COMPLETE'), {{(hasTask ? "s.task_json" : "CAST(NULL AS VARCHAR)")}}
             FROM studies s LEFT JOIN trials t ON t.study = s.study
-            GROUP BY s.study, s.space_json, s.sampler, s.seed, s.task_json ORDER BY s.study
+            GROUP BY s.study, s.space_json, s.sampler, s.seed{{(hasTask ? ", s.task_json" : "")}} ORDER BY s.study
             """;
         var list = new List<StoredStudy>();
         using var r = c.ExecuteReader();
@@ -346,20 +354,34 @@ public sealed class Study : IDisposable
                 : now - beat > options.HeartbeatGrace ? $"worker {owner} ended while the trial was running (no heartbeat for {(now - beat).TotalSeconds:F0} s, grace {options.HeartbeatGrace.TotalSeconds:F0} s)"
                 : null;
             if (why == null) { if (logLive) Log($"trial {number} is RUNNING in live worker {owner}; left alone"); continue; }
-            Exec("UPDATE trials SET state = 'FAIL', finished_utc = $t, message = $m WHERE study = $s AND number = $n AND state = 'RUNNING'",
-                ("t", beat), ("m", why), ("s", Name), ("n", number));
-            Log($"trial {number} was left RUNNING by {owner}: marked FAIL ({why})");
+            // Another worker (or the owner's own End) may have got there first: only a row actually changed is reported.
+            if (Exec("UPDATE trials SET state = 'FAIL', finished_utc = $t, message = $m WHERE study = $s AND number = $n AND state = 'RUNNING'",
+                    ("t", beat), ("m", why), ("s", Name), ("n", number)) > 0)
+                Log($"trial {number} was left RUNNING by {owner}: marked FAIL ({why})");
         }
     }
 
     bool ProcessGone(string owner)
     {
         var parts = owner.Split(':');
-        if (parts.Length != 3 || !int.TryParse(parts[1], out var pid)) return true;
+        if (parts.Length is not (3 or 4) || !int.TryParse(parts[1], out var pid)) return true;
         if (parts[0] != options.Host) return false; // another host's worker: only its heartbeat can tell
+        // Same host name, another process-id namespace (containers with the host's network, cloned machines): its
+        // process ids mean nothing here either. Owners written before the namespace was recorded have 3 parts.
+        if (parts.Length == 4 && parts[3] != PidNamespace) return false;
         if (pid == Environment.ProcessId) { lock (LiveInstances) return !LiveInstances.Contains(parts[2]); }
         try { using var p = Process.GetProcessById(pid); return p.HasExited; }
         catch (ArgumentException) { return true; }
+    }
+
+    /// <summary>This process's process-id namespace (the inode of /proc/self/ns/pid on Linux; "" elsewhere): together
+    /// with the host name it says whether a trial's owner pid can be looked up here.</summary>
+    static readonly string PidNamespace = ReadPidNamespace();
+
+    static string ReadPidNamespace()
+    {
+        try { return new string((new FileInfo("/proc/self/ns/pid").LinkTarget ?? "").Where(char.IsAsciiDigit).ToArray()); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ""; }
     }
 
     /// <summary>All trials, in order.</summary>
@@ -485,7 +507,7 @@ public sealed class Study : IDisposable
             Exec("""
                 INSERT INTO trials(study, number, state, value, started_utc, finished_utc, owner, message, heartbeat_utc, retry_of)
                 VALUES ($s, $n, 'RUNNING', NULL, $t, NULL, $o, NULL, $t, $r)
-                """, ("s", Name), ("n", number), ("t", started), ("o", $"{options.Host}:{Environment.ProcessId}:{instance}"), ("r", retry?.Number));
+                """, ("s", Name), ("n", number), ("t", started), ("o", $"{options.Host}:{Environment.ProcessId}:{instance}:{PidNamespace}"), ("r", retry?.Number));
             foreach (var p in Space.Parameters)
                 Exec("INSERT INTO trial_params(study, number, name, value, label) VALUES ($s, $n, $p, $v, $l)",
                     ("s", Name), ("n", number), ("p", p.Name), ("v", values[p.Name]), ("l", p.Label(values[p.Name])));

@@ -41,6 +41,18 @@ internal abstract class StudyStorage
             : new DuckDbStudyStorage(location);
     }
 
+    /// <summary>A PostgreSQL location split into the location without its password and the password (null when it has
+    /// none), so that a child process gets the password through PGPASSWORD (which Npgsql reads) instead of its command
+    /// line, where <c>ps</c> would show it. Any other location is returned as it is.</summary>
+    public static (string Location, string? Password) SplitPassword(string location)
+    {
+        if (!IsPostgres(location) || !Uri.TryCreate(location, UriKind.Absolute, out var u)) return (location, null);
+        var user = u.UserInfo.Split(':', 2);
+        if (user.Length < 2) return (location, null);
+        var at = location.LastIndexOf('@');
+        return ($"{location[..(location.IndexOf("://", StringComparison.Ordinal) + 3)]}{user[0]}{location[at..]}", Uri.UnescapeDataString(user[1]));
+    }
+
     /// <summary>True for a location <see cref="Parse"/> reads as PostgreSQL.</summary>
     public static bool IsPostgres(string location) => Parse(location) is PostgresStudyStorage;
 }
@@ -51,7 +63,8 @@ public sealed class StudyStorageException(string message, Exception? inner = nul
 sealed class DuckDbStudyStorage(string path) : StudyStorage
 {
     public override string Display => path;
-    public override bool Exists => path == Study.InMemory || File.Exists(path);
+    // An in-memory database holds nothing another connection could list.
+    public override bool Exists => path != Study.InMemory && File.Exists(path);
     public override void Prepare()
     {
         if (path != Study.InMemory) Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -104,7 +117,10 @@ sealed partial class PostgresStudyStorage : StudyStorage
         foreach (var kv in u.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var (k, v) = kv.Split('=', 2) is [var a, var c] ? (a, Uri.UnescapeDataString(c)) : (kv, "");
-            if (k == "sslmode") b.SslMode = Enum.Parse<SslMode>(v, ignoreCase: true);
+            if (k == "sslmode")
+                // libpq spells them disable, allow, prefer, require, verify-ca, verify-full.
+                b.SslMode = Enum.TryParse<SslMode>(v.Replace("-", ""), ignoreCase: true, out var mode) ? mode
+                    : throw new ArgumentException($"'{Redact(uri)}': sslmode '{v}' is not one of disable, allow, prefer, require, verify-ca, verify-full.", nameof(uri));
             else throw new ArgumentException($"'{Redact(uri)}': unknown option '{k}' (known: sslmode).", nameof(uri));
         }
         connectionString = b.ConnectionString;
@@ -113,7 +129,8 @@ sealed partial class PostgresStudyStorage : StudyStorage
 
     static string Redact(string uri) => PasswordPart().Replace(uri, "$1:***@");
 
-    [GeneratedRegex(@"^(postgres(?:ql)?://[^:/@]*):[^@]*@", RegexOptions.IgnoreCase)]
+    // Up to the last '@': a password may itself hold an unescaped '@'.
+    [GeneratedRegex(@"^(postgres(?:ql)?://[^:/@]*):.*@", RegexOptions.IgnoreCase)]
     private static partial Regex PasswordPart();
 
     [GeneratedRegex(@"\$(\w+)")]

@@ -280,4 +280,38 @@ public class StudyReadTests
         }
         finally { File.Delete(path); File.Delete(path + ".wal"); }
     }
+
+    [Fact]
+    public void a_study_file_written_before_tasks_were_recorded_is_listed_read_and_resumed()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cbi-study-old-{Guid.NewGuid():N}.duckdb");
+        try
+        {
+            // The schema of studies.duckdb files written up to commit 58879e9 (no task_json column).
+            using (var db = new DuckDB.NET.Data.DuckDBConnection($"Data Source={path}"))
+            {
+                db.Open();
+                using var c = db.CreateCommand();
+                c.CommandText = $"""
+                    CREATE TABLE studies(study VARCHAR PRIMARY KEY, space_json VARCHAR NOT NULL, sampler VARCHAR, seed INTEGER, created_utc TIMESTAMP);
+                    CREATE TABLE trials(study VARCHAR, number INTEGER, state VARCHAR NOT NULL, value DOUBLE, started_utc TIMESTAMP NOT NULL,
+                        finished_utc TIMESTAMP, owner VARCHAR, message VARCHAR, heartbeat_utc TIMESTAMP, retry_of INTEGER, PRIMARY KEY(study, number));
+                    CREATE TABLE trial_params(study VARCHAR, number INTEGER, name VARCHAR, value DOUBLE, label VARCHAR, PRIMARY KEY(study, number, name));
+                    CREATE TABLE trial_values(study VARCHAR, number INTEGER, step INTEGER, value DOUBLE, PRIMARY KEY(study, number, step));
+                    INSERT INTO studies VALUES ('old', '{KilledStudy.Space.ToJson().Replace("'", "''")}', 'tpe', 3, TIMESTAMP '2026-11-20 10:00:00');
+                    INSERT INTO trials VALUES ('old', 0, 'COMPLETE', 0.5, TIMESTAMP '2026-11-20 10:00:01', TIMESTAMP '2026-11-20 10:00:02', 'h:1:a', NULL, NULL, NULL);
+                    INSERT INTO trial_params VALUES ('old', 0, 'leaves', 16, '16'), ('old', 0, 'lr', 0.05, '0.05'), ('old', 0, 'boost', 0, 'gbdt');
+                    """;
+                c.ExecuteNonQuery();
+            }
+            var listed = Assert.Single(Study.List(path));
+            Assert.Equal(("old", 1, 1, 0.5), (listed.Name, listed.Trials, listed.Complete, listed.BestValue));
+            Assert.Null(listed.Task);
+            using (var r = Study.OpenReadOnly("old", path)) Assert.Equal(0.5, Assert.Single(r.Trials).Value);
+            using var resumed = Study.OpenExisting("old", path, KilledStudy.Options());
+            resumed.Optimize(KilledStudy.Objective, 3);
+            Assert.Equal(3, resumed.Trials.Count);
+        }
+        finally { File.Delete(path); File.Delete(path + ".wal"); }
+    }
 }
