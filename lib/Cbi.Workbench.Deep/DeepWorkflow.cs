@@ -23,17 +23,19 @@ public static class DeepWorkflow
     /// default point trained 2 epochs (patience 1; the catalogue maps 200 rounds to 2 epochs) on the most recent 1,024
     /// windows of each fold, walk-forward over the last validation fold at every horizon, one seed. <c>full</c> (goal: 03
     /// and 05 within 2 hours): the TPE search with the median pruner at h = 21 only — the nets learn every horizon at
-    /// once, so one study per net serves all six, each horizon taking the point of the nearest searched one — 8 trials
-    /// (3 random) on the last 2 folds; every fit 4 epochs with patience 2 on the most recent 1,536 windows (about six
-    /// years of sessions); walk-forward over the last 3 validation folds at every horizon; the TFT as a 3-seed ensemble.
-    /// The full profile's 25-trial, 6-horizon, 7-fold budget of the tree models would take days for five nets here.</summary>
+    /// once, so one study per net serves all six, each horizon taking the point of the nearest searched one — 6 trials
+    /// (3 random) on the last 2 folds; every fit 3 epochs with patience 1 on the most recent 1,024 windows (about four
+    /// years of sessions); walk-forward over the last 2 validation folds at every horizon; the TFT as a 3-seed ensemble.
+    /// Measured here: a sampled TFT point costs 100–650 s per trial even so (hidden 37, 4 heads, encoder 51: 654 s for
+    /// 2 folds × 4 epochs × 1,536 windows), so the full profile's 25-trial, 6-horizon, 7-fold budget of the tree models
+    /// would take days for five nets.</summary>
     /// <param name="profile">The active profile (<see cref="RunProfile.Current"/>).</param>
     public static DeepBudget Budget(RunProfile profile) => profile.Name == "smoke"
         ? new(profile with { Training = new TrainingBudget(200, 10, MaxRecentRows: 1024) }, false, 1, 1)
         : new(profile with
         {
-            SearchedHorizons = [21], Search = new SearchBudget(8, 3, 2), Training = new TrainingBudget(400, 20, MaxRecentRows: 1536),
-        }, true, 3, 3);
+            SearchedHorizons = [21], Search = new SearchBudget(6, 3, 2), Training = new TrainingBudget(300, 10, MaxRecentRows: 1024),
+        }, true, 2, 3);
 
     /// <summary>Walk-forward validation of a net at every horizon of the profile (<see cref="RunProfile.Horizons"/>: the
     /// nets learn all horizons at once, so each horizon's fit is as cheap as one), over the last
