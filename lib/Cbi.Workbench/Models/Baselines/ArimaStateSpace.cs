@@ -12,7 +12,7 @@ internal sealed class ArimaStateSpace
     readonly int p, r, d, rd;
     readonly double[] phi, theta, delta, v;
     double[] a, pm;
-    double[] anew, pnew, tmp, m, col, res;
+    double[] anew, pnew, tmp, m;
     bool frozen;
     double frozenGain;
     int steps;
@@ -40,7 +40,7 @@ internal sealed class ArimaStateSpace
         for (var i = 0; i < r; i++) for (var j = 0; j < r; j++) v[i * rd + j] = theta[i] * theta[j];
         a = new double[rd]; pm = new double[rd * rd];
         anew = new double[rd]; pnew = new double[rd * rd]; tmp = new double[rd * rd]; m = new double[rd];
-        col = new double[rd]; res = new double[rd];
+
         var q0 = StationaryCovariance(phi, theta, r);
         for (var i = 0; i < r; i++) for (var j = 0; j < r; j++) pm[i * rd + j] = q0[i * r + j];
         for (var i = r; i < rd; i++) pm[i * rd + i] = Kappa;
@@ -107,22 +107,36 @@ internal sealed class ArimaStateSpace
         for (var k = 1; k < d; k++) dst[r + k] = src[r + k - 1];
     }
 
-    /// <summary>pnew = T·pm·T' + V.</summary>
+    /// <summary>pnew = T·pm·T' + V, written out for T's structure (φ in the first column and ones on the superdiagonal
+    /// of the ARMA block; the integration rows sum the observation and shift): the same sums in the same order as
+    /// applying <see cref="Transition"/> to pm's columns and then to the rows of the result, without the copies. This
+    /// runs once per observation until the gain converges, thousands of times per auto-ARIMA search.</summary>
     void PredictCovariance()
     {
-        // tmp = T·pm, column by column.
+        // tmp = T·pm.
         for (var j = 0; j < rd; j++)
         {
-            for (var i = 0; i < rd; i++) col[i] = pm[i * rd + j];
-            Transition(col, res);
-            for (var i = 0; i < rd; i++) tmp[i * rd + j] = res[i];
+            var p0j = pm[j];
+            for (var i = 0; i < r - 1; i++) tmp[i * rd + j] = phi[i] * p0j + pm[(i + 1) * rd + j];
+            tmp[(r - 1) * rd + j] = phi[r - 1] * p0j + 0;
+            if (d == 0) continue;
+            var s = p0j;
+            for (var k = 0; k < d; k++) s += delta[k] * pm[(r + k) * rd + j];
+            tmp[r * rd + j] = s;
+            for (var k = 1; k < d; k++) tmp[(r + k) * rd + j] = pm[(r + k - 1) * rd + j];
         }
-        // pnew = tmp·T' = (T·tmp')', row by row.
+        // pnew = tmp·T' + V.
         for (var i = 0; i < rd; i++)
         {
-            for (var j = 0; j < rd; j++) col[j] = tmp[i * rd + j];
-            Transition(col, res);
-            for (var j = 0; j < rd; j++) pnew[i * rd + j] = res[j] + v[i * rd + j];
+            var row = i * rd;
+            var a0 = tmp[row];
+            for (var j = 0; j < r - 1; j++) pnew[row + j] = phi[j] * a0 + tmp[row + j + 1] + v[row + j];
+            pnew[row + r - 1] = phi[r - 1] * a0 + 0 + v[row + r - 1];
+            if (d == 0) continue;
+            var s = a0;
+            for (var k = 0; k < d; k++) s += delta[k] * tmp[row + r + k];
+            pnew[row + r] = s + v[row + r];
+            for (var k = 1; k < d; k++) pnew[row + r + k] = tmp[row + r + k - 1] + v[row + r + k];
         }
     }
 
