@@ -128,8 +128,9 @@ internal static class QuasiNewton
             var val = F(p);
             if (double.IsFinite(val)) return (p, val);
         }
-        catch (Exception e) when (e is MathNet.Numerics.Optimization.MaximumIterationsException or ArgumentException or InvalidOperationException
-                                     or MathNet.Numerics.Optimization.EvaluationException)
+        // OptimizationException covers MathNet's iteration cap, non-finite evaluations and a failed line search (an
+        // infinite gradient where a central difference straddles the edge of the admissible region).
+        catch (Exception e) when (e is MathNet.Numerics.Optimization.OptimizationException or ArgumentException or InvalidOperationException)
         {
             // The simplex below copes with what the line search could not.
         }
