@@ -152,6 +152,31 @@ public class SharedStudyTests(PostgresFixture pg) : IClassFixture<PostgresFixtur
         Assert.DoesNotContain(pg.Server.Password, e.Message);
     }
 
+    [Fact]
+    public async Task a_worker_on_another_host_that_dies_mid_trial_is_failed_after_the_grace_period_and_its_trial_retried()
+    {
+        // The child runs trials 0–3 of a PostgreSQL study under another host name, starts trial 4 and hangs; after SIGKILL
+        // only its stopped heartbeat can tell that it is gone (its pid means nothing on another host). The child names its
+        // study "killed" (ChildProcess); no other test of this server uses that name.
+        using (var child = ChildProcess.Start("study-hang-at-4", pg.Server.Location, "other-host"))
+        {
+            Assert.Equal("RUNNING 4", await child.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)));
+            child.Kill(entireProcessTree: true);
+            child.WaitForExit();
+        }
+        using (var early = Study.Open("killed", KilledStudy.Space, Quiet, pg.Server.Location))
+            Assert.Equal(TrialState.Running, early.Trials.Single(t => t.Number == 4).State);
+        await Task.Delay(KilledStudy.Grace + TimeSpan.FromSeconds(0.5));
+        using var resumed = Study.Open("killed", KilledStudy.Space, Quiet, pg.Server.Location);
+        var orphan = resumed.Trials.Single(t => t.Number == 4);
+        Assert.Equal(TrialState.Fail, orphan.State);
+        Assert.Contains("no heartbeat for", orphan.Message);
+        resumed.Optimize(KilledStudy.Objective, 10);
+        var retry = resumed.Trials.Single(t => t.RetryOf == 4);
+        Assert.Equal(orphan.Params, retry.Params);
+        Assert.Equal(10, resumed.Trials.Count(t => t.State == TrialState.Complete));
+    }
+
     static int ClosedPort()
     {
         var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
