@@ -40,8 +40,8 @@ internal sealed class SeedEnsemble : IForecaster, IDisposable
         {
             if (each.Any(f => f[i].IsAbstention)) { result[i] = QuantileForecast.Abstain; continue; }
             var p50 = each.Select(f => f[i].Q50).ToArray();
-            result[i] = new QuantileForecast(each.Average(f => f[i].Q10), p50.Average(), each.Average(f => f[i].Q90));
             var mean = p50.Average();
+            result[i] = new QuantileForecast(each.Average(f => f[i].Q10), mean, each.Average(f => f[i].Q90));
             lock (spread) spread.Add(Math.Sqrt(p50.Sum(v => (v - mean) * (v - mean)) / (p50.Length - 1)));
         }
         return result;

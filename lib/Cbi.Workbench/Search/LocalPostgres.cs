@@ -22,6 +22,9 @@ internal sealed partial class LocalPostgres : IDisposable
     public string Password { get; }
     /// <summary>postgres://cbi:PASSWORD@127.0.0.1:PORT/postgres — contains the password; log <see cref="StudyStorage.Display"/> instead.</summary>
     public string Location => $"postgres://cbi:{Password}@127.0.0.1:{Port}/postgres";
+    /// <summary>The same server as an Npgsql connection string (for tests that read the study tables directly).</summary>
+    public string ConnectionString => new Npgsql.NpgsqlConnectionStringBuilder
+        { Host = "127.0.0.1", Port = Port, Username = "cbi", Password = Password, Database = "postgres" }.ConnectionString;
 
     LocalPostgres()
     {

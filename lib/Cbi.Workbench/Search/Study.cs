@@ -264,19 +264,17 @@ public sealed class Study : IDisposable
         var storage = StudyStorage.Parse(path ?? DefaultPath);
         if (!storage.Exists) return [];
         using var db = storage.Connect(readOnly: true);
+        // No studies table: nothing stored yet. A study file written before tasks were recorded has no task_json column
+        // (it is added when a study is opened to run, never on a read).
+        var columns = new List<string>();
         using (var t = db.CreateCommand())
         {
-            t.CommandText = "SELECT count(*) FROM information_schema.tables WHERE table_name = 'studies'";
-            if (Convert.ToInt64(t.ExecuteScalar(), CultureInfo.InvariantCulture) == 0) return [];
+            t.CommandText = "SELECT column_name FROM information_schema.columns WHERE table_name = 'studies'";
+            using var cr = t.ExecuteReader();
+            while (cr.Read()) columns.Add(cr.GetString(0));
         }
-        // A study file written before tasks were recorded has no task_json column (it is added when a study is opened to
-        // run, never on a read).
-        bool hasTask;
-        using (var t = db.CreateCommand())
-        {
-            t.CommandText = "SELECT count(*) FROM information_schema.columns WHERE table_name = 'studies' AND column_name = 'task_json'";
-            hasTask = Convert.ToInt64(t.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
-        }
+        if (columns.Count == 0) return [];
+        var hasTask = columns.Contains("task_json");
         using var c = db.CreateCommand();
         c.CommandText = $$"""
             SELECT s.study, s.space_json, s.sampler, s.seed, count(t.number), count(*) FILTER (WHERE t.state = 'COMPLETE'),

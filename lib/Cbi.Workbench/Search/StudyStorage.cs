@@ -36,9 +36,7 @@ internal abstract class StudyStorage
     public static StudyStorage Parse(string location)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(location);
-        return location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
-            ? new PostgresStudyStorage(location)
-            : new DuckDbStudyStorage(location);
+        return IsPostgres(location) ? new PostgresStudyStorage(location) : new DuckDbStudyStorage(location);
     }
 
     /// <summary>A PostgreSQL location split into the location without its password and the password (null when it has
@@ -53,8 +51,9 @@ internal abstract class StudyStorage
         return ($"{location[..(location.IndexOf("://", StringComparison.Ordinal) + 3)]}{user[0]}{location[at..]}", Uri.UnescapeDataString(user[1]));
     }
 
-    /// <summary>True for a location <see cref="Parse"/> reads as PostgreSQL.</summary>
-    public static bool IsPostgres(string location) => Parse(location) is PostgresStudyStorage;
+    /// <summary>True for a location <see cref="Parse"/> reads as PostgreSQL (a postgres:// or postgresql:// URI; not validated here).</summary>
+    public static bool IsPostgres(string location) =>
+        location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>A study store that cannot be reached or refused the credentials; the message names the location (never the password).</summary>

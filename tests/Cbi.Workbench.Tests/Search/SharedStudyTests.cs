@@ -93,7 +93,7 @@ public class SharedStudyTests(PostgresFixture pg) : IClassFixture<PostgresFixtur
     [Fact]
     public void an_unreachable_database_gives_a_clear_error_naming_it()
     {
-        var port = ClosedPort();
+        var port = Data.BigQuery.LoopbackServer.FreePort();
         var e = Assert.Throws<StudyStorageException>(() => Study.List($"postgres://cbi:secret@127.0.0.1:{port}/studies"));
         Assert.StartsWith($"study database postgres://cbi@127.0.0.1:{port}/studies is unreachable: ", e.Message);
         Assert.DoesNotContain("secret", e.Message);
@@ -177,19 +177,9 @@ public class SharedStudyTests(PostgresFixture pg) : IClassFixture<PostgresFixtur
         Assert.Equal(10, resumed.Trials.Count(t => t.State == TrialState.Complete));
     }
 
-    static int ClosedPort()
-    {
-        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
-
     List<string> Owners(string study)
     {
-        var b = new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = pg.Server.Port, Username = "cbi", Password = pg.Server.Password, Database = "postgres" };
-        using var c = new NpgsqlConnection(b.ConnectionString);
+        using var c = new NpgsqlConnection(pg.Server.ConnectionString);
         c.Open();
         using var cmd = new NpgsqlCommand("SELECT owner FROM trials WHERE study = @s ORDER BY number", c);
         cmd.Parameters.AddWithValue("s", study);
@@ -325,13 +315,12 @@ public class SharedStudyWorkerTests(WarehouseFixture wh, PostgresFixture pg) : I
 
     int WaitForRunningTrialOf(string study, int pid, TimeSpan limit)
     {
-        var b = new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = pg.Server.Port, Username = "cbi", Password = pg.Server.Password, Database = "postgres" };
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < limit)
         {
             try
             {
-                using var c = new NpgsqlConnection(b.ConnectionString);
+                using var c = new NpgsqlConnection(pg.Server.ConnectionString);
                 c.Open();
                 using var cmd = new NpgsqlCommand("SELECT number FROM trials WHERE study = @s AND state = 'RUNNING' AND owner LIKE @o", c);
                 cmd.Parameters.AddWithValue("s", study);
