@@ -40,9 +40,9 @@ internal sealed class DeepSpecs : IModelProvider
     {
         Name = name, Description = description, Inputs = inputs, MissingInputs = MissingInputRule.AbstainWhenUnseen,
         Space = space, DefaultPoint = point, Expensive = true, BudgetMap = Epochs,
-        Factory = (p, b, seed) => new DeepForecaster(Config(name, p, b, seed)),
+        Factory = (p, b, seed, _) => new DeepForecaster(Config(name, p, b, seed)),
         Loader = dir => DeepForecaster.Load(dir, name),
-        ExtraBenchmarks = bench,
+        ExtraBenchmarks = bench is null ? null : (dev, rows, h, repeats, _) => bench(dev, rows, h, repeats),
     };
 
     static FloatParameter Lr() => new("learning_rate", 1e-4, 1e-2, Log: true);

@@ -64,7 +64,7 @@ public static class DeepWorkflow
         var spread = new List<double>();
         var run = seeds == 1 ? spec : spec with
         {
-            Factory = (p, b, s) => new SeedEnsemble(Enumerable.Range(0, seeds).Select(k => spec.Factory(p, b, s + k)).ToArray(), spread),
+            Factory = (p, b, s, c) => new SeedEnsemble(Enumerable.Range(0, seeds).Select(k => spec.Factory(p, b, s + k, c)).ToArray(), spread),
         };
         var result = Backtest.Run(run, dev, all, hs, PointFor, profile.Training, seed);
         return new DeepValidation(result, seeds, spread.Count == 0 ? double.NaN : spread.Average());

@@ -69,7 +69,7 @@ internal sealed class BenchCommand : ICliCommand
                 ["inputs"] = spec.Inputs.ToString(), ["fitted"] = described,
             });
             Console.WriteLine($"{spec.Name}: fit {r.Median:F1} ms (median of {repeats}), predict {predict.Order().ElementAt(repeats / 2):G4} ms per origin");
-            foreach (var extra in spec.ExtraBenchmarks?.Invoke(dev, Splits.TrainRows(dev, h), h, repeats) ?? [])
+            foreach (var extra in spec.ExtraBenchmarks?.Invoke(dev, Splits.TrainRows(dev, h), h, repeats, RunContext.Current) ?? [])
                 Console.WriteLine($"{spec.Name}: recorded {extra}");
         }
         if (models.Any(m => m.Name is "arima" or "ets")) VersusR(Dev(ModelInputs.Prices), repeats);

@@ -27,7 +27,7 @@ internal sealed class SearchCommand : ICliCommand
             var sw = Stopwatch.StartNew();
             var results = ModelSearch.SearchValidation(spec, frame, profile, scratch);
             foreach (var r in results)
-                Console.WriteLine($"{spec.Name} h={r.Horizon,-4} best mean pinball {r.MeanPinball:G5} (trial {r.Best!.Number}, {r.Trials} trials, {r.Pruned} pruned, {r.Seconds:F0} s)  " +
+                Console.WriteLine($"{spec.Name} h={r.Horizon,-4} best quantile score {r.QuantileScore:G5} (trial {r.Best!.Number}, {r.Trials} trials, {r.Pruned} pruned, {r.Seconds:F0} s)  " +
                                   string.Join(" ", r.Best.Labels.Select(kv => $"{kv.Key}={kv.Value}")));
             if (scratch != null)
             {

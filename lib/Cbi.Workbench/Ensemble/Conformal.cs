@@ -13,6 +13,20 @@ public enum ConformalMethod
     /// <summary>Conformalised quantile regression (Romano, Patterson &amp; Candès 2019), each side calibrated on its own
     /// (§6, asymmetric scores): P10 −= the ⌈0.9(n+1)⌉-th smallest of (P10 − y), P90 += that of (y − P90).</summary>
     Cqr,
+    /// <summary>Conformal scaling by the base model's own spread (normalised conformity scores: Papadopoulos et al. 2002,
+    /// Lei et al. 2018 §5.2; for quantile bands Kivaranovic, Johnson &amp; Leeb 2020): each side's score is the outcome's
+    /// distance beyond P50 in units of that side's spread, (P50 − y)/(P50 − P10) and (y − P50)/(P90 − P50); P10/P90 =
+    /// P50 ∓ the ⌈0.9(n+1)⌉-th smallest score × the spread. The band keeps the base's timing (wide when its volatility
+    /// forecast is high) instead of adding one constant, so it stays sharp where the base is.</summary>
+    Scaled,
+    /// <summary>Conformal scaling (as <see cref="Scaled"/>) calibrated on the base model's own out-of-sample forecasts
+    /// already scored — its walk-forward rows in the run context's scored history whose outcomes are known by the end of
+    /// training (the latest <see cref="ConformalOptions.CalibrationRows"/>) — instead of on an in-sample tail of its
+    /// training window; the base is fitted on every training row. Below <see cref="ConformalOptions.MinCalibration"/>
+    /// such forecasts the base's bands are left as they are (factor 1), and its fit info says so. Split conformal on
+    /// genuinely out-of-sample scores is what the coverage guarantee assumes (Vovk et al. 2005; Angelopoulos &amp; Bates
+    /// 2023 §3); an in-sample tail understates the errors of a model that overfits.</summary>
+    Oos,
     /// <summary>CQR scores with adaptive conformal inference (Gibbs &amp; Candès 2021, eq. 2): each side's miscoverage level
     /// αₜ₊₁ = αₜ + γ(α − errₜ) follows the realised misses, using every outcome known by the origin (outcomes arrive h
     /// sessions late) and the scores of all outcomes known so far.</summary>
@@ -23,7 +37,8 @@ public enum ConformalMethod
 /// <param name="CalibrationRows">The latest this many training rows (with a target) are held out for calibration (≈ 2
 /// years by default; at most half the rows); the base model is fitted on the rows before them, purged by the horizon.
 /// A fixed length rather than a share keeps the base model's training recent (the ensemble learns from 2020 on).</param>
-/// <param name="MinCalibration">Calibration outcomes needed (≥ 20); fewer is an error naming the dates.</param>
+/// <param name="MinCalibration">Calibration outcomes needed (≥ 20, enforced: below that the ⌈0.9(n+1)⌉-th score of an
+/// 80 % band does not exist for small n and the band would not be valid); fewer outcomes is an error naming the dates.</param>
 /// <param name="Gamma">ACI step γ (&gt; 0); larger adapts faster. The long-run miscoverage of ACI is within
 /// (max(α₁, 1 − α₁) + γ)/(γT) of α after T updates (Gibbs &amp; Candès 2021, Prop. 4.1).</param>
 /// <param name="Window">ACI: scores of only the latest this many known outcomes (a rolling window, so the score
@@ -36,7 +51,7 @@ public sealed record ConformalOptions(int CalibrationRows = 500, int MinCalibrat
 /// own training period (<c>lgbm+cqr</c>, <c>ensemble+aci</c>, …). P50 is the base model's. Fitted on training rows only
 /// (so in a validation walk-forward only on rows before each fold, never on the holdout). Point in time: an adaptive
 /// wrapper uses at an origin only outcomes whose target date is at or before it.</summary>
-internal sealed class ConformalForecaster(ModelSpec baseSpec, ConformalMethod method, ConformalOptions options, RunProfile profile, int seed)
+internal sealed class ConformalForecaster(ModelSpec baseSpec, ConformalMethod method, ConformalOptions options, TrainingBudget budget, int seed, RunContext context)
     : IForecaster, IDisposable
 {
     const double Alpha = 0.1; // per side: P10 and P90
@@ -45,7 +60,8 @@ internal sealed class ConformalForecaster(ModelSpec baseSpec, ConformalMethod me
 
     IForecaster? model;
     int horizon;
-    double lower, upper; // fixed adjustments (Split: both the band half-width)
+    double lower, upper; // fixed adjustments (Split: both the band half-width; Scaled: factors of each side's spread)
+    double typicalLower, typicalUpper; // Scaled: median calibration spreads, for a base forecast whose band has collapsed
     List<Calibrated> calibration = [];
     DateOnly calibrationEnd;
 
@@ -59,18 +75,19 @@ internal sealed class ConformalForecaster(ModelSpec baseSpec, ConformalMethod me
 
     public void Fit(Frame frame, IReadOnlyList<int> trainRows, int horizon)
     {
+        if (options.MinCalibration < 20) throw new ArgumentOutOfRangeException(nameof(options), options.MinCalibration, $"{Name}: MinCalibration must be ≥ 20.");
         if (options.CalibrationRows < options.MinCalibration) throw new ArgumentOutOfRangeException(nameof(options), options.CalibrationRows, $"{Name}: CalibrationRows must be ≥ MinCalibration ({options.MinCalibration}).");
         var rows = trainRows.Where(r => frame.TargetRow(r, horizon) >= 0).Distinct().Order().ToArray();
         var nCal = Math.Min(options.CalibrationRows, rows.Length / 2);
         var cal = rows.Length == 0 ? [] : rows[^nCal..];
         var head = cal.Length == 0 ? rows : rows.Where(r => r + horizon < cal[0]).ToArray();
-        if (cal.Length < options.MinCalibration)
+        if (cal.Length < options.MinCalibration && method != ConformalMethod.Oos)
             throw new ArgumentException($"{Name} h={horizon}: {cal.Length} calibration outcomes " +
                 (rows.Length == 0 ? "(no training row has a target)" : $"({frame.Dates[rows[0]]:yyyy-MM-dd} … {frame.Dates[rows[^1]]:yyyy-MM-dd})") +
                 $", need at least {options.MinCalibration}: the calibration set is empty or too small.", nameof(trainRows));
         (model as IDisposable)?.Dispose();
-        var tuned = baseSpec.Space is null ? null : ModelSearch.ReadBest(baseSpec, profile).FirstOrDefault(r => r.Horizon == horizon)?.Parameters;
-        model = baseSpec.Create(tuned, profile.Training, seed);
+        model = baseSpec.Create(baseSpec.Space is null ? null : context.TunedFor(baseSpec.Name, horizon), budget, seed, context);
+        if (method == ConformalMethod.Oos) { FitOutOfSample(frame, rows, horizon); return; }
         model.Fit(frame, head, horizon);
         this.horizon = horizon;
         var f = model.Predict(frame, cal);
@@ -80,9 +97,15 @@ internal sealed class ConformalForecaster(ModelSpec baseSpec, ConformalMethod me
         if (calibration.Count < options.MinCalibration)
             throw new ArgumentException($"{Name} h={horizon}: the base model abstained on the calibration set ({calibration.Count} usable outcomes).", nameof(trainRows));
         calibrationEnd = frame.Dates[cal[^1]];
-        (lower, upper) = method == ConformalMethod.Split
-            ? Twice(ConformalQuantile(calibration.Select(c => Math.Abs(c.Y - c.Q50)), 0.8))
-            : (ConformalQuantile(calibration.Select(c => c.Q10 - c.Y), 1 - Alpha), ConformalQuantile(calibration.Select(c => c.Y - c.Q90), 1 - Alpha));
+        typicalLower = Median(calibration.Select(c => c.Q50 - c.Q10));
+        typicalUpper = Median(calibration.Select(c => c.Q90 - c.Q50));
+        (lower, upper) = method switch
+        {
+            ConformalMethod.Split => Twice(ConformalQuantile(calibration.Select(c => Math.Abs(c.Y - c.Q50)), 0.8)),
+            ConformalMethod.Scaled => (ConformalQuantile(calibration.Select(c => (c.Q50 - c.Y) / Spread(c.Q50 - c.Q10, typicalLower)), 1 - Alpha),
+                ConformalQuantile(calibration.Select(c => (c.Y - c.Q50) / Spread(c.Q90 - c.Q50, typicalUpper)), 1 - Alpha)),
+            _ => (ConformalQuantile(calibration.Select(c => c.Q10 - c.Y), 1 - Alpha), ConformalQuantile(calibration.Select(c => c.Y - c.Q90), 1 - Alpha)),
+        };
         Info = new FitInfo(Name, horizon, frame.Dates[rows[0]], frame.Dates[rows[^1]], rows.Length, frame.FeatureHash, new Dictionary<string, string>
         {
             ["base"] = baseSpec.Name, ["method"] = method.ToString(), ["calibration"] = $"{calibration[0].Origin:yyyy-MM-dd} … {calibrationEnd:yyyy-MM-dd} ({calibration.Count} outcomes)",
@@ -94,26 +117,80 @@ internal sealed class ConformalForecaster(ModelSpec baseSpec, ConformalMethod me
 
     static (double, double) Twice(double x) => (x, x);
 
-    /// <summary>The ⌈level·(n + 1)⌉-th smallest score (finite-sample conformal quantile); the largest when that rank
-    /// exceeds n.</summary>
+    /// <summary><see cref="ConformalMethod.Oos"/>: the base on every training row, scaled by its scored out-of-sample forecasts.</summary>
+    void FitOutOfSample(Frame frame, int[] rows, int horizon)
+    {
+        if (rows.Length == 0) throw new ArgumentException($"{Name} h={horizon}: no training row has a target.", nameof(rows));
+        model!.Fit(frame, rows, horizon);
+        this.horizon = horizon;
+        var cutoff = frame.Dates[Math.Min(rows[^1] + horizon, frame.Rows - 1)];
+        calibration = context.ScoredHistory.Where(r => r.Model == baseSpec.Name && r.Horizon == horizon && r.Split == "validation" && r.TargetDate <= cutoff)
+            .OrderBy(r => r.OriginDate).TakeLast(options.CalibrationRows)
+            .Select(r => new Calibrated(r.OriginDate, r.TargetDate, r.Q10, r.Q50, r.Q90, r.Y)).ToList();
+        string what;
+        if (calibration.Count < options.MinCalibration)
+        {
+            (lower, upper, typicalLower, typicalUpper) = (1, 1, 0, 0);
+            calibrationEnd = DateOnly.MinValue;
+            what = $"none: {calibration.Count} scored out-of-sample forecasts of {baseSpec.Name} by {cutoff:yyyy-MM-dd}, need {options.MinCalibration}; the base's bands unchanged";
+        }
+        else
+        {
+            calibrationEnd = calibration[^1].Origin;
+            typicalLower = Median(calibration.Select(c => c.Q50 - c.Q10));
+            typicalUpper = Median(calibration.Select(c => c.Q90 - c.Q50));
+            lower = ConformalQuantile(calibration.Select(c => (c.Q50 - c.Y) / Spread(c.Q50 - c.Q10, typicalLower)), 1 - Alpha);
+            upper = ConformalQuantile(calibration.Select(c => (c.Y - c.Q50) / Spread(c.Q90 - c.Q50, typicalUpper)), 1 - Alpha);
+            what = $"{calibration[0].Origin:yyyy-MM-dd} … {calibrationEnd:yyyy-MM-dd} ({calibration.Count} scored out-of-sample forecasts of {baseSpec.Name})";
+        }
+        Info = new FitInfo(Name, horizon, frame.Dates[rows[0]], frame.Dates[rows[^1]], rows.Length, frame.FeatureHash, new Dictionary<string, string>
+        {
+            ["base"] = baseSpec.Name, ["method"] = method.ToString(), ["calibration"] = what,
+            ["base_fit"] = $"{model.Info!.TrainStart:yyyy-MM-dd} … {model.Info.TrainEnd:yyyy-MM-dd}",
+            ["adjust_lower"] = lower.ToString("G6", CultureInfo.InvariantCulture), ["adjust_upper"] = upper.ToString("G6", CultureInfo.InvariantCulture),
+            ["gamma"] = "",
+        }, seed);
+    }
+
+    static double Median(IEnumerable<double> xs)
+    {
+        var a = xs.Where(double.IsFinite).Order().ToArray();
+        return a.Length == 0 ? double.NaN : a.Length % 2 == 1 ? a[a.Length / 2] : 0.5 * (a[a.Length / 2 - 1] + a[a.Length / 2]);
+    }
+
+    /// <summary>A side's spread, or the calibration set's median spread where the base band has collapsed to its median
+    /// (a zero spread would make the score infinite and the band zero-width).</summary>
+    static double Spread(double d, double typical) => d > 1e-12 ? d : typical > 1e-12 ? typical : 1e-12;
+
+    /// <summary>The ⌈level·(n + 1)⌉-th smallest score (finite-sample conformal quantile, Lei et al. 2018, Lemma 2).</summary>
+    /// <exception cref="ArgumentException">no finite score, or ⌈level·(n + 1)⌉ &gt; n: the quantile is infinite (the band
+    /// would be unbounded), which is refused rather than clamped to the largest score (MAPIE refuses the same way).</exception>
     internal static double ConformalQuantile(IEnumerable<double> scores, double level)
     {
         var s = scores.Where(double.IsFinite).Order().ToArray();
         if (s.Length == 0) throw new ArgumentException("no conformity scores.");
         var k = (int)Math.Ceiling(level * (s.Length + 1));
-        return s[Math.Clamp(k, 1, s.Length) - 1];
+        if (k > s.Length)
+            throw new ArgumentException($"{s.Length} conformity scores are too few for a level-{level:G3} conformal quantile " +
+                                        $"(rank ⌈{level:G3}·{s.Length + 1}⌉ = {k} > {s.Length}): the band would be unbounded.");
+        return s[Math.Max(k, 1) - 1];
     }
 
     public IReadOnlyList<QuantileForecast> Predict(Frame frame, IReadOnlyList<int> originRows)
     {
         var m = model ?? throw new InvalidOperationException($"{Name}: Predict before Fit.");
         var raw = m.Predict(frame, originRows);
+        if (method is ConformalMethod.Scaled or ConformalMethod.Oos)
+            return raw.Select(q => q.IsAbstention ? q : Scale(q.Repaired().Ordered)).ToArray();
         if (method != ConformalMethod.Aci)
             return raw.Select(q => q.IsAbstention ? q : Adjust(q.Repaired().Ordered, lower, upper)).ToArray();
         return PredictAdaptive(frame, originRows, raw);
     }
 
     static QuantileForecast Adjust(QuantileForecast q, double lo, double hi) => new(q.Q10 - lo, q.Q50, q.Q90 + hi);
+
+    QuantileForecast Scale(QuantileForecast q) =>
+        new(q.Q50 - lower * Spread(q.Q50 - q.Q10, typicalLower), q.Q50, q.Q50 + upper * Spread(q.Q90 - q.Q50, typicalUpper));
 
     /// <summary>ACI over every session from the end of calibration to the latest origin asked for, so an origin's band
     /// depends only on data at or before it, never on which other origins were asked in the same call.</summary>
@@ -154,30 +231,35 @@ internal sealed class ConformalForecaster(ModelSpec baseSpec, ConformalMethod me
     }
 
     /// <summary>The adjustment for a side at adaptive miscoverage level α: the conformal (1 − α) quantile of the scores,
-    /// the largest score when α ≤ 0 (an infinite band is capped at the widest seen), the smallest when α ≥ 1.</summary>
+    /// the largest score when α ≤ 0 or when the rank exceeds the window (ACI's infinite band is capped at the widest seen,
+    /// as Gibbs &amp; Candès 2021 §2 allow for a bounded score), the smallest when α ≥ 1.</summary>
     double Level(List<double> scores, double alpha)
     {
         IEnumerable<double> s = options.Window > 0 && scores.Count > options.Window ? scores.Skip(scores.Count - options.Window) : scores;
-        return alpha <= 0 ? s.Max() : alpha >= 1 ? s.Min() : ConformalQuantile(s, 1 - alpha);
+        if (alpha <= 0) return s.Max();
+        if (alpha >= 1) return s.Min();
+        var a = s.Where(double.IsFinite).Order().ToArray();
+        return a[Math.Clamp((int)Math.Ceiling((1 - alpha) * (a.Length + 1)), 1, a.Length) - 1];
     }
 
     sealed record State(string Base, ConformalMethod Method, int Horizon, double Lower, double Upper, DateOnly CalibrationEnd,
-        List<Calibrated> Calibration, FitInfo Info);
+        List<Calibrated> Calibration, FitInfo Info, double TypicalLower = 0, double TypicalUpper = 0);
 
     public void Save(string directory)
     {
         var m = model ?? throw new InvalidOperationException($"{Name}: Save before Fit.");
         m.Save(Path.Combine(directory, "base"));
-        ModelFiles.Write(directory, "state.json", new State(baseSpec.Name, method, horizon, lower, upper, calibrationEnd, calibration, Info!));
+        ModelFiles.Write(directory, "state.json", new State(baseSpec.Name, method, horizon, lower, upper, calibrationEnd, calibration, Info!, typicalLower, typicalUpper));
     }
 
-    internal static ConformalForecaster Load(string directory, ModelSpec baseSpec, ConformalMethod method, ConformalOptions options, RunProfile profile)
+    internal static ConformalForecaster Load(string directory, ModelSpec baseSpec, ConformalMethod method, ConformalOptions options)
     {
         var s = ModelFiles.Read<State>(directory, "state.json", NameFor(baseSpec.Name, method));
         if (s.Base != baseSpec.Name || s.Method != method)
             throw new InvalidDataException($"{directory}: a saved {NameFor(s.Base, s.Method)} model, not {NameFor(baseSpec.Name, method)}.");
-        return new ConformalForecaster(baseSpec, method, options, profile, s.Info.Seed)
+        return new ConformalForecaster(baseSpec, method, options, TrainingBudget.Default, s.Info.Seed, RunContext.Detached(RunProfile.Smoke))
         {
+            typicalLower = s.TypicalLower, typicalUpper = s.TypicalUpper,
             model = baseSpec.Loader(Path.Combine(directory, "base")), horizon = s.Horizon, lower = s.Lower, upper = s.Upper,
             calibrationEnd = s.CalibrationEnd, calibration = s.Calibration, Info = s.Info,
         };
@@ -203,12 +285,12 @@ public static class Conformal
         return new ModelSpec
         {
             Name = ConformalForecaster.NameFor(baseSpec.Name, method),
-            Description = $"{baseSpec.Name} with {method switch { ConformalMethod.Split => "split conformal (residuals)", ConformalMethod.Cqr => "conformalised quantile regression", _ => "adaptive conformal inference on CQR scores" }} bands",
+            Description = $"{baseSpec.Name} with {method switch { ConformalMethod.Split => "split conformal (residuals)", ConformalMethod.Cqr => "conformalised quantile regression", ConformalMethod.Scaled => "conformal scaling of its own spread", ConformalMethod.Oos => "conformal scaling on its own scored out-of-sample forecasts", _ => "adaptive conformal inference on CQR scores" }} bands",
             Inputs = baseSpec.Inputs,
             MissingInputs = baseSpec.MissingInputs,
             Expensive = baseSpec.Expensive,
-            Factory = (_, _, seed) => new ConformalForecaster(baseSpec, method, o, RunProfile.Current, seed),
-            Loader = dir => ConformalForecaster.Load(dir, baseSpec, method, o, RunProfile.Current),
+            Factory = (_, budget, seed, context) => new ConformalForecaster(baseSpec, method, o, budget, seed, context),
+            Loader = dir => ConformalForecaster.Load(dir, baseSpec, method, o),
         };
     }
 }
@@ -218,38 +300,41 @@ internal sealed class EnsembleModels : IModelProvider
 {
     public int Order => 100;
 
+    /// <summary>Bases whose calibrated variants are registered: the ensemble and LightGBM (CQR, scaling, ACI, out-of-sample
+    /// scaling; LightGBM also split), the random walk with GARCH bands (scaling, ACI, out-of-sample scaling: the no-skill
+    /// release's candidates) and GARCH (scaling, out-of-sample scaling).</summary>
     public IEnumerable<ModelSpec> Specs()
     {
         var ensemble = new ModelSpec
         {
             Name = EnsembleForecaster.ModelName,
-            Description = "quantile averaging of the best 3 models by validation score, pinball-optimal weights per quantile (regime-aware where it wins out of sample)",
+            Description = "quantile averaging of the best 3 models by scored validation history; equal, best-single, shrunk pinball-optimal or regime-aware weights by nested comparison; the prior rw_garch below 250 scored rows",
             Inputs = ModelInputs.Features,
             MissingInputs = MissingInputRule.DropAbstainingMembers,
-            Expensive = true,
-            Factory = (_, _, _) => new EnsembleForecaster(DefaultOptions()),
-            Loader = dir => EnsembleForecaster.Load(dir, DefaultOptions()),
-            ExtraBenchmarks = (dev, _, _, repeats) => [InferenceBenchmark(dev, repeats)],
+            Factory = (_, budget, seed, context) => new EnsembleForecaster(new EnsembleOptions(), budget, seed, context),
+            Loader = dir => EnsembleForecaster.Load(dir, new EnsembleOptions()),
+            ExtraBenchmarks = (dev, _, _, repeats, context) => [InferenceBenchmark(dev, repeats, context)],
         };
         yield return ensemble;
         var lgbm = ModelCatalog.All.FirstOrDefault(s => s.Name == Models.LightGbm.LightGbmSpec.Name);
         if (lgbm != null)
-        {
-            yield return Conformal.Wrap(lgbm, ConformalMethod.Split);
-            yield return Conformal.Wrap(lgbm, ConformalMethod.Cqr);
-            yield return Conformal.Wrap(lgbm, ConformalMethod.Aci);
-        }
-        yield return Conformal.Wrap(ensemble, ConformalMethod.Cqr);
-        yield return Conformal.Wrap(ensemble, ConformalMethod.Aci);
+            foreach (var m in new[] { ConformalMethod.Split, ConformalMethod.Cqr, ConformalMethod.Scaled, ConformalMethod.Aci, ConformalMethod.Oos })
+                yield return Conformal.Wrap(lgbm, m);
+        foreach (var m in new[] { ConformalMethod.Cqr, ConformalMethod.Scaled, ConformalMethod.Aci, ConformalMethod.Oos })
+            yield return Conformal.Wrap(ensemble, m);
+        foreach (var name in new[] { BaselineSpecs.RandomWalkGarchName, "garch_n" })
+            if (ModelCatalog.All.FirstOrDefault(s => s.Name == name) is { } b)
+                foreach (var m in new[] { ConformalMethod.Scaled, ConformalMethod.Aci, ConformalMethod.Oos })
+                    if (m != ConformalMethod.Aci || name == BaselineSpecs.RandomWalkGarchName)
+                        yield return Conformal.Wrap(b, m);
     }
 
-    /// <summary>Inference of the ensemble for every horizon of the profile at one origin (the latest development row),
-    /// members fitted once beforehand: median of repeated runs; the goal is ≤ 10 ms.</summary>
-    static string InferenceBenchmark(Models.Frame dev, int repeats)
+    /// <summary>Inference of the ensemble for every horizon at one origin (the latest development row), members fitted
+    /// once beforehand from the run's scored history: median of repeated runs; the goal is ≤ 10 ms.</summary>
+    static string InferenceBenchmark(Models.Frame dev, int repeats, RunContext context)
     {
-        var profile = RunProfile.Current;
         var spec = ModelCatalog.Get(EnsembleForecaster.ModelName);
-        var models = profile.SearchedHorizons.Select(h => ModelSearch.FitLatest(spec, dev, h, null, profile)).ToList();
+        var models = RunProfile.AllHorizons.Select(h => ModelSearch.FitLatest(spec, dev, h, null, context)).ToList();
         try
         {
             var last = dev.Rows - 1;
@@ -264,7 +349,7 @@ internal sealed class EnsembleModels : IModelProvider
             const string name = "ensemble-inference-all-horizons";
             Reporting.Benchmark.Record(name, "ms", samples, new Dictionary<string, string>
             {
-                ["work"] = $"Predict of the fitted ensemble at one origin ({dev.Dates[last]:yyyy-MM-dd}) for horizons {string.Join(",", profile.SearchedHorizons)} (profile {profile.Name})",
+                ["work"] = $"Predict of the fitted ensemble at one origin ({dev.Dates[last]:yyyy-MM-dd}) for horizons {string.Join(",", RunProfile.AllHorizons)} (profile {context.Profile.Name})",
                 ["members"] = string.Join(" | ", models.Select(m => $"h{m.Info!.Horizon}: {m.Info.Parameters["members"]}")),
                 ["goal"] = "≤ 10 ms",
             });
@@ -272,6 +357,4 @@ internal sealed class EnsembleModels : IModelProvider
         }
         finally { foreach (var m in models) (m as IDisposable)?.Dispose(); }
     }
-
-    static EnsembleOptions DefaultOptions() => new(PredictionStore.DefaultParquetPath, RunProfile.Current);
 }

@@ -6,24 +6,35 @@ using Cbi.Workbench.Models;
 namespace Cbi.Workbench.Ensemble;
 
 /// <summary>Settings of the quantile-averaging ensemble.</summary>
-/// <param name="PredictionsPath">The long prediction table whose validation rows the weights are learnt from.</param>
-/// <param name="Profile">Run profile (training budget of the members; their tuned parameters per horizon).</param>
-/// <param name="MaxMembers">Members chosen per horizon, by validation quantile score (≥ 1).</param>
-/// <param name="MinHistory">Out-of-sample rows (origins all members share) needed to learn weights; below it the
-/// ensemble is the reference model (random walk) alone.</param>
-/// <param name="RegimeHoldout">Chronological tail of the history that decides between global and regime-aware weights.</param>
-public sealed record EnsembleOptions(string PredictionsPath, RunProfile Profile, int MaxMembers = 3, int MinHistory = 60, double RegimeHoldout = 0.3);
+/// <param name="MaxMembers">Members chosen per horizon, by mean quantile score on the scored history (≥ 1).</param>
+/// <param name="MinHistory">Scored rows a candidate needs before it may become a member, and rows of history a
+/// combination method needs before it is learnt or judged. 250 sessions ≈ one year: with 100 rows (January–May 2020)
+/// the score gaps between members were a few percent while the standard error of a mean score over 100 autocorrelated
+/// daily forecasts is of the same size, so the ranking was luck (the seasonal naive came first). Below it the ensemble is
+/// <paramref name="Prior"/> alone, and says so.</param>
+/// <param name="Prior">The model the ensemble is while the history is too short: a data-free choice made before any
+/// validation row is seen (default <c>rw_garch</c>: the random walk's median with GARCH(1,1) bands).</param>
+/// <param name="Shrinkage">Weights on the pinball-optimal weights (the rest on equal weights) compared out of sample;
+/// the nested comparison picks one (shrinkage toward equal weights, the forecast-combination puzzle: Smith &amp; Wallis
+/// 2009; Claeskens et al. 2016).</param>
+public sealed record EnsembleOptions(int MaxMembers = 3, int MinHistory = 250, string Prior = "rw_garch", double[]? Shrinkage = null)
+{
+    /// <summary>The shrinkage grid in effect (default 0.25, 0.5, 0.75, 1; 0 is equal weights, compared anyway).</summary>
+    public IReadOnlyList<double> ShrinkageGrid => Shrinkage ?? [0.25, 0.5, 0.75, 1.0];
+}
 
-/// <summary>The ensemble (<c>ensemble</c>): per horizon, the best few catalogue models by out-of-sample quantile score,
-/// combined by quantile averaging with weights learnt by minimising the pinball loss of each quantile level on the
-/// simplex (<see cref="QuantileCombiner"/>). Regime-aware weights (separate weights in high- and low-volatility regimes,
-/// <see cref="Regimes"/>) are used only when they beat global weights on a chronological hold-out tail of the history.
-/// Point in time: when fitted on a fold's training rows, it learns only from prediction-table rows whose target date
-/// is at or before the last training row's target date, i.e. forecasts already scored when the fold begins; its
-/// members are refitted on the fold's training rows. With too little history it is the random walk alone, and says so
-/// in its <see cref="FitInfo"/>. A member that abstains at an origin is left out there and the others' weights are
-/// rescaled (<see cref="MissingInputRule.DropAbstainingMembers"/>).</summary>
-internal sealed class EnsembleForecaster(EnsembleOptions options) : IForecaster, IDisposable
+/// <summary>The ensemble (<c>ensemble</c>): per horizon, the best few catalogue models by out-of-sample quantile score on
+/// the scored history the run context hands it, combined by quantile averaging. How they are combined — equal weights,
+/// the best single member, pinball-optimal weights (<see cref="QuantileCombiner"/>) shrunk toward equal weights, or
+/// regime-aware weights — is chosen by a nested comparison on that history (each method learns on the folds before the
+/// one it is scored on), the same comparison notebook 06 shows (<see cref="EnsemblePlan"/>). Point in time: fitted on a
+/// fold's training rows, it learns only from scored rows whose target date is at or before the last training row's
+/// target date (the walk-forward engine cuts the context there, and the ensemble checks again); its members are refitted
+/// on the fold's training rows. With too little history it is the prior model alone, and says so in its
+/// <see cref="FitInfo"/>. A member that abstains at an origin is left out there and the others' weights are rescaled
+/// (<see cref="MissingInputRule.DropAbstainingMembers"/>). A pure function of its data, budget, seed and context: it
+/// reads no file and no environment variable.</summary>
+internal sealed class EnsembleForecaster(EnsembleOptions options, TrainingBudget budget, int seed, RunContext context) : IForecaster, IDisposable
 {
     internal const string ModelName = "ensemble";
     public string Name => ModelName;
@@ -40,6 +51,9 @@ internal sealed class EnsembleForecaster(EnsembleOptions options) : IForecaster,
     /// <summary>Weights by regime ("all" when global).</summary>
     public IReadOnlyDictionary<string, QuantileWeights> Weights => weights;
 
+    /// <summary>What the last fit learnt (members, weights, method and the nested comparison behind it).</summary>
+    internal EnsemblePlan? Plan { get; private set; }
+
     public void Fit(Frame frame, IReadOnlyList<int> trainRows, int horizon)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
@@ -49,7 +63,8 @@ internal sealed class EnsembleForecaster(EnsembleOptions options) : IForecaster,
         var last = trainRows[^1];
         // Forecasts scored by the end of training: target date at or before the last training row's own target date.
         var cutoff = frame.Dates[Math.Min(last + horizon, frame.Rows - 1)];
-        var plan = EnsemblePlan.Learn(PredictionStore.ReadParquet(options.PredictionsPath), frame, horizon, cutoff, options);
+        var plan = EnsemblePlan.Learn(context.ScoredHistory, frame, horizon, cutoff, options);
+        Plan = plan;
         memberNames = plan.Members.ToArray();
         weights = plan.Weights.ToDictionary(kv => kv.Key, kv => kv.Value);
         var fitted = new List<IForecaster>();
@@ -58,8 +73,7 @@ internal sealed class EnsembleForecaster(EnsembleOptions options) : IForecaster,
             foreach (var m in memberNames)
             {
                 var spec = ModelCatalog.Get(m);
-                var tuned = spec.Space is null ? null : ModelSearch.ReadBest(spec, options.Profile).FirstOrDefault(r => r.Horizon == horizon)?.Parameters;
-                var model = spec.Create(tuned, options.Profile.Training);
+                var model = spec.Create(spec.Space is null ? null : context.TunedFor(m, horizon), budget, seed, context);
                 fitted.Add(model);
                 model.Fit(frame, trainRows, horizon);
             }
@@ -70,8 +84,10 @@ internal sealed class EnsembleForecaster(EnsembleOptions options) : IForecaster,
         {
             ["members"] = string.Join(",", memberNames),
             ["method"] = plan.Method,
+            ["reason"] = plan.Reason,
             ["history_rows"] = plan.HistoryRows.ToString(CultureInfo.InvariantCulture),
             ["history_cutoff"] = cutoff.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["comparison"] = string.Join("; ", plan.Comparison.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Method} {c.QuantileScore:G5} ({c.Origins} origins)"))),
         };
         foreach (var (regime, w) in weights)
             foreach (var level in new[] { 0.1, 0.5, 0.9 })
@@ -121,7 +137,7 @@ internal sealed class EnsembleForecaster(EnsembleOptions options) : IForecaster,
     internal static EnsembleForecaster Load(string directory, EnsembleOptions options)
     {
         var s = ModelFiles.Read<State>(directory, "state.json", ModelName);
-        var e = new EnsembleForecaster(options) { horizon = s.Horizon, memberNames = s.Members, weights = s.Weights, Info = s.Info };
+        var e = new EnsembleForecaster(options, TrainingBudget.Default, s.Info.Seed, RunContext.Detached(RunProfile.Smoke)) { horizon = s.Horizon, memberNames = s.Members, weights = s.Weights, Info = s.Info };
         e.members = s.Members.Select((m, i) => ModelCatalog.Get(m).Loader(Path.Combine(directory, $"member{i}-{m}"))).ToArray();
         return e;
     }
@@ -135,50 +151,127 @@ internal sealed class EnsembleForecaster(EnsembleOptions options) : IForecaster,
     public void Dispose() { DisposeMembers(); Info = null; }
 }
 
-/// <summary>What the ensemble learnt for one horizon from the prediction table: its members, the weights (global, or
-/// per regime) and how.</summary>
-internal sealed record EnsemblePlan(IReadOnlyList<string> Members, IReadOnlyDictionary<string, QuantileWeights> Weights, string Method, int HistoryRows)
+/// <summary>What the ensemble learnt for one horizon from the scored history: its members, the weights (global, or per
+/// regime), the combination method, why, and the nested comparison that chose it.</summary>
+/// <param name="Members">Member model names (the prior alone when the history is too short).</param>
+/// <param name="Weights">Weights per regime ("all": global).</param>
+/// <param name="Method">The combination method in effect.</param>
+/// <param name="Reason">Why this method (the comparison's winner, or why there was none).</param>
+/// <param name="HistoryRows">Aligned scored rows of the members the weights were learnt from (0 for the prior).</param>
+/// <param name="Comparison">Out-of-sample quantile score of every method, nested over the history's folds (empty when
+/// no fold had enough earlier history).</param>
+internal sealed record EnsemblePlan(IReadOnlyList<string> Members, IReadOnlyDictionary<string, QuantileWeights> Weights, string Method, string Reason,
+    int HistoryRows, IReadOnlyList<CombinationScore> Comparison)
 {
+    internal const string EqualWeights = "equal weights";
+    internal const string BestSingle = "best single";
+    internal const string RegimeAware = "regime-aware weights";
+    internal static string Shrunk(double lambda) => lambda >= 1 ? "pinball-optimal weights" : string.Create(CultureInfo.InvariantCulture, $"pinball-optimal weights shrunk to {lambda:0.##}");
+
     /// <summary>Models that can be members: registered catalogue models in the table, not ensembles, wrappers or
     /// search trials.</summary>
     internal static bool IsCandidate(string model) =>
         model != EnsembleForecaster.ModelName && !model.Contains('+') && !model.Contains('#') && ModelCatalog.All.Any(s => s.Name == model);
 
-    internal static EnsemblePlan Learn(IReadOnlyList<PredictionRow> table, Frame frame, int horizon, DateOnly cutoff, EnsembleOptions o)
-    {
-        var known = table.Where(r => r.Horizon == horizon && r.Split == "validation" && r.TargetDate <= cutoff && IsCandidate(r.Model)).ToList();
-        var reference = ModelCatalog.Reference.Name;
-        var fallback = new EnsemblePlan([reference], new Dictionary<string, QuantileWeights> { ["all"] = QuantileWeights.Single([reference], 0) },
-            $"reference only: fewer than {o.MinHistory} scored validation rows before {cutoff:yyyy-MM-dd}", 0);
-        var ranked = known.GroupBy(r => r.Model).Where(g => g.Count() >= o.MinHistory)
+    /// <summary>The members by mean quantile score on their scored rows (candidates with at least
+    /// <see cref="EnsembleOptions.MinHistory"/> rows), best first.</summary>
+    internal static string[] RankMembers(IReadOnlyList<PredictionRow> known, EnsembleOptions o) =>
+        known.GroupBy(r => r.Model).Where(g => g.Count() >= o.MinHistory)
             .Select(g => (Model: g.Key, Score: g.Average(r => Metrics.QuantileScore(r.Y, r.Q10, r.Q50, r.Q90))))
             .OrderBy(x => x.Score).ThenBy(x => x.Model, StringComparer.Ordinal).Take(o.MaxMembers).Select(x => x.Model).ToArray();
-        if (ranked.Length == 0) return fallback;
-        var rows = Align(known, ranked, frame);
-        if (rows.Count < o.MinHistory) return fallback;
 
-        var global = QuantileCombiner.FitAll(ranked, rows);
-        // Regime-aware weights only where they win out of sample: fitted on the earlier part of the history, scored on
-        // its chronological tail against global weights fitted on the same part.
-        var split = (int)(rows.Count * (1 - o.RegimeHoldout));
-        var (head, tail) = (rows.Take(split).ToList(), rows.Skip(split).ToList());
-        var regimes = new[] { "high", "low" };
-        var method = "pinball-optimal weights (global)";
-        if (tail.Count > 0 && regimes.All(g => head.Count(r => r.Regime == g) >= o.MinHistory / 2 && rows.Count(r => r.Regime == g) >= o.MinHistory))
+    /// <summary>Learns the plan of one horizon from validation rows whose target date is at or before <paramref name="cutoff"/>.</summary>
+    /// <param name="table">Scored rows (any models and splits; only candidates' validation rows at the horizon are read).</param>
+    /// <param name="frame">The frame of the origins (for the volatility regime at each origin).</param>
+    /// <param name="horizon">Trading days ahead.</param>
+    /// <param name="cutoff">Last target date known.</param>
+    /// <param name="o">Settings.</param>
+    /// <param name="members">Members to use instead of the ranked best (notebook studies).</param>
+    /// <exception cref="ArgumentException">members disagree on an origin's outcome or target date (misaligned origins).</exception>
+    internal static EnsemblePlan Learn(IReadOnlyList<PredictionRow> table, Frame frame, int horizon, DateOnly cutoff, EnsembleOptions o,
+        IReadOnlyList<string>? members = null)
+    {
+        var known = table.Where(r => r.Horizon == horizon && r.Split == "validation" && r.TargetDate <= cutoff && IsCandidate(r.Model)).ToList();
+        var prior = new EnsemblePlan([o.Prior], new Dictionary<string, QuantileWeights> { ["all"] = QuantileWeights.Single([o.Prior], 0) },
+            "prior", "", 0, []);
+        var ranked = members?.ToArray() ?? RankMembers(known, o);
+        if (ranked.Length == 0)
+            return prior with { Reason = $"no candidate has {o.MinHistory} scored validation rows by {cutoff:yyyy-MM-dd}" };
+        var rows = Align(known, ranked, frame);
+        if (rows.Count < o.MinHistory)
+            return prior with { Reason = $"the members {string.Join(", ", ranked)} share {rows.Count} scored rows by {cutoff:yyyy-MM-dd}, fewer than {o.MinHistory}" };
+        var comparison = Compare(ranked, rows, o, horizon);
+        if (comparison.Count == 0)
+            return Fit(EqualWeights, ranked, rows, o) with { Reason = $"no fold has {o.MinHistory} scored rows before it to compare methods on; equal weights (no evidence for more)" };
+        // Ties go to the simpler method (the list is ordered from simple to complex).
+        var best = comparison.MinBy(c => c.QuantileScore)!;
+        return Fit(best.Method, ranked, rows, o) with
         {
-            var headGlobal = QuantileCombiner.FitAll(ranked, head);
-            var headRegime = regimes.ToDictionary(g => g, g => QuantileCombiner.FitAll(ranked, head.Where(r => r.Regime == g).ToList()));
-            double RegimeScore(IReadOnlyList<MemberRow> rs) =>
-                rs.Sum(r => QuantileCombiner.Score(headRegime.TryGetValue(r.Regime, out var w) ? w : headGlobal, [r])) / rs.Count;
-            var g0 = QuantileCombiner.Score(headGlobal, tail);
-            var g1 = RegimeScore(tail);
-            if (g1 < g0)
-                return new EnsemblePlan(ranked, new Dictionary<string, QuantileWeights>(regimes.ToDictionary(g => g, g =>
-                        QuantileCombiner.FitAll(ranked, rows.Where(r => r.Regime == g).ToList()))) { ["all"] = global },
-                    $"regime-aware weights (hold-out pinball {g1:G4} < global {g0:G4})", rows.Count);
-            method = $"pinball-optimal weights (global; regime-aware lost on the hold-out: {g1:G4} ≥ {g0:G4})";
+            Reason = string.Create(CultureInfo.InvariantCulture, $"lowest nested out-of-sample quantile score {best.QuantileScore:G5} over {best.Origins} origins"),
+            Comparison = comparison,
+        };
+    }
+
+    static IEnumerable<string> Methods(EnsembleOptions o) =>
+        new[] { EqualWeights, BestSingle }.Concat(o.ShrinkageGrid.Where(l => l > 0).Select(Shrunk)).Append(RegimeAware);
+
+    /// <summary>Every method scored out of sample: for each fold of the history with at least MinHistory rows whose
+    /// outcomes were known before the fold's first origin, the method learns on those rows and is scored on the fold.</summary>
+    internal static IReadOnlyList<CombinationScore> Compare(IReadOnlyList<string> members, IReadOnlyList<MemberRow> rows, EnsembleOptions o, int horizon)
+    {
+        var sums = Methods(o).ToDictionary(m => m, _ => (Sum: 0.0, N: 0));
+        var folds = 0;
+        foreach (var fold in rows.Select(r => r.Fold).Distinct().Order())
+        {
+            var scored = rows.Where(r => r.Fold == fold).ToList();
+            var history = rows.Where(r => r.Target < scored[0].Origin).ToList();
+            if (history.Count < o.MinHistory) continue;
+            foreach (var method in sums.Keys.ToList())
+            {
+                var plan = Fit(method, members, history, o);
+                var score = scored.Sum(r => QuantileCombiner.Score(plan.WeightsFor(r.Regime), [r]));
+                var (s0, n0) = sums[method];
+                sums[method] = (s0 + score, n0 + scored.Count);
+            }
+            folds++;
         }
-        return new EnsemblePlan(ranked, new Dictionary<string, QuantileWeights> { ["all"] = global }, method, rows.Count);
+        return folds == 0 ? [] : sums.Select(kv => new CombinationScore(horizon, kv.Key, kv.Value.Sum / kv.Value.N, kv.Value.N)).ToList();
+    }
+
+    /// <summary>The weights for an origin in <paramref name="regime"/> (global where the regime has none).</summary>
+    internal QuantileWeights WeightsFor(string regime) => Weights.TryGetValue(regime, out var w) ? w : Weights["all"];
+
+    /// <summary>The plan of one method learnt on <paramref name="rows"/>.</summary>
+    internal static EnsemblePlan Fit(string method, IReadOnlyList<string> members, IReadOnlyList<MemberRow> rows, EnsembleOptions o)
+    {
+        Dictionary<string, QuantileWeights> Global(QuantileWeights w) => new() { ["all"] = w };
+        QuantileWeights Mix(QuantileWeights opt, double l) => new(members, Blend(opt.Q10, l), Blend(opt.Q50, l), Blend(opt.Q90, l));
+        double[] Blend(double[] w, double l) => w.Select(x => l * x + (1 - l) / members.Count).ToArray();
+        var weights = method switch
+        {
+            EqualWeights => Global(QuantileWeights.Equal(members)),
+            BestSingle => Global(QuantileWeights.Single(members, Enumerable.Range(0, members.Count).MinBy(i => QuantileCombiner.Score(QuantileWeights.Single(members, i), rows)))),
+            RegimeAware => RegimeWeights(members, rows, o),
+            _ => Global(Mix(QuantileCombiner.FitAll(members, rows), o.ShrinkageGrid.Where(l => l > 0).Single(l => Shrunk(l) == method))),
+        };
+        return new EnsemblePlan(members, weights, method, "", rows.Count, []);
+    }
+
+    /// <summary>Pinball-optimal weights per volatility regime, each shrunk halfway toward the global optimal weights (a
+    /// regime with fewer than MinHistory/2 rows uses the global ones).</summary>
+    static Dictionary<string, QuantileWeights> RegimeWeights(IReadOnlyList<string> members, IReadOnlyList<MemberRow> rows, EnsembleOptions o)
+    {
+        var global = QuantileCombiner.FitAll(members, rows);
+        var result = new Dictionary<string, QuantileWeights> { ["all"] = global };
+        foreach (var g in new[] { "high", "low" })
+        {
+            var part = rows.Where(r => r.Regime == g).ToList();
+            if (part.Count < o.MinHistory / 2) continue;
+            var w = QuantileCombiner.FitAll(members, part);
+            double[] Half(double[] a, double[] b) => a.Select((x, i) => 0.5 * x + 0.5 * b[i]).ToArray();
+            result[g] = new QuantileWeights(members, Half(w.Q10, global.Q10), Half(w.Q50, global.Q50), Half(w.Q90, global.Q90));
+        }
+        return result;
     }
 
     /// <summary>Member rows at the origins every member forecast, in origin order.</summary>

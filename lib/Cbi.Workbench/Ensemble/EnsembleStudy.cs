@@ -6,20 +6,24 @@ namespace Cbi.Workbench.Ensemble;
 
 /// <summary>Out-of-sample score of one way of combining the members at one horizon.</summary>
 /// <param name="Horizon">Trading days ahead.</param>
-/// <param name="Method">equal weights, best single, pinball-optimal weights, regime-aware weights.</param>
-/// <param name="MeanPinball">Mean pinball loss over P10/P50/P90 and the scored rows (lower is better).</param>
-/// <param name="Origins">Scored origins (those of folds 1 … K−1: fold 0 has no earlier fold to learn from).</param>
-public sealed record CombinationScore(int Horizon, string Method, double MeanPinball, int Origins);
+/// <param name="Method">equal weights, best single, pinball-optimal weights (shrunk toward equal), regime-aware weights.</param>
+/// <param name="QuantileScore">Mean quantile score (<see cref="Metrics.QuantileScore(double, double, double, double)"/>)
+/// over the scored rows (lower is better).</param>
+/// <param name="Origins">Scored origins (those of folds with at least the ensemble's minimum history before them).</param>
+public sealed record CombinationScore(int Horizon, string Method, double QuantileScore, int Origins);
 
-/// <summary>The ensemble study of one horizon: members, the nested comparison of combination methods, the method that
-/// won out of sample, and the weights learnt on every validation row (for the report; the ensemble model itself learns
-/// them fold by fold).</summary>
+/// <summary>The ensemble study of one horizon: what the ensemble learns from the whole validation history — members, the
+/// nested comparison of combination methods, the method that won, and its weights. The same computation as the
+/// ensemble model's fit (<c>EnsemblePlan.Learn</c>), so what notebook 06 reports is what is released.</summary>
 /// <param name="Horizon">Trading days ahead.</param>
-/// <param name="Members">Member models (chosen by validation quantile score on all folds).</param>
-/// <param name="Scores">One line per method, nested: weights learnt on folds before each scored fold.</param>
-/// <param name="Winner">The method with the lowest out-of-sample loss.</param>
-/// <param name="Weights">Pinball-optimal weights on all validation rows of the members.</param>
-public sealed record EnsembleReport(int Horizon, IReadOnlyList<string> Members, IReadOnlyList<CombinationScore> Scores, string Winner, QuantileWeights Weights);
+/// <param name="Members">Member models (the prior alone when the history is too short).</param>
+/// <param name="Scores">One line per method, nested: learnt on folds before each scored fold.</param>
+/// <param name="Winner">The method in effect.</param>
+/// <param name="Reason">Why (the winner's score, or why there was no comparison).</param>
+/// <param name="Weights">The weights in effect ("all": global; or per volatility regime).</param>
+/// <param name="HistoryRows">Aligned scored rows of the members.</param>
+public sealed record EnsembleReport(int Horizon, IReadOnlyList<string> Members, IReadOnlyList<CombinationScore> Scores, string Winner, string Reason,
+    IReadOnlyDictionary<string, QuantileWeights> Weights, int HistoryRows);
 
 /// <summary>Reliability of a model's quantiles at one horizon: the share of outcomes below each quantile (nominal 10 %,
 /// 50 %, 90 %), the P10–P90 coverage (nominal 80 %) and the mean band width.</summary>
@@ -33,51 +37,77 @@ public sealed record EnsembleReport(int Horizon, IReadOnlyList<string> Members, 
 /// <param name="MeanWidth">Mean P90 − P10 (log return).</param>
 public sealed record Reliability(string Model, int Horizon, int N, double BelowP10, double BelowP50, double BelowP90, double Coverage80, double MeanWidth);
 
+/// <summary>The ensemble against its best member and the random walk at one horizon, on the origins all three share.</summary>
+/// <param name="Horizon">Trading days ahead.</param>
+/// <param name="Origins">Shared validation origins.</param>
+/// <param name="BestMember">The member (of any fold's plan) with the lowest quantile score on those origins.</param>
+/// <param name="EnsembleScore">The ensemble's mean quantile score.</param>
+/// <param name="BestMemberScore">The best member's.</param>
+/// <param name="RandomWalkScore">The random walk's.</param>
+/// <param name="DmPValue">Two-sided Diebold–Mariano p-value (HAC, h − 1 lags, HLN correction) of ensemble vs best member; NaN
+/// when the differential is constant or fewer than 10 non-overlapping periods back it.</param>
+/// <param name="NoWorseThanBestMember">The ensemble's score is at most the best member's, or the difference is not
+/// significant at 5 % (or not testable: fewer than 10 non-overlapping periods).</param>
+/// <param name="NoWorseThanRandomWalk">The ensemble's score is at most the random walk's.</param>
+public sealed record EnsembleCheck(int Horizon, int Origins, string BestMember, double EnsembleScore, double BestMemberScore, double RandomWalkScore,
+    double DmPValue, bool NoWorseThanBestMember, bool NoWorseThanRandomWalk);
+
 /// <summary>Compares ways of combining models on the validation rows of the prediction table (nested: every method
 /// learns only from folds before the one it is scored on), reports reliability, and gives the multiple-testing verdict
 /// over every model and search trial.</summary>
 public static class EnsembleStudy
 {
-    /// <summary>Equal weights, best single member, pinball-optimal weights and regime-aware weights, scored out of sample.</summary>
+    /// <summary>What the ensemble learns at each horizon from every validation row of <paramref name="table"/> (the plan
+    /// the released ensemble is fitted with): members, the nested comparison of methods, the winner and its weights.</summary>
     /// <param name="table">The prediction table (validation rows are used).</param>
     /// <param name="frame">The ZL frame the origins belong to (for the regime at each origin).</param>
     /// <param name="horizons">Horizons to study.</param>
-    /// <param name="members">The members; default the <paramref name="maxMembers"/> best candidates by validation score.</param>
-    /// <param name="maxMembers">Members chosen when <paramref name="members"/> is null.</param>
-    /// <exception cref="ArgumentException">a member without validation rows at a horizon, or missing origins the others
-    /// have, or disagreeing with them on an origin's target (message names model, horizon and dates).</exception>
+    /// <param name="members">The members; default the ensemble's own choice (best by validation score).</param>
+    /// <param name="options">Ensemble settings (default <see cref="EnsembleOptions"/>).</param>
+    /// <exception cref="ArgumentException">a given member without validation rows at a horizon, or missing origins the
+    /// others have, or disagreeing with them on an origin's target (message names model, horizon and dates).</exception>
     public static IReadOnlyList<EnsembleReport> Compare(IReadOnlyList<PredictionRow> table, Frame frame, IEnumerable<int> horizons,
-        IReadOnlyList<string>? members = null, int maxMembers = 3)
+        IReadOnlyList<string>? members = null, EnsembleOptions? options = null)
     {
+        var o = options ?? new EnsembleOptions();
         var result = new List<EnsembleReport>();
         foreach (var h in horizons)
         {
             var rows = table.Where(r => r.Horizon == h && r.Split == "validation").ToList();
-            var chosen = members ?? rows.Where(r => EnsemblePlan.IsCandidate(r.Model)).GroupBy(r => r.Model)
-                .Select(g => (g.Key, Score: g.Average(r => Metrics.QuantileScore(r.Y, r.Q10, r.Q50, r.Q90))))
-                .OrderBy(x => x.Score).ThenBy(x => x.Key, StringComparer.Ordinal).Take(maxMembers).Select(x => x.Key).ToList();
-            var aligned = AlignStrict(rows, chosen, h, frame);
-            var folds = aligned.Select(r => r.Fold).Distinct().Order().ToArray();
-            var sums = new Dictionary<string, (double Sum, int N)>();
-            void Add(string method, double meanLoss, int n) { var (s0, n0) = sums.GetValueOrDefault(method); sums[method] = (s0 + meanLoss * n, n0 + n); }
-            foreach (var k in folds.Skip(1))
-            {
-                var scored = aligned.Where(r => r.Fold == k).ToList();
-                // Learn only from outcomes known before the fold starts.
-                var history = aligned.Where(r => r.Target < scored[0].Origin).ToList();
-                if (history.Count < 20 || scored.Count == 0) continue;
-                var single = Enumerable.Range(0, chosen.Count).MinBy(i => QuantileCombiner.Score(QuantileWeights.Single(chosen, i), history));
-                var optimal = QuantileCombiner.FitAll(chosen, history);
-                Add("equal weights", QuantileCombiner.Score(QuantileWeights.Equal(chosen), scored), scored.Count);
-                Add($"best single", QuantileCombiner.Score(QuantileWeights.Single(chosen, single), scored), scored.Count);
-                Add("pinball-optimal weights", QuantileCombiner.Score(optimal, scored), scored.Count);
-                var byRegime = new[] { "high", "low" }.Where(g => history.Count(r => r.Regime == g) >= 20)
-                    .ToDictionary(g => g, g => QuantileCombiner.FitAll(chosen, history.Where(r => r.Regime == g).ToList()));
-                Add("regime-aware weights", scored.Average(r => QuantileCombiner.Score(byRegime.GetValueOrDefault(r.Regime, optimal), [r])), scored.Count);
-            }
-            var scores = sums.Select(kv => new CombinationScore(h, kv.Key, kv.Value.Sum / kv.Value.N, kv.Value.N)).ToList();
-            result.Add(new EnsembleReport(h, chosen, scores, scores.Count == 0 ? "(too little history)" : scores.MinBy(s => s.MeanPinball)!.Method,
-                QuantileCombiner.FitAll(chosen, aligned)));
+            if (members != null) AlignStrict(rows, members, h, frame);
+            var cutoff = rows.Count == 0 ? DateOnly.MinValue : rows.Max(r => r.TargetDate);
+            var plan = EnsemblePlan.Learn(rows, frame, h, cutoff, o, members);
+            result.Add(new EnsembleReport(h, plan.Members, plan.Comparison, plan.Method, plan.Reason, plan.Weights, plan.HistoryRows));
+        }
+        return result;
+    }
+
+    /// <summary>Per horizon: is the ensemble no worse than its best member beyond noise, and no worse than the random walk?
+    /// Members are every model named in the ensemble's per-fold fits.</summary>
+    /// <param name="table">Validation rows including the ensemble's, its members' and the random walk's.</param>
+    /// <param name="fits">The ensemble's per-fold fits (<see cref="BacktestResult.Fits"/>).</param>
+    public static IReadOnlyList<EnsembleCheck> AgainstMembers(IReadOnlyList<PredictionRow> table, IReadOnlyList<FoldFit> fits)
+    {
+        var result = new List<EnsembleCheck>();
+        var reference = ModelCatalog.Reference.Name;
+        foreach (var g in fits.Where(f => f.Model == EnsembleForecaster.ModelName).GroupBy(f => f.Horizon).OrderBy(g => g.Key))
+        {
+            var h = g.Key;
+            var members = g.SelectMany(f => f.Info.Parameters["members"].Split(',')).Distinct().ToList();
+            var rows = table.Where(r => r.Horizon == h && r.Split == "validation").GroupBy(r => r.Model).ToDictionary(x => x.Key, x => x.ToDictionary(r => r.OriginDate));
+            if (!rows.TryGetValue(EnsembleForecaster.ModelName, out var ens) || !rows.TryGetValue(reference, out var rw)) continue;
+            var present = members.Where(rows.ContainsKey).ToList();
+            var origins = ens.Keys.Where(d => rw.ContainsKey(d) && present.All(m => rows[m].ContainsKey(d))).Order().ToArray();
+            if (origins.Length == 0 || present.Count == 0) continue;
+            double Score(Dictionary<DateOnly, PredictionRow> m, DateOnly d) => Metrics.QuantileScore(m[d].Y, m[d].Q10, m[d].Q50, m[d].Q90);
+            var best = present.MinBy(m => origins.Average(d => Score(rows[m], d)))!;
+            var e = origins.Select(d => Score(ens, d)).ToArray();
+            var b = origins.Select(d => Score(rows[best], d)).ToArray();
+            var dm = double.NaN;
+            if (origins.Length / (double)h >= MetricsSummary.MinDmEffectiveN)
+                try { dm = Metrics.DieboldMariano(e, b, h).PValue; } catch (ArgumentException) { /* constant differential: identical forecasts */ }
+            var (es, bs, rs) = (e.Average(), b.Average(), origins.Average(d => Score(rw, d)));
+            result.Add(new EnsembleCheck(h, origins.Length, best, es, bs, rs, dm, es <= bs || !(dm < 0.05), es <= rs));
         }
         return result;
     }

@@ -108,7 +108,8 @@ internal static class QuantileCombiner
             Fit(Col((r, i) => r.Q10[i]), y, 0.1), Fit(Col((r, i) => r.Q50[i]), y, 0.5), Fit(Col((r, i) => r.Q90[i]), y, 0.9));
     }
 
-    /// <summary>Mean pinball loss over the three levels of a weighted combination on aligned rows.</summary>
+    /// <summary>Mean quantile score (<see cref="Metrics.QuantileScore(double, double, double, double)"/>, the workbench's one
+    /// score scale) of a weighted combination on aligned rows, after crossing repair; NaN for no rows.</summary>
     internal static double Score(QuantileWeights w, IReadOnlyList<MemberRow> rows)
     {
         if (rows.Count == 0) return double.NaN;
@@ -119,9 +120,9 @@ internal static class QuantileCombiner
             var (a, b, c) = w.Combine(members);
             Span<double> sorted = [a, b, c];
             sorted.Sort(); // scored as the backtester would emit it (crossings repaired)
-            s += Metrics.Pinball(r.Y, sorted[0], 0.1) + Metrics.Pinball(r.Y, sorted[1], 0.5) + Metrics.Pinball(r.Y, sorted[2], 0.9);
+            s += Metrics.QuantileScore(r.Y, sorted[0], sorted[1], sorted[2]);
         }
-        return s / (3 * rows.Count);
+        return s / rows.Count;
     }
 }
 

@@ -14,19 +14,46 @@ namespace Cbi.Workbench.Evaluation;
 /// <param name="Split"><c>validation</c> or <c>holdout</c>.</param>
 public sealed record Abstention(string Model, int Horizon, DateOnly Origin, int Fold, string Reason, string Split = "validation");
 
+/// <summary>One fold's fitted model, kept with the predictions it made: what it learnt (an ensemble's members, weights,
+/// method and history rows; a wrapper's calibration), so a reader can see why a fold scored as it did.</summary>
+/// <param name="Model">Spec name.</param>
+/// <param name="Horizon">Trading days ahead.</param>
+/// <param name="Fold">Fold index.</param>
+/// <param name="Split"><c>validation</c> or <c>holdout</c>.</param>
+/// <param name="Info">The model's <see cref="IForecaster.Info"/> after the fold's fit.</param>
+public sealed record FoldFit(string Model, int Horizon, int Fold, string Split, FitInfo Info);
+
 /// <summary>What a walk-forward run produced.</summary>
 /// <param name="Rows">Long-table rows, by horizon, fold and origin (quantiles after crossing repair).</param>
 /// <param name="QuantileCrossings">Forecasts whose raw P10 ≤ P50 ≤ P90 order was broken, repaired by sorting.</param>
 /// <param name="OriginsWithoutTarget">Scored origins whose target lies beyond the data or across a hole (not emitted).</param>
 /// <param name="Abstentions">Origins at which the model abstained (not emitted).</param>
 /// <param name="Elapsed">Wall time of the run.</param>
+/// <param name="Fits">The fit of every fold (provenance and what each fold's model learnt), by horizon and fold.</param>
 public sealed record BacktestResult(IReadOnlyList<PredictionRow> Rows, int QuantileCrossings, int OriginsWithoutTarget,
-    IReadOnlyList<Abstention> Abstentions, TimeSpan Elapsed);
+    IReadOnlyList<Abstention> Abstentions, TimeSpan Elapsed, IReadOnlyList<FoldFit> Fits)
+{
+    /// <summary>A result without per-fold fits (combined listings).</summary>
+    public BacktestResult(IReadOnlyList<PredictionRow> rows, int crossings, int noTarget, IReadOnlyList<Abstention> abstentions, TimeSpan elapsed)
+        : this(rows, crossings, noTarget, abstentions, elapsed, []) { }
+}
+
+/// <summary>Hooks of the walk-forward engine, for the callers that need more than the rows: the search reports each
+/// fold's score to its pruner (and may stop the trial by throwing), the holdout evaluation saves each fitted model.</summary>
+internal sealed class WalkForwardHooks
+{
+    /// <summary>After a fold's model is fitted, before it predicts (e.g. save it).</summary>
+    public Action<Fold, IForecaster>? Fitted { get; init; }
+    /// <summary>After a fold's rows are emitted (rows of that fold only; empty when no origin had a target).</summary>
+    public Action<Fold, IReadOnlyList<PredictionRow>>? Scored { get; init; }
+}
 
 /// <summary>Walk-forward backtesting of any catalogue model over chronological folds (darts' historical_forecasts,
-/// statsforecast's cross_validation): for every fold of each horizon a fresh model is created from its spec, fitted
-/// on the fold's purged training rows, asked for its score rows, and disposed. The only place quantile crossings are
-/// counted and repaired and abstentions are recorded.</summary>
+/// statsforecast's cross_validation): for every fold of each horizon a fresh model is created from its spec, with the run
+/// context cut at what is known when the fold begins, fitted on the fold's purged training rows, asked for its score rows,
+/// and disposed. The one fit → predict → repair → row loop of the workbench: the search (<see cref="ModelSearch"/>) and
+/// the holdout evaluation run it through hooks. The only place quantile crossings are counted and repaired and
+/// abstentions are recorded.</summary>
 public static class Backtest
 {
     /// <summary>Backtests <paramref name="spec"/> over <paramref name="folds"/> at each of <paramref name="horizons"/>.</summary>
@@ -38,27 +65,38 @@ public static class Backtest
     /// <param name="budget">Training budget of final fits; default <see cref="TrainingBudget.Default"/>.</param>
     /// <param name="seed">Model seed.</param>
     /// <param name="progress">Write a line per fold to <see cref="Log"/>.</param>
+    /// <param name="context">The run context handed to the model; each fold gets it cut at the fold's last known outcome
+    /// (<see cref="FoldCutoff"/>). Default: detached (no scored history).</param>
     /// <exception cref="ArgumentException">no horizon, a horizon without folds, or a bad fit (from the model).</exception>
     /// <exception cref="InvalidOperationException">a model returned the wrong number of forecasts, a non-finite quantile,
     /// or abstained although its rule does not allow it.</exception>
     public static BacktestResult Run(ModelSpec spec, Frame frame, IEnumerable<Fold> folds, IEnumerable<int> horizons,
-        Func<int, IReadOnlyDictionary<string, double>?>? parameters = null, TrainingBudget? budget = null, int seed = 42, bool progress = true)
+        Func<int, IReadOnlyDictionary<string, double>?>? parameters = null, TrainingBudget? budget = null, int seed = 42, bool progress = true,
+        RunContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var b = (budget ?? TrainingBudget.Default) with { Searching = false };
-        return Run(h => spec.Create(parameters?.Invoke(h), b, seed), spec.MissingInputs, frame, folds, horizons, progress);
+        return Run(Factory(spec, parameters, b, seed, context), spec.MissingInputs, frame, folds, horizons, progress);
     }
 
-    /// <summary>The validation walk-forward of a model in a profile: on the development frame (rows before the
-    /// holdout, so not even a close of the holdout is within reach), every validation fold (2020-01 → 2023-06) of
-    /// each of the profile's horizons for this model.</summary>
-    public static BacktestResult Validation(ModelSpec spec, Frame frame, RunProfile profile,
-        Func<int, IReadOnlyDictionary<string, double>?>? parameters = null, int seed = 42, bool progress = true)
+    /// <summary>The validation walk-forward of a model in a run: on the development frame (rows before the holdout, so
+    /// not even a close of the holdout is within reach), every validation fold (2020-01 → 2023-06) of each of the
+    /// profile's horizons for this model, with the context's tuned point of each horizon (nearest tuned horizon
+    /// elsewhere) unless <paramref name="parameters"/> says otherwise.</summary>
+    public static BacktestResult Validation(ModelSpec spec, Frame frame, RunContext context,
+        Func<int, IReadOnlyDictionary<string, double>?>? parameters = null, int seed = 42, bool progress = true, IReadOnlyList<int>? horizons = null)
     {
         var dev = Splits.Development(frame);
-        var hs = profile.HorizonsFor(spec);
-        return Run(spec, dev, ValidationFolds(dev, hs, profile.ValidationFolds), hs, parameters, profile.Training, seed, progress);
+        var hs = horizons ?? context.Profile.HorizonsFor(spec);
+        return Run(spec, dev, ValidationFolds(dev, hs, context.Profile.ValidationFolds), hs, parameters ?? (h => context.TunedFor(spec.Name, h)),
+            context.Profile.Training, seed, progress, context);
     }
+
+    /// <summary>The validation walk-forward of a model in a profile with default (or given) parameters and no scored
+    /// history (see the <see cref="RunContext"/> overload).</summary>
+    public static BacktestResult Validation(ModelSpec spec, Frame frame, RunProfile profile,
+        Func<int, IReadOnlyDictionary<string, double>?>? parameters = null, int seed = 42, bool progress = true) =>
+        Validation(spec, frame, RunContext.Detached(profile), parameters ?? (_ => null), seed, progress);
 
     /// <summary>The validation folds of each horizon on the development frame of <paramref name="frame"/> (row
     /// numbers are the frame's), e.g. for MASE in <see cref="MetricsSummary.Compute"/>.</summary>
@@ -68,8 +106,17 @@ public static class Backtest
         return horizons.SelectMany(h => Splits.Validation(dev, h, folds)).ToList();
     }
 
-    internal static BacktestResult Run(Func<int, IForecaster> factory, MissingInputRule rule, Frame frame, IEnumerable<Fold> folds,
-        IEnumerable<int> horizons, bool progress = true)
+    /// <summary>The date of the last outcome known when a fold's model is fitted: the target date of its last training
+    /// row (training rows are purged, so this is before the fold's first scored origin).</summary>
+    public static DateOnly FoldCutoff(Frame frame, Fold fold) => frame.Dates[Math.Min(fold.TrainRows[^1] + fold.Horizon, frame.Rows - 1)];
+
+    internal static Func<Frame, Fold, IForecaster> Factory(ModelSpec spec, Func<int, IReadOnlyDictionary<string, double>?>? parameters,
+        TrainingBudget budget, int seed, RunContext? context) =>
+        (frame, fold) => spec.Create(parameters?.Invoke(fold.Horizon), budget, seed,
+            context is null ? null : fold.TrainRows.Length == 0 ? context with { ScoredHistory = [] } : context.ScoredBy(FoldCutoff(frame, fold)));
+
+    internal static BacktestResult Run(Func<Frame, Fold, IForecaster> factory, MissingInputRule rule, Frame frame, IEnumerable<Fold> folds,
+        IEnumerable<int> horizons, bool progress = true, WalkForwardHooks? hooks = null)
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(frame);
@@ -81,6 +128,7 @@ public static class Backtest
         var sw = Stopwatch.StartNew();
         var rows = new List<PredictionRow>();
         var abstentions = new List<Abstention>();
+        var fits = new List<FoldFit>();
         int crossings = 0, noTarget = 0;
         string? name = null;
         foreach (var h in hs)
@@ -89,42 +137,49 @@ public static class Backtest
             if (hf.Count == 0) throw new ArgumentException($"no fold has horizon {h}.", nameof(folds));
             foreach (var fold in hf)
             {
-                var model = factory(h);
+                var model = factory(frame, fold);
                 try
                 {
                     name ??= model.Name;
                     model.Fit(frame, fold.TrainRows, h);
+                    if (model.Info is { } info) fits.Add(new FoldFit(model.Name, h, fold.Index, fold.Split, info));
+                    hooks?.Fitted?.Invoke(fold, model);
                     var origins = fold.ScoreRows.Where(r => frame.TargetRow(r, h) >= 0).ToArray();
                     noTarget += fold.ScoreRows.Length - origins.Length;
-                    if (origins.Length == 0) continue;
-                    var fc = model.Predict(frame, origins);
-                    if (fc.Count != origins.Length)
-                        throw new InvalidOperationException($"{model.Name}: Predict returned {fc.Count} forecasts for {origins.Length} origins (fold {fold.Index}, h {h}).");
-                    for (var i = 0; i < origins.Length; i++)
+                    var foldRows = new List<PredictionRow>();
+                    if (origins.Length > 0)
                     {
-                        var o = origins[i];
-                        if (fc[i].IsAbstention && rule is not MissingInputRule.NotRead)
+                        var fc = model.Predict(frame, origins);
+                        if (fc.Count != origins.Length)
+                            throw new InvalidOperationException($"{model.Name}: Predict returned {fc.Count} forecasts for {origins.Length} origins (fold {fold.Index}, h {h}).");
+                        for (var i = 0; i < origins.Length; i++)
                         {
-                            abstentions.Add(new Abstention(model.Name, h, frame.Dates[o], fold.Index, AbstentionReason(rule, frame, o), fold.Split));
-                            continue;
+                            var o = origins[i];
+                            if (fc[i].IsAbstention && rule is not MissingInputRule.NotRead)
+                            {
+                                abstentions.Add(new Abstention(model.Name, h, frame.Dates[o], fold.Index, AbstentionReason(rule, frame, o), fold.Split));
+                                continue;
+                            }
+                            var (q, crossed) = Checked(model.Name, fc[i], frame, o, h, fold.Index).Repaired();
+                            if (crossed) crossings++;
+                            foldRows.Add(new PredictionRow(model.Name, h, frame.Dates[o], frame.Dates[o + h], frame.Target(o, h), q.Q10, q.Q50, q.Q90, fold.Index, fold.Split));
                         }
-                        var (q, crossed) = Checked(model.Name, fc[i], frame, o, h, fold.Index).Repaired();
-                        if (crossed) crossings++;
-                        rows.Add(new PredictionRow(model.Name, h, frame.Dates[o], frame.Dates[o + h], frame.Target(o, h), q.Q10, q.Q50, q.Q90, fold.Index, fold.Split));
                     }
-                    if (progress)
+                    rows.AddRange(foldRows);
+                    hooks?.Scored?.Invoke(fold, foldRows);
+                    if (progress && origins.Length > 0)
                         Log.Progress($"[walk-forward {model.Name}] h={h} fold {fold.Index} ({fold.Split}): trained on {fold.TrainRows.Length} rows, scored {origins.Length}");
                 }
                 finally { (model as IDisposable)?.Dispose(); }
             }
         }
-        if (crossings > 0)
+        if (crossings > 0 && progress)
             Log.Progress($"[walk-forward {name}] {crossings} forecasts had crossing quantiles; repaired by sorting.");
         if (noTarget > 0 && progress)
             Log.Progress($"[walk-forward {name}] {noTarget} score origins have no target inside the data; not emitted.");
-        if (abstentions.Count > 0)
+        if (abstentions.Count > 0 && progress)
             Log.Progress($"[walk-forward {name}] abstained at {abstentions.Count} origins (first {abstentions[0].Origin:yyyy-MM-dd}: {abstentions[0].Reason}); not emitted.");
-        return new BacktestResult(rows, crossings, noTarget, abstentions, sw.Elapsed);
+        return new BacktestResult(rows, crossings, noTarget, abstentions, sw.Elapsed, fits);
     }
 
     static QuantileForecast Checked(string model, QuantileForecast q, Frame frame, int o, int h, int fold)
@@ -141,20 +196,5 @@ public static class Backtest
             return $"{rule}: a past close the model needs is missing (a session the data lacks)";
         var missing = frame.FeatureNames.Where((_, j) => double.IsNaN(frame.Features[j][row])).ToArray();
         return $"{rule}: missing at the origin: {(missing.Length == 0 ? "(none reported)" : string.Join(", ", missing))}";
-    }
-
-    /// <summary>Mean pinball loss over P10/P50/P90 and the rows with a known target (NaN when none), after crossing
-    /// repair; abstentions are left out. Pinball loss ρ_τ(y − q) = max(τ(y − q), (τ − 1)(y − q)) (Koenker &amp; Bassett 1978).</summary>
-    internal static double MeanPinball(IReadOnlyList<QuantileForecast> f, IReadOnlyList<double> y)
-    {
-        double sum = 0; var n = 0;
-        for (var i = 0; i < f.Count; i++)
-        {
-            if (!double.IsFinite(y[i]) || f[i].IsAbstention) continue;
-            var (q, _) = f[i].Repaired();
-            sum += Metrics.Pinball(y[i], q.Q10, 0.1) + Metrics.Pinball(y[i], q.Q50, 0.5) + Metrics.Pinball(y[i], q.Q90, 0.9);
-            n += 3;
-        }
-        return n == 0 ? double.NaN : sum / n;
     }
 }

@@ -45,9 +45,6 @@ public sealed record HoldoutResult(IReadOnlyList<PredictionRow> Rows, IReadOnlyL
 /// the configuration is entered in the holdout ledger so a reader can count the looks.</summary>
 public static class HoldoutEvaluation
 {
-    /// <summary>artifacts/&lt;profile&gt;/holdout/.</summary>
-    public static string OutputDir(RunProfile profile) => Path.Combine(Workbench.ArtifactsDir, profile.Name, "holdout");
-
     /// <summary>The contract columns of metrics.csv, in order.</summary>
     public static readonly string[] MetricsColumns =
     [
@@ -55,67 +52,61 @@ public static class HoldoutEvaluation
         "directional_accuracy", "mae_skill_vs_rw", "crps_skill_vs_rw", "dm_pvalue_vs_rw", "pt_pvalue", "dm_effective_n",
     ];
 
-    /// <summary>Evaluates <paramref name="models"/> on the holdout at the profile's horizons for each.</summary>
-    /// <param name="models">The released models (baselines, members, the ensemble and its calibrated variant).</param>
-    /// <param name="profile">Run profile (horizons, training budget; tuned parameters are read from its search outputs).</param>
+    /// <summary>Evaluates <paramref name="models"/> on the holdout at the given horizons (default: the profile's horizons
+    /// for each model), through the one walk-forward engine with a single holdout fold per horizon.</summary>
+    /// <param name="models">The released models and their comparators (baselines, members, the ensemble, calibrated variants).</param>
+    /// <param name="context">The run: its profile (horizons, training budget), its artifact folder (models, ledger, metrics
+    /// are written under <see cref="RunContext.ProfileDir"/>), the tuned parameters and the scored validation history a
+    /// combination learns from (cut at the holdout fold's last known outcome by the engine).</param>
     /// <param name="reason">Why the holdout is read (recorded in the guard's log).</param>
-    /// <param name="headline">The model whose figures go into the ledger's headline (e.g. <c>ensemble</c>).</param>
-    /// <param name="logPath">The guard's log; default artifacts/&lt;profile&gt;/holdout-reads.jsonl.</param>
+    /// <param name="headline">The model whose figures go into the ledger's headline per horizon (e.g. <c>release</c>'s
+    /// models); a function of the horizon, or null for none.</param>
+    /// <param name="frames">The frame of each input kind (the entry point reads them from the warehouse).</param>
+    /// <param name="horizons">Horizons per model; default <see cref="RunProfile.HorizonsFor"/>.</param>
+    /// <param name="logPath">The guard's log; default &lt;profile dir&gt;/holdout-reads.jsonl.</param>
     /// <exception cref="InvalidOperationException">the frames disagree on their dates, or a model fails.</exception>
-    public static HoldoutResult Run(IReadOnlyList<ModelSpec> models, RunProfile profile, string reason, string headline, string? logPath = null)
+    /// <exception cref="ArgumentException">the context has no artifact folder.</exception>
+    public static HoldoutResult Run(IReadOnlyList<ModelSpec> models, RunContext context, string reason, Func<int, string?>? headline,
+        IReadOnlyDictionary<ModelInputs, Frame> frames, Func<ModelSpec, IReadOnlyList<int>>? horizons = null, string? logPath = null)
     {
-        var frames = models.Select(m => m.Inputs).Distinct().ToDictionary(i => i, i => ModelComparison.FrameFor(i));
+        var dir = context.ProfileDir ?? throw new ArgumentException("the holdout evaluation writes under the run's artifact folder; the context has none.", nameof(context));
+        var profile = context.Profile;
         var reference = frames.Values.First();
         foreach (var f in frames.Values)
             if (!f.Dates.AsSpan().SequenceEqual(reference.Dates))
                 throw new InvalidOperationException("the price and feature frames have different sessions; the holdout rows would not line up.");
+        logPath ??= Path.Combine(dir, "holdout-reads.jsonl");
         // The one read of this evaluation (a re-run of a release is a recorded, deliberate read too).
         var set = Holdout.Read(reference, reason, release: Holdout.History(logPath).Count > 0, logPath: logPath);
         var rows = new List<PredictionRow>();
         var abstentions = new List<Abstention>();
         var evaluated = new List<HoldoutModel>();
-        var root = Path.Combine(Workbench.ArtifactsDir, profile.Name, "models");
+        var root = Path.Combine(dir, "models");
         foreach (var spec in models)
         {
             var frame = frames[spec.Inputs];
             var hs = new HoldoutSet(frame, set.Rows);
-            var tuned = spec.Space is null ? [] : ModelSearch.ReadBest(spec, profile).ToDictionary(r => r.Horizon, r => r.Parameters);
-            foreach (var h in profile.HorizonsFor(spec))
+            var hList = (horizons?.Invoke(spec) ?? profile.HorizonsFor(spec)).ToArray();
+            var versions = new Dictionary<int, string>();
+            var run = Backtest.Run(Backtest.Factory(spec, h => context.TunedFor(spec.Name, h), profile.Training, 42, context), spec.MissingInputs,
+                frame, hList.Select(h => hs.Fold(h)), hList, progress: false, new WalkForwardHooks { Fitted = (fold, model) => versions[fold.Horizon] = ModelStore.Save(model, root).Version });
+            rows.AddRange(run.Rows);
+            abstentions.AddRange(run.Abstentions);
+            foreach (var h in hList)
             {
-                var fold = hs.Fold(h);
-                var model = spec.Create(tuned.GetValueOrDefault(h), profile.Training);
-                try
-                {
-                    model.Fit(frame, fold.TrainRows, h);
-                    var saved = ModelStore.Save(model, root);
-                    var f = model.Predict(frame, fold.ScoreRows);
-                    var n = 0; var abstained = 0;
-                    for (var i = 0; i < f.Count; i++)
-                    {
-                        var o = fold.ScoreRows[i];
-                        if (f[i].IsAbstention)
-                        {
-                            abstained++;
-                            abstentions.Add(new Abstention(spec.Name, h, frame.Dates[o], 0, Backtest.AbstentionReason(spec.MissingInputs, frame, o), "holdout"));
-                            continue;
-                        }
-                        var (q, _) = f[i].Repaired();
-                        rows.Add(new PredictionRow(spec.Name, h, frame.Dates[o], frame.Dates[o + h], frame.Target(o, h), q.Q10, q.Q50, q.Q90, 0, "holdout"));
-                        n++;
-                    }
-                    evaluated.Add(new HoldoutModel(spec.Name, h, saved.Version, n, abstained));
-                    Log.Progress($"[holdout] {spec.Name} h={h}: version {saved.Version}, {n} holdout rows, {abstained} abstentions");
-                }
-                finally { (model as IDisposable)?.Dispose(); }
+                var n = run.Rows.Count(r => r.Horizon == h);
+                var abstained = run.Abstentions.Count(a => a.Horizon == h);
+                evaluated.Add(new HoldoutModel(spec.Name, h, versions[h], n, abstained));
+                Log.Progress($"[holdout] {spec.Name} h={h}: version {versions[h]}, {n} holdout rows, {abstained} abstentions");
             }
         }
-        PredictionStore.Write(rows);
-        PredictionStore.WriteAbstentions(abstentions);
+        PredictionStore.Write(rows, Path.Combine(dir, "predictions.parquet"));
+        PredictionStore.WriteAbstentions(abstentions, Path.Combine(dir, "abstentions.parquet"));
         var summary = MetricsSummary.Compute(rows, frames.GetValueOrDefault(ModelInputs.Prices) ?? reference);
-        var dir = OutputDir(profile);
-        var metricsPath = Path.Combine(dir, "metrics.csv");
+        var outDir = Path.Combine(dir, "holdout");
+        var metricsPath = Path.Combine(outDir, "metrics.csv");
         WriteMetrics(summary, metricsPath);
-        var entry = Record(profile, evaluated, summary, headline, Path.Combine(dir, "ledger.jsonl"));
+        var entry = Record(profile, evaluated, summary, headline, Path.Combine(outDir, "ledger.jsonl"));
         return new HoldoutResult(rows, summary, evaluated, entry, metricsPath);
     }
 
@@ -132,14 +123,14 @@ public static class HoldoutEvaluation
 
     /// <summary>Enters the evaluation in the ledger, one line per configuration: a configuration already in it is
     /// re-reported (the returned entry has NewLook false) and neither adds a line nor counts as another look.</summary>
-    internal static LedgerEntry Record(RunProfile profile, IReadOnlyList<HoldoutModel> evaluated, IReadOnlyList<SummaryRow> summary, string headline, string path)
+    internal static LedgerEntry Record(RunProfile profile, IReadOnlyList<HoldoutModel> evaluated, IReadOnlyList<SummaryRow> summary, Func<int, string?>? headline, string path)
     {
         var lines = evaluated.Select(m => $"{m.Model} h={m.Horizon} {m.Version}").Order(StringComparer.Ordinal).ToArray();
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(profile.Name + "\n" + string.Join('\n', lines))))[..16];
         var previous = Read(path);
         var distinct = previous.Select(e => e.ConfigurationHash).Append(hash).Distinct().Count();
-        var head = summary.Where(s => s.Model == headline && s.Split == "holdout").OrderBy(s => s.Horizon).ToDictionary(s => $"h{s.Horizon}", s =>
-            string.Create(CultureInfo.InvariantCulture, $"mae_skill {s.MaeSkill:F4} crps_skill {s.QuantileScoreSkill:F4} coverage_80 {s.Coverage80:F3} dm_p {s.DmPValue:F3}"));
+        var head = summary.Where(s => s.Split == "holdout" && headline?.Invoke(s.Horizon) == s.Model).OrderBy(s => s.Horizon).ToDictionary(s => $"h{s.Horizon}", s =>
+            string.Create(CultureInfo.InvariantCulture, $"{s.Model}: mae_skill {s.MaeSkill:F4} crps_skill {s.QuantileScoreSkill:F4} coverage_80 {s.Coverage80:F3} dm_p {s.DmPValue:G3}"));
         var entry = new LedgerEntry(DateTime.UtcNow, profile.Name, hash, Reporting.Benchmark.GitCommit(), previous.All(e => e.ConfigurationHash != hash), distinct, lines, head);
         if (!entry.NewLook) return entry;
         JsonLines.Append(path, entry);

@@ -10,7 +10,7 @@ namespace Cbi.Workbench.Evaluation;
 /// <summary>Result of the search of one model at one horizon.</summary>
 /// <param name="Model">Spec name.</param>
 /// <param name="Horizon">Trading days ahead.</param>
-/// <param name="Best">The best complete trial (lowest mean pinball loss).</param>
+/// <param name="Best">The best complete trial (lowest quantile score).</param>
 /// <param name="Parameters">The best point, exact values (categories as indexes).</param>
 /// <param name="Trials">Finished trials in the study (complete, pruned, failed).</param>
 /// <param name="Pruned">Pruned trials.</param>
@@ -18,8 +18,9 @@ namespace Cbi.Workbench.Evaluation;
 public sealed record SearchResult(string Model, int Horizon, TrialRecord? Best, IReadOnlyDictionary<string, double> Parameters,
     int Trials, int Pruned, double Seconds)
 {
-    /// <summary>Mean pinball loss of the best trial.</summary>
-    public double MeanPinball => Best?.Value ?? double.NaN;
+    /// <summary>Quantile score (<see cref="Metrics.QuantileScore(double, double, double, double)"/>, the workbench's one
+    /// score scale) of the best trial: the mean over the searched folds of each fold's mean score.</summary>
+    public double QuantileScore => Best?.Value ?? double.NaN;
 }
 
 /// <summary>What a shared study searches, recorded in the study (JSON) so that every worker runs the same objective on the same data.</summary>
@@ -32,7 +33,7 @@ public sealed record SearchResult(string Model, int Horizon, TrialRecord? Best, 
 public sealed record SearchTask(string Model, int Horizon, string Profile, int Trials, int Seed = 42, string DataVersion = "");
 
 /// <summary>Hyperparameter search of any catalogue model that has a search space: TPE (Bergstra et al. 2011) with a
-/// median pruner over the last validation folds of each horizon; objective = mean pinball loss over P10/P50/P90 and
+/// median pruner over the last validation folds of each horizon; objective = the quantile score (2/3 of the summed pinball loss at P10/P50/P90, <see cref="Metrics.QuantileScore(double, double, double, double)"/>) over
 /// every scored row of those folds, reported after each fold so the pruner can stop a poor trial early. One study
 /// per model × horizon × profile, stored in a DuckDB file (or, run by many workers, in PostgreSQL) and resumable.</summary>
 public static class ModelSearch
@@ -57,32 +58,21 @@ public static class ModelSearch
         RunProfile profile, int seed, Action<int, double>? report, (string Name, List<PredictionRow> Rows)? rows)
     {
         if (folds.Count == 0) throw new ArgumentException($"No folds for horizon {horizon}.", nameof(folds));
+        foreach (var fold in folds)
+            if (fold.Horizon != horizon) throw new ArgumentException($"Fold {fold.Index} is for horizon {fold.Horizon}, not {horizon}.", nameof(folds));
         var budget = profile.Training with { Searching = true };
         var losses = new List<double>();
-        foreach (var fold in folds)
+        // The one walk-forward loop; the pruner hears the running mean after every fold (and may stop the trial by throwing).
+        Backtest.Run((_, _) => spec.Create(point, budget, seed), spec.MissingInputs, frame, folds, [horizon], progress: false, new WalkForwardHooks
         {
-            if (fold.Horizon != horizon) throw new ArgumentException($"Fold {fold.Index} is for horizon {fold.Horizon}, not {horizon}.", nameof(folds));
-            var model = spec.Create(point, budget, seed);
-            double loss;
-            try
+            Scored = (_, foldRows) =>
             {
-                model.Fit(frame, fold.TrainRows, horizon);
-                var f = model.Predict(frame, fold.ScoreRows);
-                loss = Backtest.MeanPinball(f, fold.ScoreRows.Select(r => frame.Target(r, horizon)).ToArray());
-                if (rows is var (name, list))
-                    for (var i = 0; i < f.Count; i++)
-                    {
-                        var o = fold.ScoreRows[i];
-                        if (f[i].IsAbstention || frame.TargetRow(o, horizon) < 0) continue;
-                        var q = f[i].Repaired().Ordered;
-                        list.Add(new PredictionRow(name, horizon, frame.Dates[o], frame.Dates[o + horizon], frame.Target(o, horizon), q.Q10, q.Q50, q.Q90, fold.Index, fold.Split));
-                    }
-            }
-            finally { (model as IDisposable)?.Dispose(); }
-            if (!double.IsFinite(loss)) continue;
-            losses.Add(loss);
-            report?.Invoke(losses.Count - 1, losses.Average());
-        }
+                if (rows is var (name, list)) list.AddRange(foldRows.Select(r => r with { Model = name }));
+                if (foldRows.Count == 0) return;
+                losses.Add(foldRows.Average(r => Metrics.QuantileScore(r.Y, r.Q10, r.Q50, r.Q90)));
+                report?.Invoke(losses.Count - 1, losses.Average());
+            },
+        });
         return losses.Count == 0 ? double.NaN : losses.Average();
     }
 
@@ -123,7 +113,7 @@ public static class ModelSearch
     /// <summary>One worker of a shared study (<c>cbi worker</c>): opens the study at <paramref name="storage"/> (a
     /// PostgreSQL location for many workers), records or checks <paramref name="task"/>, and runs trials until the study
     /// holds the task's budget of finished trials — its own and every other worker's. A worker started with only the
-    /// study's name reads the task the first worker recorded. The objective is <see cref="Run"/>'s: mean pinball loss on
+    /// study's name reads the task the first worker recorded. The objective is <see cref="Run"/>'s: the quantile score on
     /// the last <see cref="SearchBudget.Folds"/> validation folds of the development frame.</summary>
     /// <param name="storage">The study location (<see cref="Study.Open"/>).</param>
     /// <param name="studyName">Study name; null = <see cref="StudyName"/> of the task (then <paramref name="task"/> is required).</param>
@@ -192,7 +182,7 @@ public static class ModelSearch
             if (rows is var (_, list) && double.IsFinite(value)) lock (trialRows!) trialRows.AddRange(list);
             return value;
         }, profile.Search.Trials) ?? throw new InvalidOperationException($"Study {study.Name} finished without a complete trial.");
-        Log.Progress($"[search {spec.Name} h={horizon}] best mean pinball {best.Value:G5} (trial {best.Number}) after {sw.Elapsed.TotalSeconds:F0} s");
+        Log.Progress($"[search {spec.Name} h={horizon}] best quantile score {best.Value:G5} (trial {best.Number}) after {sw.Elapsed.TotalSeconds:F0} s");
         return best;
     }
 
@@ -234,7 +224,7 @@ public static class ModelSearch
         }
         if (outDir != null)
             AtomicFile.WriteAllText(Path.Combine(outDir, "best-params.json"), JsonSerializer.Serialize(
-                results.Select(r => new BestParams(r.Horizon, r.MeanPinball, r.Best!.Number, r.Best.Labels, r.Parameters, r.Trials, r.Pruned, Math.Round(r.Seconds, 1))),
+                results.Select(r => new BestParams(r.Horizon, r.QuantileScore, r.Best!.Number, r.Best.Labels, r.Parameters, r.Trials, r.Pruned, Math.Round(r.Seconds, 1))),
                 ModelFiles.Json));
         return results;
     }
@@ -243,15 +233,20 @@ public static class ModelSearch
     /// the prediction table's columns, model "&lt;model&gt;#&lt;trial&gt;".</summary>
     public static string TrialsPath(string outputDir) => Path.Combine(outputDir, "trials.parquet");
 
-    sealed record BestParams(int horizon, double mean_pinball, int trial, IReadOnlyDictionary<string, string> parameters,
+    sealed record BestParams(int horizon, double quantile_score, int trial, IReadOnlyDictionary<string, string> parameters,
         IReadOnlyDictionary<string, double> values, int trials, int pruned, double seconds);
 
     /// <summary>The best points of an earlier search of this model in this profile (best-params.json), or an empty
     /// list when it has not been searched.</summary>
     /// <exception cref="InvalidDataException">the file exists but lacks the exact values (written before they were recorded).</exception>
-    public static IReadOnlyList<SearchResult> ReadBest(ModelSpec spec, RunProfile profile)
+    public static IReadOnlyList<SearchResult> ReadBest(ModelSpec spec, RunProfile profile) => ReadBest(spec, OutputDir(spec, profile));
+
+    /// <summary>The best points in <paramref name="outputDir"/>/best-params.json (a search's output folder), or an empty
+    /// list when there is none.</summary>
+    /// <exception cref="InvalidDataException">the file exists but lacks the exact values.</exception>
+    public static IReadOnlyList<SearchResult> ReadBest(ModelSpec spec, string outputDir)
     {
-        var path = Path.Combine(OutputDir(spec, profile), "best-params.json");
+        var path = Path.Combine(outputDir, "best-params.json");
         if (!File.Exists(path)) return [];
         var list = JsonSerializer.Deserialize<BestParams[]>(File.ReadAllText(path), ModelFiles.Json) ?? [];
         return list.Select(b => new SearchResult(spec.Name, b.horizon, null,
@@ -272,9 +267,15 @@ public static class ModelSearch
     /// <summary>A model for the latest origin of a frame: fitted (final budget) on every row whose h-day target is
     /// already known at the last row, so the last h rows, whose targets lie beyond the data, are forecast, not learnt.
     /// The caller disposes it.</summary>
-    public static IForecaster FitLatest(ModelSpec spec, Frame frame, int horizon, IReadOnlyDictionary<string, double>? parameters, RunProfile profile, int seed = 42)
+    public static IForecaster FitLatest(ModelSpec spec, Frame frame, int horizon, IReadOnlyDictionary<string, double>? parameters, RunProfile profile, int seed = 42) =>
+        FitLatest(spec, frame, horizon, parameters, RunContext.Detached(profile), seed);
+
+    /// <summary>As the profile overload, with the run context handed to the model (a combination learns from its scored
+    /// history, all of which is known at the frame's last row) and the context's tuned point when
+    /// <paramref name="parameters"/> is null.</summary>
+    public static IForecaster FitLatest(ModelSpec spec, Frame frame, int horizon, IReadOnlyDictionary<string, double>? parameters, RunContext context, int seed = 42)
     {
-        var m = spec.Create(parameters, profile.Training, seed);
+        var m = spec.Create(parameters ?? (spec.Space is null ? null : context.TunedFor(spec.Name, horizon)), context.Profile.Training, seed, context);
         try { m.Fit(frame, Enumerable.Range(0, frame.Rows - horizon).ToArray(), horizon); return m; }
         catch { (m as IDisposable)?.Dispose(); throw; }
     }

@@ -10,6 +10,7 @@ internal sealed class BaselineSpecs : IModelProvider
     public IEnumerable<ModelSpec> Specs() => All;
 
     internal const string RandomWalkName = "rw";
+    internal const string RandomWalkGarchName = RandomWalkGarch.ModelName;
 
     /// <summary>The baselines without an optimiser (empirical quantiles): the <c>fast</c> group of the catalogue.</summary>
     internal static readonly string[] FastNames = [RandomWalkName, "rw_drift", "snaive", "mean"];
@@ -21,7 +22,7 @@ internal sealed class BaselineSpecs : IModelProvider
         MissingInputRule rule = MissingInputRule.NotRead) => new()
     {
         Name = name, Description = description, Inputs = ModelInputs.Prices, MissingInputs = rule,
-        Factory = (_, _, _) => create(), Loader = load,
+        Factory = (_, _, _, _) => create(), Loader = load,
     };
 
     internal static IEnumerable<ModelSpec> All =>
@@ -38,6 +39,7 @@ internal sealed class BaselineSpecs : IModelProvider
         Spec("arima", "auto-ARIMA on log price as forecast::auto.arima: KPSS d, stepwise AICc, exact ML, unit roots rejected (Hyndman & Khandakar 2008)", () => new AutoArima(), AutoArima.Load),
         Spec("garch_n", "GARCH(1,1) with Gaussian innovations (Bollerslev 1986)", () => new Garch11(false), d => Garch11.Load(d, false)),
         Spec("garch_t", "GARCH(1,1) with Student-t innovations, Monte-Carlo h-day quantiles (Bollerslev 1987)", () => new Garch11(true), d => Garch11.Load(d, true)),
+        Spec(RandomWalkGarchName, "random walk (P50 = no change) with GARCH(1,1) Gaussian bands: the no-skill distribution", () => new RandomWalkGarch(), RandomWalkGarch.Load),
     ];
 
     /// <summary>GARCH(1,1) volatility forecast of the h-day log return at each origin next to the realised

@@ -84,23 +84,26 @@ public sealed record ModelSpec
     public Func<TrainingBudget, TrainingBudget>? BudgetMap { get; init; }
 
     /// <summary>Creates a fresh, unfitted forecaster. Arguments: a point of <see cref="Space"/> (complete), the
-    /// training budget, and the random seed.</summary>
-    public required Func<IReadOnlyDictionary<string, double>, TrainingBudget, int, IForecaster> Factory { get; init; }
+    /// training budget, the random seed, and the run context (scored history cut at the fold, tuned parameters of other
+    /// models): a model is a pure function of these and of the data it is fitted on.</summary>
+    public required Func<IReadOnlyDictionary<string, double>, TrainingBudget, int, RunContext, IForecaster> Factory { get; init; }
 
     /// <summary>Reloads a forecaster written by <see cref="IForecaster.Save"/> from a folder.</summary>
     public required Func<string, IForecaster> Loader { get; init; }
 
     /// <summary>Model-specific benchmarks run by <c>cbi bench</c> after the generic fit/predict timing (e.g. LightGBM's
-    /// milliseconds per 100 boosting rounds): given the development frame, training rows, horizon and repeat count,
+    /// milliseconds per 100 boosting rounds): given the development frame, training rows, horizon, repeat count and run context,
     /// records its results under artifacts/bench/ and returns their names.</summary>
-    internal Func<Frame, int[], int, int, IReadOnlyList<string>>? ExtraBenchmarks { get; init; }
+    internal Func<Frame, int[], int, int, RunContext, IReadOnlyList<string>>? ExtraBenchmarks { get; init; }
 
     /// <summary>A fresh, unfitted forecaster for <paramref name="parameters"/> (default: <see cref="DefaultPoint"/>).</summary>
     /// <param name="parameters">A point of <see cref="Space"/>; names missing from it take the default point's value.</param>
     /// <param name="budget">Rounds/epochs and search mode; default <see cref="TrainingBudget.Default"/>.</param>
     /// <param name="seed">Random seed of the model (sampling, initialisation); deterministic models ignore it.</param>
+    /// <param name="context">What the run knows besides the data (a combination's scored history, members' tuned points);
+    /// default a detached smoke context: no history, no tuned points.</param>
     /// <exception cref="ArgumentException">a parameter the space does not have, or a value outside its range.</exception>
-    public IForecaster Create(IReadOnlyDictionary<string, double>? parameters = null, TrainingBudget? budget = null, int seed = 42)
+    public IForecaster Create(IReadOnlyDictionary<string, double>? parameters = null, TrainingBudget? budget = null, int seed = 42, RunContext? context = null)
     {
         var point = new Dictionary<string, double>(DefaultPoint);
         foreach (var (k, v) in parameters ?? new Dictionary<string, double>())
@@ -121,7 +124,7 @@ public sealed record ModelSpec
                 throw new ArgumentException($"{Name}: parameter '{p.Name}' = {v} is outside its range {p.Range}.", nameof(parameters));
         }
         var given = budget ?? TrainingBudget.Default;
-        var model = Factory(point, BudgetMap is null ? given : BudgetMap(given) with { Searching = given.Searching }, seed);
+        var model = Factory(point, BudgetMap is null ? given : BudgetMap(given) with { Searching = given.Searching }, seed, context ?? RunContext.Detached(RunProfile.Smoke));
         if (model.Name != Name)
             throw new InvalidOperationException($"spec '{Name}' created a forecaster named '{model.Name}'; the names must agree.");
         return model;

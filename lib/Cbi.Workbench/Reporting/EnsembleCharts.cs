@@ -9,14 +9,15 @@ namespace Cbi.Workbench.Reporting;
 public static class EnsembleCharts
 {
 
-    /// <summary>Grouped bars: the weight of each member for P10, P50 and P90, one group per horizon and member.</summary>
+    /// <summary>Grouped bars: the global weight of each member for P10, P50 and P90, one group per horizon and member
+    /// (regime-aware plans show their global weights).</summary>
     /// <param name="title">Chart title.</param>
     /// <param name="reports">One report per horizon (<see cref="EnsembleStudy.Compare"/>).</param>
     public static GenericChart Weights(string title, IReadOnlyList<EnsembleReport> reports)
     {
         var keys = reports.SelectMany(r => r.Members.Select(m => $"h={r.Horizon} {m}")).ToArray();
         GenericChart Level(string name, Func<QuantileWeights, double[]> pick) => PChart.Column<double, string, string>(
-            values: reports.SelectMany(r => pick(r.Weights)).ToArray(), Keys: keys, Name: name);
+            values: reports.SelectMany(r => pick(r.Weights["all"])).ToArray(), Keys: keys, Name: name);
         return Charts.Titled(PChart.Combine([Level("P10", w => w.Q10), Level("P50", w => w.Q50), Level("P90", w => w.Q90)]), title)
             .WithYAxisStyle<double, double, string>(TitleText: "weight (each level sums to 1 per horizon)");
     }

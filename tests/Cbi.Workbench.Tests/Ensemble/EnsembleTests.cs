@@ -145,7 +145,7 @@ public class ConformalTests(WarehouseFixture wh)
         var band = new ModelSpec
         {
             Name = "fixed_band", Description = "test", Inputs = ModelInputs.Prices, MissingInputs = MissingInputRule.NotRead,
-            Factory = (_, _, _) => new FixedBand(), Loader = _ => throw new NotSupportedException(),
+            Factory = (_, _, _, _) => new FixedBand(), Loader = _ => throw new NotSupportedException(),
         };
         var train = Range(0, 1400);
         var origins = Range(1600, 3095);

@@ -52,7 +52,7 @@ public class WalkForwardTests
     public void crossing_quantiles_are_counted_and_repaired_by_sorting()
     {
         var f = Cycle(400);
-        var r = Backtest.Run(_ => new CrossingForecaster(), MissingInputRule.NotRead, f, Expanding(f, 300, 10, 2, 1), [1], progress: false);
+        var r = Backtest.Run((_, _) => new CrossingForecaster(), MissingInputRule.NotRead, f, Expanding(f, 300, 10, 2, 1), [1], progress: false);
         Assert.Equal(20, r.QuantileCrossings);
         Assert.All(r.Rows, x => Assert.Equal((0.1, 0.2, 0.3), (x.Q10, x.Q50, x.Q90)));
     }

@@ -71,7 +71,7 @@ internal static class ThrowAwayModel
                     MissingInputs = MissingInputRule.NotRead,
                     Space = SearchSpace.Of(new FloatParameter("width", 0.5, 3.0)),
                     DefaultPoint = new Dictionary<string, double> { ["width"] = 1.2816 },
-                    Factory = (p, _, _) => new BandForecaster(p["width"]),
+                    Factory = (p, _, _, _) => new BandForecaster(p["width"]),
                     Loader = BandForecaster.Load,
                 });
                 registered = true;

@@ -136,9 +136,9 @@ public class ForecastStoreTests
         try
         {
             HoldoutModel[] release = [new("rw", 5, "aaa", 10, 0), new("ensemble", 5, "bbb", 10, 0)];
-            var first = HoldoutEvaluation.Record(RunProfile.Smoke, release, [], "ensemble", path);
-            var again = HoldoutEvaluation.Record(RunProfile.Smoke, release.Reverse().ToArray(), [], "ensemble", path);
-            var other = HoldoutEvaluation.Record(RunProfile.Smoke, [release[0], release[1] with { Version = "ccc" }], [], "ensemble", path);
+            var first = HoldoutEvaluation.Record(RunProfile.Smoke, release, [], _ => "ensemble", path);
+            var again = HoldoutEvaluation.Record(RunProfile.Smoke, release.Reverse().ToArray(), [], _ => "ensemble", path);
+            var other = HoldoutEvaluation.Record(RunProfile.Smoke, [release[0], release[1] with { Version = "ccc" }], [], _ => "ensemble", path);
             Assert.True(first.NewLook);
             Assert.False(again.NewLook);
             Assert.Equal(first.ConfigurationHash, again.ConfigurationHash);

@@ -58,8 +58,8 @@ internal sealed class LightGbmSpec : IModelProvider
         Space = Space(),
         DefaultPoint = Default,
         Expensive = true,
-        Factory = (p, budget, seed) => new LightGbmQuantileForecaster(OptionsFor(p, budget, seed), Name),
+        Factory = (p, budget, seed, _) => new LightGbmQuantileForecaster(OptionsFor(p, budget, seed), Name),
         Loader = LightGbmQuantileForecaster.Load,
-        ExtraBenchmarks = (dev, rows, h, repeats) => [LightGbmBench.MsPer100Rounds(dev, rows, h, repeats).Name],
+        ExtraBenchmarks = (dev, rows, h, repeats, _) => [LightGbmBench.MsPer100Rounds(dev, rows, h, repeats).Name],
     };
 }

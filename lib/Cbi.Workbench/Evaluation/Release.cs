@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Text.Json;
+using Cbi.Workbench.IO;
+using Cbi.Workbench.Models;
+
+namespace Cbi.Workbench.Evaluation;
+
+/// <summary>Settings of the release rule.</summary>
+/// <param name="Nominal">Nominal P10–P90 coverage (0.8).</param>
+/// <param name="CoverageTolerance">A candidate is calibrated when its validation coverage is within this of
+/// <paramref name="Nominal"/> (0.03: 77–83 %).</param>
+/// <param name="SpaLevel">The data-snooping-corrected level: a release claims skill only when Hansen's SPA (consistent
+/// p-value) over every eligible candidate is below it.</param>
+/// <param name="MinOriginShare">Share of the random walk's release-fold origins a candidate must have forecast to be
+/// ranked (models backtested on the last folds only are not compared with models backtested on all).</param>
+/// <param name="Bootstraps">Stationary-bootstrap replications of the SPA test.</param>
+/// <param name="MinPeriods">Non-overlapping h-day periods (origins / h) the SPA test needs before skill may be claimed; the
+/// same floor as the Diebold–Mariano test's (<see cref="MetricsSummary.MinDmEffectiveN"/>): with fewer, a block bootstrap
+/// of h-session blocks resamples a handful of blocks and its p-value means nothing.</param>
+public sealed record ReleaseOptions(double Nominal = 0.8, double CoverageTolerance = 0.03, double SpaLevel = 0.05, double MinOriginShare = 0.9, int Bootstraps = 2000,
+    double MinPeriods = MetricsSummary.MinDmEffectiveN);
+
+/// <summary>One candidate's validation evidence at one horizon, on the release folds and the origins it shares with the
+/// random walk.</summary>
+/// <param name="Model">Model name.</param>
+/// <param name="N">Origins shared with the random walk on the release folds.</param>
+/// <param name="QuantileScore">Mean quantile score on those origins (<see cref="Metrics.QuantileScore(double, double, double, double)"/>).</param>
+/// <param name="SkillVsRw">1 − score / the random walk's score on the same origins (&gt; 0 beats it).</param>
+/// <param name="Coverage80">Share of outcomes inside P10–P90.</param>
+/// <param name="Base">The uncalibrated base of a calibrated variant ("" for others).</param>
+/// <param name="BaseQuantileScore">The base's score on the same origins (NaN when none).</param>
+/// <param name="Eligible">Ranked (enough origins; a calibrated variant no worse than its base).</param>
+/// <param name="Calibrated">Coverage within the tolerance of nominal.</param>
+/// <param name="NoSkillFamily">P50 is exactly 0 at every origin (the random walk's median): a "no skill" distribution.</param>
+/// <param name="Note">Why a candidate is not eligible ("" when it is).</param>
+public sealed record ReleaseCandidate(string Model, int N, double QuantileScore, double SkillVsRw, double Coverage80, string Base, double BaseQuantileScore,
+    bool Eligible, bool Calibrated, bool NoSkillFamily, string Note);
+
+/// <summary>The release of one horizon: which model is released and why, with its validation evidence.</summary>
+/// <param name="Horizon">Trading days ahead.</param>
+/// <param name="Model">The released model.</param>
+/// <param name="Skill">True when the release claims skill over the random walk (SPA below the level); false = "no skill".</param>
+/// <param name="Reason">The rule's reason in one sentence.</param>
+/// <param name="SkillVsRw">Validation quantile-score skill of the released model on the release folds.</param>
+/// <param name="Coverage80">Its validation P10–P90 coverage.</param>
+/// <param name="QuantileScore">Its validation quantile score.</param>
+/// <param name="Origins">Origins it was judged on.</param>
+/// <param name="Folds">The release folds (validation folds no search was tuned on).</param>
+/// <param name="SpaBest">The candidate the SPA p-value is about (largest studentized gain).</param>
+/// <param name="SpaPValue">Hansen's SPA consistent p-value over every eligible candidate (NaN when not computable).</param>
+/// <param name="SpaCandidates">Candidates in the SPA test.</param>
+/// <param name="Version">Model-store version of the released fit (set when it is saved).</param>
+/// <param name="Candidates">Every candidate's evidence, best score first.</param>
+public sealed record ReleaseCard(int Horizon, string Model, bool Skill, string Reason, double SkillVsRw, double Coverage80, double QuantileScore, int Origins,
+    IReadOnlyList<int> Folds, string SpaBest, double SpaPValue, int SpaCandidates, string Version, IReadOnlyList<ReleaseCandidate> Candidates);
+
+/// <summary>The release rule: per horizon, every candidate with validation rows (models, the ensemble, calibrated
+/// variants) is ranked by its validation quantile score on the <em>release folds</em> — the validation folds no search was
+/// scored on (a searched model's parameters were chosen on the last folds, so scoring it there would favour it; its
+/// parameters still come from a search that saw those later folds, an optimism the card's fold list makes visible) —
+/// against the random walk on the same origins. A calibrated variant is eligible only where it improves the score of its
+/// base (coverage alone is not a goal: the quantile score is proper, coverage is not). When Hansen's SPA over every
+/// eligible candidate rejects "none beats the random walk" at the level, the best calibrated candidate that beats it is
+/// released (skill); when none is calibrated, the best calibrated distribution around the random walk is released instead
+/// ("no skill" claimed), or, if there is none, the best candidate by quantile score (skill, with its coverage stated).
+/// Without significance the release says "no skill" and is the best (calibrated where possible) distribution around the
+/// random walk — a candidate whose P50 is the no-change forecast and whose score is no worse than the random walk's. The
+/// released model is never worse than the random walk on the release folds. A pure function of the rows it is given.</summary>
+public static class Release
+{
+    /// <summary>The release folds of a profile: validation folds 0 … V − F − 1 (F = the folds a search is scored on).</summary>
+    public static IReadOnlyList<int> ReleaseFolds(RunProfile profile) =>
+        Enumerable.Range(0, Math.Max(1, profile.ValidationFolds - profile.Search.Folds)).ToArray();
+
+    /// <summary>The release card of each horizon.</summary>
+    /// <param name="rows">Validation prediction rows (any models; search trials "model#n" are ignored).</param>
+    /// <param name="horizons">Horizons to release.</param>
+    /// <param name="folds">The release folds (<see cref="ReleaseFolds"/>).</param>
+    /// <param name="options">Settings; default <see cref="ReleaseOptions"/>.</param>
+    /// <exception cref="ArgumentException">a horizon without random-walk rows on the release folds.</exception>
+    public static IReadOnlyList<ReleaseCard> Choose(IReadOnlyList<PredictionRow> rows, IEnumerable<int> horizons, IReadOnlyList<int> folds, ReleaseOptions? options = null)
+    {
+        var o = options ?? new ReleaseOptions();
+        var reference = ModelCatalog.Reference.Name;
+        var cards = new List<ReleaseCard>();
+        foreach (var h in horizons)
+        {
+            var at = rows.Where(r => r.Horizon == h && r.Split == "validation" && folds.Contains(r.Fold) && !r.Model.Contains('#')).ToList();
+            var rw = at.Where(r => r.Model == reference).ToDictionary(r => r.OriginDate);
+            if (rw.Count == 0)
+                throw new ArgumentException($"release h={h}: the random walk has no validation rows on folds {string.Join(",", folds)}; run the baselines first.", nameof(rows));
+            var byModel = at.GroupBy(r => r.Model).ToDictionary(g => g.Key, g => g.ToDictionary(r => r.OriginDate));
+            double Qs(PredictionRow r) => Metrics.QuantileScore(r.Y, r.Q10, r.Q50, r.Q90);
+            var candidates = new List<ReleaseCandidate>();
+            foreach (var (model, own) in byModel.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                var shared = own.Keys.Where(rw.ContainsKey).ToArray();
+                if (shared.Length == 0) continue;
+                var qs = shared.Average(d => Qs(own[d]));
+                var rq = shared.Average(d => Qs(rw[d]));
+                var cov = shared.Average(d => own[d].Y >= own[d].Q10 && own[d].Y <= own[d].Q90 ? 1.0 : 0);
+                var baseName = model.Contains('+') ? model[..model.LastIndexOf('+')] : "";
+                var baseQs = baseName.Length > 0 && byModel.TryGetValue(baseName, out var b) && shared.All(b.ContainsKey) ? shared.Average(d => Qs(b[d])) : double.NaN;
+                var note = shared.Length < o.MinOriginShare * rw.Count ? $"forecast {shared.Length} of {rw.Count} release-fold origins"
+                    : baseName.Length > 0 && double.IsNaN(baseQs) ? $"its base {baseName} has no rows on the same origins"
+                    : baseName.Length > 0 && qs > baseQs ? string.Create(CultureInfo.InvariantCulture, $"worse than its base {baseName} ({qs:G4} > {baseQs:G4})")
+                    : "";
+                candidates.Add(new ReleaseCandidate(model, shared.Length, qs, 1 - qs / rq, cov, baseName, baseQs, note.Length == 0,
+                    Math.Abs(cov - o.Nominal) <= o.CoverageTolerance, own.Values.All(r => r.Q50 == 0), note));
+            }
+            // Ties go to the simpler model: a base model before the ensemble before a calibrated variant.
+            static int Complexity(string m) => m.Contains('+') ? 2 : m == "ensemble" ? 1 : 0;
+            candidates = candidates.OrderBy(c => c.QuantileScore).ThenBy(c => Complexity(c.Model)).ThenBy(c => c.Model, StringComparer.Ordinal).ToList();
+            var eligible = candidates.Where(c => c.Eligible).ToList();
+
+            // SPA over every eligible candidate on the origins they all share with the random walk.
+            var others = eligible.Where(c => c.Model != reference).Select(c => c.Model).ToList();
+            var common = rw.Keys.Where(d => others.All(m => byModel[m].ContainsKey(d))).Order().ToArray();
+            var periods = common.Length / (double)h;
+            MultipleTestResult? spa = others.Count > 0 && common.Length >= 50 && periods >= o.MinPeriods
+                ? RealityCheck.Test(common.Select(d => Qs(rw[d])).ToArray(), others.Select(m => (IReadOnlyList<double>)common.Select(d => Qs(byModel[m][d])).ToArray()).ToList(),
+                    others, h, bootstraps: o.Bootstraps)
+                : null;
+            var spaP = spa?.SpaConsistentP ?? double.NaN;
+
+            ReleaseCandidate chosen;
+            bool skill;
+            string reason;
+            var significant = spaP < o.SpaLevel;
+            var skilled = eligible.Where(c => c.SkillVsRw > 0 && c.Model != reference).ToList();
+            var skilledCalibrated = skilled.FirstOrDefault(c => c.Calibrated);
+            // The random walk and distributions around it that are no worse than it: what "no skill" releases.
+            var family = eligible.Where(c => c.NoSkillFamily && c.SkillVsRw >= 0 || c.Model == reference).ToList();
+            var familyCalibrated = family.FirstOrDefault(c => c.Calibrated);
+            string Spa() => string.Create(CultureInfo.InvariantCulture, $"SPA p = {spaP:G3} over {others.Count} candidates");
+            if (significant && skilledCalibrated != null)
+            {
+                (chosen, skill) = (skilledCalibrated, true);
+                reason = string.Create(CultureInfo.InvariantCulture,
+                    $"skill: best calibrated candidate ({chosen.SkillVsRw:+0.0%;-0.0%} quantile-score skill, coverage {chosen.Coverage80:0.0%}); {Spa()} < {o.SpaLevel}") +
+                    (chosen.NoSkillFamily ? "; skill in the bands only: its median is the random walk's" : "");
+            }
+            else if (significant && familyCalibrated == null && skilled.Count > 0)
+            {
+                // Skill survives the data-snooping check but no candidate is calibrated: the proper score decides.
+                (chosen, skill) = (skilled[0], true);
+                reason = string.Create(CultureInfo.InvariantCulture,
+                    $"skill: best candidate by quantile score ({chosen.SkillVsRw:+0.0%;-0.0%}); {Spa()} < {o.SpaLevel}; no candidate's coverage is within {o.Nominal:0%} ± {o.CoverageTolerance:0%} (this one {chosen.Coverage80:0.0%})") +
+                    (chosen.NoSkillFamily ? "; skill in the bands only: its median is the random walk's" : "");
+            }
+            else
+            {
+                chosen = familyCalibrated ?? family[0];
+                skill = false;
+                var why = spa is null
+                    ? string.Create(CultureInfo.InvariantCulture, $"skill cannot be tested: the release folds hold {common.Length} common origins, {periods:0.#} non-overlapping {h}-day periods (fewer than {o.MinPeriods})")
+                    : !significant
+                    ? $"no candidate beats the random walk beyond data snooping ({Spa()} ≥ {o.SpaLevel})"
+                    : string.Create(CultureInfo.InvariantCulture, $"the candidates that beat the random walk ({Spa()}) are not calibrated (best {skilled.FirstOrDefault()?.Model}, coverage {skilled.FirstOrDefault()?.Coverage80:0.0%})");
+                reason = $"no skill: {why}; released the best {(familyCalibrated != null ? "calibrated" : "(none is calibrated within the tolerance)")} distribution around the random walk that is no worse than it";
+            }
+            cards.Add(new ReleaseCard(h, chosen.Model, skill, reason, chosen.SkillVsRw, chosen.Coverage80, chosen.QuantileScore, chosen.N, folds.ToArray(),
+                spa?.SpaBest ?? "", spaP, others.Count, "", candidates));
+        }
+        return cards;
+    }
+
+    /// <summary>The released model of one horizon fitted for the holdout: on every development row whose target is known
+    /// before the holdout starts (exactly the training rows of the holdout fold, so notebook 07's fit is the same fit and
+    /// gets the same model-store version), with the context's tuned point and scored history. The caller disposes it.</summary>
+    /// <param name="spec">The released model.</param>
+    /// <param name="development">The development frame (rows before the holdout) of the model's inputs.</param>
+    /// <param name="horizon">Trading days ahead.</param>
+    /// <param name="context">The run context.</param>
+    public static IForecaster FitReleased(ModelSpec spec, Frame development, int horizon, RunContext context)
+    {
+        var train = Validation.Splits.RowsWithTarget(development, 0, development.Rows - horizon - 1, horizon);
+        var fold = new Validation.Fold(0, horizon, train, [], "holdout");
+        var m = spec.Create(spec.Space is null ? null : context.TunedFor(spec.Name, horizon), context.Profile.Training, 42,
+            context.ScoredBy(Backtest.FoldCutoff(development, fold)));
+        try { m.Fit(development, train, horizon); return m; }
+        catch { (m as IDisposable)?.Dispose(); throw; }
+    }
+
+    /// <summary>&lt;profile dir&gt;/release/release.json.</summary>
+    public static string PathIn(string profileDir) => Path.Combine(profileDir, "release", "release.json");
+
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    /// <summary>Writes the cards (atomically) to <paramref name="path"/>.</summary>
+    public static void Save(IReadOnlyList<ReleaseCard> cards, string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(cards, Json));
+
+    /// <summary>The cards saved at <paramref name="path"/>.</summary>
+    /// <exception cref="FileNotFoundException">no release there (run notebook 06 first).</exception>
+    /// <exception cref="InvalidDataException">the file is not a release.</exception>
+    public static IReadOnlyList<ReleaseCard> Read(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"no release at {Workbench.Relative(path)}; notebook 06 chooses and saves it.", path);
+        try { return JsonSerializer.Deserialize<ReleaseCard[]>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path}: empty release."); }
+        catch (JsonException e) { throw new InvalidDataException($"{Workbench.Relative(path)}: not a release ({e.Message}).", e); }
+    }
+}
