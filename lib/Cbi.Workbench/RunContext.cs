@@ -15,7 +15,8 @@ public sealed record RunContext(RunProfile Profile)
     /// <summary>artifacts/&lt;profile&gt;/ of the run (where entry points read and write); null for an in-memory context.</summary>
     public string? ProfileDir { get; init; }
 
-    /// <summary>Scored forecasts (prediction rows of split <c>validation</c>, any models) a combination may learn from.
+    /// <summary>Scored forecasts (prediction rows of split <c>validation</c>, and <c>history</c>: the walk-forward before the
+    /// validation period, <see cref="Validation.Splits.History"/>; any models) a combination or a calibration may learn from.
     /// Inside the walk-forward engine it holds only rows whose target date is at or before the fold's last known
     /// outcome (<see cref="ScoredBy"/>).</summary>
     public IReadOnlyList<PredictionRow> ScoredHistory { get; init; } = [];
@@ -41,7 +42,7 @@ public sealed record RunContext(RunProfile Profile)
     public RunContext ScoredBy(DateOnly cutoff) => this with { ScoredHistory = ScoredHistory.Where(r => r.TargetDate <= cutoff).ToArray() };
 
     /// <summary>The entry points' context: the active profile (<see cref="RunProfile.Current"/>), its artifact folder, the
-    /// validation rows of the run's prediction table (artifacts/&lt;profile&gt;/predictions.parquet, empty when absent) and
+    /// validation and history rows of the run's prediction table (artifacts/&lt;profile&gt;/predictions.parquet, empty when absent) and
     /// every searched model's best-params.json. Read once per call; the science never calls this.</summary>
     /// <exception cref="InvalidDataException">a prediction table or best-params.json that cannot be read.</exception>
     public static RunContext Current
@@ -58,7 +59,7 @@ public sealed record RunContext(RunProfile Profile)
     public static RunContext FromArtifacts(RunProfile profile, string profileDir)
     {
         var predictions = Path.Combine(profileDir, "predictions.parquet");
-        var history = File.Exists(predictions) ? PredictionStore.ReadParquet(predictions).Where(r => r.Split == "validation").ToArray() : [];
+        var history = File.Exists(predictions) ? PredictionStore.ReadParquet(predictions).Where(r => r.Split is "validation" or Validation.Splits.HistorySplit).ToArray() : [];
         var tuned = new Dictionary<string, IReadOnlyDictionary<int, IReadOnlyDictionary<string, double>>>();
         foreach (var spec in ModelCatalog.All.Where(s => s.Space != null))
         {

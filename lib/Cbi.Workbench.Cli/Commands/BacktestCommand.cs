@@ -23,16 +23,18 @@ internal sealed class BacktestCommand : ICliCommand
         {
             if (!frames.TryGetValue(spec.Inputs, out var frame)) frames[spec.Inputs] = frame = ModelComparison.FrameFor(spec.Inputs);
             if (spec.Inputs == ModelInputs.Prices) priceFrame = frame;
-            Func<int, IReadOnlyDictionary<string, double>?>? parameters = null;
+            // null: the context's tuned point (nearest searched horizon where the horizon was not searched).
+            Func<int, IReadOnlyDictionary<string, double>?>? parameters = a.Has("default-params") ? _ => null : null;
             if (spec.Space != null && !a.Has("default-params"))
             {
                 var best = ModelSearch.ReadBest(spec, profile).ToDictionary(r => r.Horizon, r => r.Parameters);
                 Console.Error.WriteLine(best.Count > 0
-                    ? $"[backtest] {spec.Name}: searched parameters for h = {string.Join(",", best.Keys)} from {ModelSearch.OutputDir(spec, profile)}; default point elsewhere"
+                    ? $"[backtest] {spec.Name}: searched parameters for h = {string.Join(",", best.Keys)} from {ModelSearch.OutputDir(spec, profile)}; the nearest searched horizon's elsewhere"
                     : $"[backtest] {spec.Name}: not searched in profile {profile.Name}; default point");
-                parameters = h => best.GetValueOrDefault(h);
             }
-            var run = Backtest.Validation(spec, frame, profile, parameters);
+            // The run context: a combination learns from the scored rows already in the table, a wrapper's base takes its tuned point.
+            var context = RunContext.FromArtifacts(profile, Path.Combine(Workbench.ArtifactsDir, profile.Name));
+            var run = Backtest.Validation(spec, frame, context, parameters);
             rows.AddRange(run.Rows);
             PredictionStore.WriteAbstentions(run.Abstentions);
             Console.WriteLine($"{spec.Name}: {run.Rows.Count} prediction rows, {run.QuantileCrossings} quantile crossings repaired, " +

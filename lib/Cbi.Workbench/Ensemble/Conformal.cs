@@ -124,7 +124,7 @@ internal sealed class ConformalForecaster(ModelSpec baseSpec, ConformalMethod me
         model!.Fit(frame, rows, horizon);
         this.horizon = horizon;
         var cutoff = frame.Dates[Math.Min(rows[^1] + horizon, frame.Rows - 1)];
-        calibration = context.ScoredHistory.Where(r => r.Model == baseSpec.Name && r.Horizon == horizon && r.Split == "validation" && r.TargetDate <= cutoff)
+        calibration = context.ScoredHistory.Where(r => r.Model == baseSpec.Name && r.Horizon == horizon && r.Split is "validation" or Validation.Splits.HistorySplit && r.TargetDate <= cutoff)
             .OrderBy(r => r.OriginDate).TakeLast(options.CalibrationRows)
             .Select(r => new Calibrated(r.OriginDate, r.TargetDate, r.Q10, r.Q50, r.Q90, r.Y)).ToList();
         string what;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Cbi.Workbench.Evaluation;
 using Cbi.Workbench.Features;
 using Cbi.Workbench.Models;
+using Cbi.Workbench.Validation;
 
 namespace Cbi.Workbench.Ensemble;
 
@@ -180,8 +181,9 @@ internal sealed record EnsemblePlan(IReadOnlyList<string> Members, IReadOnlyDict
             .Select(g => (Model: g.Key, Score: g.Average(r => Metrics.QuantileScore(r.Y, r.Q10, r.Q50, r.Q90))))
             .OrderBy(x => x.Score).ThenBy(x => x.Model, StringComparer.Ordinal).Take(o.MaxMembers).Select(x => x.Model).ToArray();
 
-    /// <summary>Learns the plan of one horizon from validation rows whose target date is at or before <paramref name="cutoff"/>.</summary>
-    /// <param name="table">Scored rows (any models and splits; only candidates' validation rows at the horizon are read).</param>
+    /// <summary>Learns the plan of one horizon from scored rows (validation, and the scored history before it,
+    /// <see cref="Splits.History"/>) whose target date is at or before <paramref name="cutoff"/>.</summary>
+    /// <param name="table">Scored rows (any models and splits; only candidates' validation and history rows at the horizon are read).</param>
     /// <param name="frame">The frame of the origins (for the volatility regime at each origin).</param>
     /// <param name="horizon">Trading days ahead.</param>
     /// <param name="cutoff">Last target date known.</param>
@@ -191,7 +193,7 @@ internal sealed record EnsemblePlan(IReadOnlyList<string> Members, IReadOnlyDict
     internal static EnsemblePlan Learn(IReadOnlyList<PredictionRow> table, Frame frame, int horizon, DateOnly cutoff, EnsembleOptions o,
         IReadOnlyList<string>? members = null)
     {
-        var known = table.Where(r => r.Horizon == horizon && r.Split == "validation" && r.TargetDate <= cutoff && IsCandidate(r.Model)).ToList();
+        var known = table.Where(r => r.Horizon == horizon && r.Split is "validation" or Splits.HistorySplit && r.TargetDate <= cutoff && IsCandidate(r.Model)).ToList();
         var prior = new EnsemblePlan([o.Prior], new Dictionary<string, QuantileWeights> { ["all"] = QuantileWeights.Single([o.Prior], 0) },
             "prior", "", 0, []);
         var ranked = members?.ToArray() ?? RankMembers(known, o);

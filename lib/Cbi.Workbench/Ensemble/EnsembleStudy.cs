@@ -59,7 +59,7 @@ public static class EnsembleStudy
 {
     /// <summary>What the ensemble learns at each horizon from every validation row of <paramref name="table"/> (the plan
     /// the released ensemble is fitted with): members, the nested comparison of methods, the winner and its weights.</summary>
-    /// <param name="table">The prediction table (validation rows are used).</param>
+    /// <param name="table">The prediction table (validation rows and the scored history before them are used).</param>
     /// <param name="frame">The ZL frame the origins belong to (for the regime at each origin).</param>
     /// <param name="horizons">Horizons to study.</param>
     /// <param name="members">The members; default the ensemble's own choice (best by validation score).</param>
@@ -73,8 +73,8 @@ public static class EnsembleStudy
         var result = new List<EnsembleReport>();
         foreach (var h in horizons)
         {
-            var rows = table.Where(r => r.Horizon == h && r.Split == "validation").ToList();
-            if (members != null) AlignStrict(rows, members, h, frame);
+            var rows = table.Where(r => r.Horizon == h && r.Split is "validation" or Validation.Splits.HistorySplit).ToList();
+            if (members != null) AlignStrict(rows.Where(r => r.Split == "validation").ToList(), members, h, frame);
             var cutoff = rows.Count == 0 ? DateOnly.MinValue : rows.Max(r => r.TargetDate);
             var plan = EnsemblePlan.Learn(rows, frame, h, cutoff, o, members);
             result.Add(new EnsembleReport(h, plan.Members, plan.Comparison, plan.Method, plan.Reason, plan.Weights, plan.HistoryRows));

@@ -152,7 +152,7 @@ public static class PredictionStore
         foreach (var r in rows)
         {
             if (string.IsNullOrWhiteSpace(r.Model)) throw new ArgumentException($"prediction row {i}: empty model name.");
-            if (r.Split is not ("validation" or "holdout")) throw new ArgumentException($"prediction row {i} ({r.Model}): split '{r.Split}' is not 'validation' or 'holdout'.");
+            if (r.Split is not ("validation" or "holdout" or Validation.Splits.HistorySplit)) throw new ArgumentException($"prediction row {i} ({r.Model}): split '{r.Split}' is not 'validation', 'holdout' or '{Validation.Splits.HistorySplit}'.");
             if (!(r.Q10 <= r.Q50 && r.Q50 <= r.Q90)) throw new ArgumentException($"prediction row {i} ({r.Model}, {r.OriginDate:yyyy-MM-dd}, h {r.Horizon}): quantiles cross.");
             i++;
         }

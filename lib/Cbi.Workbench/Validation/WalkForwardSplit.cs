@@ -234,6 +234,24 @@ public static class Splits
     public static IReadOnlyList<Fold> Validation(Frame frame, int horizon, int folds = 7, int embargo = 0) =>
         WalkForwardSplit.Create(frame, new WalkForwardOptions { Horizon = horizon, Folds = folds, Embargo = embargo });
 
+    /// <summary>First date of the scored history before validation (<see cref="History"/>).</summary>
+    public static readonly DateOnly HistoryStart = new(2016, 1, 1);
+
+    /// <summary>Split name of the scored history before validation.</summary>
+    public const string HistorySplit = "history";
+
+    /// <summary>Walk-forward folds over 2016-01-01 → 2019-12-31 (split <c>history</c>, fold indexes −K … −1 so they sort
+    /// before the validation folds): forecasts scored before the validation period, for a combination or a calibration
+    /// to learn from at the first validation folds (which otherwise have no scored history at all). Not a validation
+    /// result: no score of the workbench is reported on them. Expanding windows, purged at the horizon.</summary>
+    /// <param name="frame">The frame the fold rows index.</param>
+    /// <param name="horizon">Forecast horizon in ZL trading days, ≥ 1.</param>
+    /// <param name="folds">Number of scored blocks (default 4, one a year), ≥ 1.</param>
+    /// <exception cref="InvalidOperationException">no scorable rows or a fold without training rows.</exception>
+    public static IReadOnlyList<Fold> History(Frame frame, int horizon, int folds = 4) =>
+        WalkForwardSplit.Create(frame, new WalkForwardOptions { Horizon = horizon, Folds = folds, ScoreStart = HistoryStart, ScoreEnd = TrainEnd, SplitName = HistorySplit })
+            .Select(f => f with { Index = f.Index - folds }).ToList();
+
     /// <summary>The training rows of the seed scheme: dates before 2020-01-01 whose target date is too
     /// (the scaler and any fitted transform are fitted on these).</summary>
     /// <param name="frame">The frame the rows index.</param>
