@@ -93,6 +93,7 @@ sealed class DuckDbStudyStorage(string path) : StudyStorage
             PRIMARY KEY(study, number, step));
         ALTER TABLE trials ADD COLUMN IF NOT EXISTS heartbeat_utc TIMESTAMP;
         ALTER TABLE trials ADD COLUMN IF NOT EXISTS retry_of INTEGER;
+        ALTER TABLE trials ADD COLUMN IF NOT EXISTS duplicate_of INTEGER;
         ALTER TABLE studies ADD COLUMN IF NOT EXISTS task_json VARCHAR;
         """;
 }
@@ -177,5 +178,6 @@ sealed partial class PostgresStudyStorage : StudyStorage
             PRIMARY KEY(study, number, name));
         CREATE TABLE IF NOT EXISTS trial_values(study VARCHAR, number INTEGER, step INTEGER, value DOUBLE PRECISION,
             PRIMARY KEY(study, number, step));
+        ALTER TABLE trials ADD COLUMN IF NOT EXISTS duplicate_of INTEGER;
         """;
 }
