@@ -22,7 +22,7 @@ internal sealed class SqlCommand : ICliCommand
         db.Open();
         // Read-only means the file system too: no COPY … TO, no reading or writing other files.
         Cbi.Workbench.Data.WarehouseSql.Exec(db, Cbi.Workbench.Data.WarehouseSql.LockDown);
-        CheckOneQuery(db, sql);
+        Cbi.Workbench.Data.WarehouseSql.CheckOneQuery(db, sql);
         using var cmd = db.CreateCommand();
         cmd.CommandText = sql;
         using var r = cmd.ExecuteReader();
@@ -30,30 +30,6 @@ internal sealed class SqlCommand : ICliCommand
         while (r.Read())
             Console.WriteLine(string.Join('\t', Enumerable.Range(0, r.FieldCount).Select(i => Text(r, i))));
         return 0;
-    }
-
-    /// <summary>Refuses anything but a single query before it runs. A read-only connection still ran CHECKPOINT, SET,
-    /// PRAGMA and several statements separated by ';' (printing only the last one's rows). DuckDB's own parser decides:
-    /// <c>json_serialize_sql</c> serialises SELECT statements only and returns an error for every other kind, and lists
-    /// one entry per statement.</summary>
-    /// <exception cref="ArgumentException">a statement that is not a query, more than one statement, or SQL that does not parse
-    /// (the message quotes DuckDB's parser).</exception>
-    static void CheckOneQuery(DuckDBConnection db, string sql)
-    {
-        using var cmd = db.CreateCommand();
-        cmd.CommandText = "SELECT json_serialize_sql($q::VARCHAR)";
-        cmd.Parameters.Add(new DuckDBParameter("q", sql));
-        using var parsed = System.Text.Json.JsonDocument.Parse((string)cmd.ExecuteScalar()!);
-        var root = parsed.RootElement;
-        if (root.TryGetProperty("error", out var error) && error.GetBoolean())
-        {
-            var why = root.TryGetProperty("error_message", out var m) ? m.GetString() : "unknown";
-            throw new ArgumentException(why != null && why.Contains("Only SELECT", StringComparison.OrdinalIgnoreCase)
-                ? "runs one read-only query (SELECT, WITH … SELECT, VALUES); other statements (CHECKPOINT, SET, PRAGMA, INSERT, COPY, …) are refused."
-                : $"the statement does not parse: {why}");
-        }
-        var n = root.GetProperty("statements").GetArrayLength();
-        if (n != 1) throw new ArgumentException($"runs exactly one query; this text holds {n} statements (separated by ';'). Run them one at a time.");
     }
 
     /// <summary>Culture-invariant text with ISO dates and timestamps.</summary>
