@@ -32,7 +32,11 @@ internal sealed record GarchFit(double Mu, double Omega, double Alpha, double Be
 /// |S − hμ| / √Var_h — is simulated from starting variances {¼, ½, 1, 2, 4}·σ̄² with common random numbers,
 /// interpolated in ln(σ²_{T+1}/σ̄²) (clamped outside that range) and scaled by the origin's exact h-day sd. The
 /// sum is symmetric about hμ (flipping every innovation's sign leaves the variance path unchanged), so P50 = hμ
-/// and P10/P90 = hμ ∓ half-width.</para></summary>
+/// and P10/P90 = hμ ∓ half-width.</para>
+/// <para>The conditional variance never falls below <see cref="VarianceFloorFraction"/> of the training returns' sample
+/// variance (in the likelihood and in the forecast). FitInfo records <c>variance_floor</c>, <c>variance_least</c> (least
+/// fitted daily variance), <c>variance_floored_days</c>, <c>variance_floored</c> (yes/no) and <c>at_bound</c> (parameters
+/// pinned at a bound of the search, or "none"), so a degenerate fit is visible wherever fits are listed.</para></summary>
 internal sealed class Garch11(bool studentT) : IForecaster
 {
     public string Name => studentT ? "garch_t" : "garch_n";
