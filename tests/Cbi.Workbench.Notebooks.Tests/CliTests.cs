@@ -80,6 +80,49 @@ public class CliTests
     }
 
     [Fact]
+    public void worker_refuses_a_storage_that_is_neither_a_postgres_uri_nor_an_existing_study_file_and_creates_nothing()
+    {
+        // `--storage notaurl` used to become a new DuckDB study file named notaurl that one worker ran alone, exit 0.
+        var root = ScratchRoot();
+        foreach (var storage in new[] { "notaurl", "studies.db", "postgress://cbi@localhost/studies" })
+        {
+            var (code, err) = Cbi(root, "worker", "--storage", storage, "--model", "lgbm", "--horizon", "5");
+            Assert.Equal(1, code);
+            Assert.Contains($"cbi worker: --storage {storage}: neither a PostgreSQL URI", err);
+            Assert.Contains("a path ending in .duckdb", err);
+        }
+        Assert.Equal([Path.Combine(root, "Cbi.Workbench.sln")], Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void sql_runs_exactly_one_read_only_query_and_refuses_checkpoint_set_and_several_statements()
+    {
+        var root = ScratchRoot();
+        var wh = Path.Combine(root, "warehouse.duckdb");
+        Data.Warehouse.Build(warehousePath: wh, log: TextWriter.Null);
+        var before = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(wh)));
+
+        var (code, output) = Cbi(root, "sql", "SELECT count(*) AS n FROM quality_report", "--db", wh);
+        Assert.True(code == 0, output);
+        Assert.Matches(@"^n\n[1-9][0-9]*\n$", output.Replace("\r", ""));
+
+        foreach (var statement in new[] { "CHECKPOINT", "SET threads = 1", "PRAGMA database_size", "INSERT INTO quality_report SELECT * FROM quality_report" })
+        {
+            (code, output) = Cbi(root, "sql", statement, "--db", wh);
+            Assert.Equal(1, code);
+            Assert.Contains("cbi sql: runs one read-only query", output);
+        }
+        (code, output) = Cbi(root, "sql", "SELECT 1; SELECT 2; SELECT 3", "--db", wh);
+        Assert.Equal(1, code);
+        Assert.Contains("runs exactly one query; this text holds 3 statements", output);
+        (code, output) = Cbi(root, "sql", "SELECT 1; CHECKPOINT", "--db", wh);
+        Assert.Equal(1, code);
+        Assert.Contains("cbi sql: runs one read-only query", output);
+
+        Assert.Equal(before, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(wh))));
+    }
+
+    [Fact]
     public void a_hung_cell_fails_by_name_at_the_timeout_and_the_finished_cells_are_on_disk()
     {
         var root = ScratchRoot();

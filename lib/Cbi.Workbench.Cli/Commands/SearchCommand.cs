@@ -19,6 +19,7 @@ internal sealed class SearchCommand : ICliCommand
         a.RejectUnknown([.. ModelArgs.Known, "study", "no-warehouse"]);
         var (models, profile) = ModelArgs.Read(a);
         var scratch = a.Get("study");
+        if (scratch != null) Cbi.Workbench.Search.StudyStorage.CheckLocation(scratch, "--study");
         foreach (var spec in models)
             if (spec.Space is null) throw new ArgumentException($"{spec.Name} has no search space; use `cbi backtest --model {spec.Name}`.");
         foreach (var spec in models)

@@ -2,11 +2,12 @@ using DuckDB.NET.Data;
 
 namespace Cbi.Workbench.Cli.Commands;
 
-/// <summary>Read-only SQL against the warehouse, printed as tab-separated text (for quick inspection).</summary>
+/// <summary>Read-only SQL against the warehouse, printed as tab-separated text (for quick inspection): exactly one
+/// query (SELECT, WITH … SELECT, VALUES, FROM-first), on a read-only connection that cannot touch other files.</summary>
 internal sealed class SqlCommand : ICliCommand
 {
     public string Name => "sql";
-    public string Usage => "sql \"SELECT …\" [--db PATH]                 run a read-only query on the warehouse, print TSV";
+    public string Usage => "sql \"SELECT …\" [--db PATH]                 run one read-only query on the warehouse, print TSV";
 
     public int Run(string[] args)
     {
@@ -21,6 +22,7 @@ internal sealed class SqlCommand : ICliCommand
         db.Open();
         // Read-only means the file system too: no COPY … TO, no reading or writing other files.
         Cbi.Workbench.Data.WarehouseSql.Exec(db, Cbi.Workbench.Data.WarehouseSql.LockDown);
+        Cbi.Workbench.Data.WarehouseSql.CheckOneQuery(db, sql);
         using var cmd = db.CreateCommand();
         cmd.CommandText = sql;
         using var r = cmd.ExecuteReader();

@@ -25,8 +25,8 @@ internal sealed class StudyCommand : ICliCommand
         // A read: the study file is opened read-only, no trial state changes.
         using var study = Study.OpenReadOnly(a.Positional[0], db);
         foreach (var t in study.Trials)
-            Console.WriteLine(string.Format(inv, "#{0,-3} {1,-8} {2,12:G6} {3,7:F1} s  {4}", t.Number, t.State, t.Value, t.Seconds,
-                string.Join(" ", t.Labels.Select(kv => $"{kv.Key}={kv.Value}"))));
+            Console.WriteLine(string.Format(inv, "#{0,-3} {1,-8} {2,12:G6} {3,7:F1} s  {4}{5}", t.Number, t.State, t.Value, t.Seconds,
+                string.Join(" ", t.Labels.Select(kv => $"{kv.Key}={kv.Value}")), t.DuplicateOf is { } d ? $"  (re-used #{d}, not run)" : ""));
         if (a.Get("csv") is { } csv) { study.ExportCsv(csv); Console.WriteLine($"wrote {csv}"); }
         return 0;
     }

@@ -16,6 +16,7 @@ internal sealed class WorkerCommand : ICliCommand
         var a = new CliArgs(args);
         a.RejectUnknown("storage", "study", "model", "horizon", "profile", "trials", "seed", "warehouse", "host");
         var storage = a.Get("storage") ?? throw new ArgumentException("--storage is required: postgres://user@host:port/database (or a DuckDB file for a single worker).");
+        Cbi.Workbench.Search.StudyStorage.CheckLocation(storage, "--storage");
         SearchTask? task = null;
         if (a.Get("model") is { } model)
         {

@@ -161,20 +161,43 @@ internal static class QualityGate
     static (double Low, double High, string Units)? RangeOf(string symbol) =>
         PlausibleRange.TryGetValue(symbol, out var r) || (symbol.EndsWith('2') && PlausibleRange.TryGetValue(symbol[..^1], out r)) ? r : null;
 
-    /// <summary>Prices outside the symbol's plausible range, negative volumes, and lasting level shifts (a close that
-    /// moves by a factor of 5 or more and stays there for the next 10 bars: a change of units, not a market move).</summary>
-    internal static IEnumerable<QualityFinding> CheckLevels(string symbol, string source, IReadOnlyList<Bar> bars)
+    /// <summary>Most contracts a market may trade in a day, or hold open, or a trader category hold: 5·10⁷. Volume and
+    /// open interest were not checked at all (a ZL volume of 1e308 passed). The largest real values in data/raw are a
+    /// volume of 2,288,230 (CL, Yahoo) and an open interest of 1,041,802 (soybeans, CFTC), so the bound leaves a factor
+    /// of 20 and still catches an overflow, an exponent typo or a value in another unit (a notional in dollars).</summary>
+    internal const double MaxContracts = 5e7;
+    internal const string MaxContractsText = "5E7";
+
+    /// <summary>Prices outside the symbol's plausible range and volumes outside 0…<see cref="MaxContracts"/>. With
+    /// <paramref name="lines"/> (the bars' 1-based lines in <paramref name="source"/>, a file) each detail starts with
+    /// "file line N, column 'X':" so the value can be found; <paramref name="columns"/> gives the file's open, high, low,
+    /// close and volume column names.</summary>
+    internal static IEnumerable<QualityFinding> CheckRanges(string symbol, string source, IReadOnlyList<Bar> bars,
+        IReadOnlyList<int>? lines = null, IReadOnlyList<string?>? columns = null)
     {
         var range = RangeOf(symbol);
-        foreach (var b in bars)
+        for (var i = 0; i < bars.Count; i++)
         {
+            var b = bars[i];
+            string At(int field, string name) =>
+                lines is null ? name : $"{source} line {lines[i]}, column '{columns?[field] ?? name}': {name}";
             if (range is { } r)
-                foreach (var (name, x) in new[] { ("open", b.Open), ("high", b.High), ("low", b.Low), ("close", b.Close) })
+                foreach (var (k, name, x) in new[] { (0, "open", b.Open), (1, "high", b.High), (2, "low", b.Low), (3, "close", b.Close) })
                     if (!double.IsNaN(x) && (x < r.Low || x > r.High))
                         yield return new QualityFinding("out_of_range", "error", symbol, source, b.Date,
-                            $"{name} {x} outside the plausible range {r.Low}…{r.High} {r.Units}");
-            if (b.Volume < 0) yield return new QualityFinding("out_of_range", "error", symbol, source, b.Date, $"volume {b.Volume} is negative");
+                            $"{At(k, name)} {x} outside the plausible range {r.Low}…{r.High} {r.Units}");
+            if (b.Volume < 0) yield return new QualityFinding("out_of_range", "error", symbol, source, b.Date, $"{At(4, "volume")} {b.Volume} is negative");
+            else if (b.Volume > MaxContracts)
+                yield return new QualityFinding("out_of_range", "error", symbol, source, b.Date,
+                    $"{At(4, "volume")} {b.Volume} outside the plausible range 0…{MaxContractsText} contracts");
         }
+    }
+
+    /// <summary>Prices and volumes outside their plausible ranges (<see cref="CheckRanges"/>), and lasting level shifts
+    /// (a close that moves by a factor of 5 or more and stays there for the next 10 bars: a change of units, not a market move).</summary>
+    internal static IEnumerable<QualityFinding> CheckLevels(string symbol, string source, IReadOnlyList<Bar> bars)
+    {
+        foreach (var q in CheckRanges(symbol, source, bars)) yield return q;
         for (var i = 1; i + 10 < bars.Count; i++)
         {
             if (!(bars[i - 1].Close > 0 && bars[i].Close > 0)) continue;
@@ -187,20 +210,22 @@ internal static class QualityGate
         }
     }
 
-    /// <summary>Values of dated series outside their plausible range (every series is checked, not only prices).</summary>
-    internal static IEnumerable<QualityFinding> CheckSeries(IReadOnlyDictionary<string, List<(Observation Obs, string Units, string Source)>> series)
+    /// <summary>Values of dated series outside their plausible range (every series is checked, not only prices), each
+    /// named by file, line and column: every file a series is read from is checked, also the parts a join leaves out.</summary>
+    internal static IEnumerable<QualityFinding> CheckSeries(IEnumerable<SeriesFile> files)
     {
-        foreach (var (name, obs) in series.OrderBy(k => k.Key, StringComparer.Ordinal))
+        foreach (var sf in files.OrderBy(f => f.Name, StringComparer.Ordinal).ThenBy(f => f.File, StringComparer.Ordinal))
         {
-            if (RangeOf(name) is not { } r)
+            if (RangeOf(sf.Name) is not { } r)
             {
-                yield return new QualityFinding("no_range", "error", name, obs.FirstOrDefault().Source ?? "", null,
-                    "no plausible range is declared for this series (QualityGate.PlausibleRange)");
+                yield return new QualityFinding("no_range", "error", sf.Name, sf.Source, null,
+                    $"{sf.File}: no plausible range is declared for this series (QualityGate.PlausibleRange)");
                 continue;
             }
-            foreach (var (o, units, source) in obs)
-                if (o.Value < r.Low || o.Value > r.High)
-                    yield return new QualityFinding("out_of_range", "error", name, source, o.Date, $"value {o.Value} outside the plausible range {r.Low}…{r.High} {units}");
+            foreach (var (date, value, line) in sf.Values)
+                if (value < r.Low || value > r.High)
+                    yield return new QualityFinding("out_of_range", "error", sf.Name, sf.Source, date,
+                        $"{sf.File} line {line}, column '{sf.Column}': value {value} outside the plausible range {r.Low}…{r.High} {sf.Units}");
         }
     }
 

@@ -5,6 +5,8 @@ internal sealed class RawInputs
 {
     public List<PriceFile> Files { get; } = [];
     public List<SeriesFile> SeriesFiles { get; } = [];
+    /// <summary>Every dated-series file as read, before joins (the quality gate checks each value at its file and line).</summary>
+    public List<SeriesFile> SeriesCopies { get; } = [];
     public Dictionary<string, (List<Bar> Bars, List<string> Sources)> Market { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, List<(Observation Obs, string Units, string Source)>> Series { get; } = new(StringComparer.Ordinal);
     public List<CotRow> Cot { get; } = [];
@@ -57,15 +59,16 @@ internal sealed class RawInputs
         var zlDays = r.Market["ZL"].Bars.Select(b => b.Date).ToList();
 
         // Series with their availability rules (see Availability).
-        r.AddSeries(RawLoaders.Dated(rawDir, "fred_dgs10_carpet155/DGS10.csv", "observation_date", "DGS10", "DGS10", "fred_carpet155", "percent"), Availability.NextBusinessDay);
-        var brl1 = RawLoaders.Dated(rawDir, "fred_dexbzus_joshgainer/DEXBZUS.csv", "DATE", "DEXBZUS", "DEXBZUS", "fred_joshgainer", "BRL per USD");
-        var brl2 = RawLoaders.Dated(rawDir, "fred_dexbzus_wygong/DEXBZUS.csv", "observation_date", "DEXBZUS", "DEXBZUS", "fred_wygong", "BRL per USD");
+        SeriesFile D(SeriesFile sf) { r.SeriesCopies.Add(sf); return sf; }
+        r.AddSeries(D(RawLoaders.Dated(rawDir, "fred_dgs10_carpet155/DGS10.csv", "observation_date", "DGS10", "DGS10", "fred_carpet155", "percent")), Availability.NextBusinessDay);
+        var brl1 = D(RawLoaders.Dated(rawDir, "fred_dexbzus_joshgainer/DEXBZUS.csv", "DATE", "DEXBZUS", "DEXBZUS", "fred_joshgainer", "BRL per USD"));
+        var brl2 = D(RawLoaders.Dated(rawDir, "fred_dexbzus_wygong/DEXBZUS.csv", "observation_date", "DEXBZUS", "DEXBZUS", "fred_wygong", "BRL per USD"));
         r.AddSeries(JoinSeries(brl1, brl2, 1e-9), Availability.NextBusinessDay, brl2.Values[0].Date, brl1.Source, brl2.Source);
-        r.AddSeries(RawLoaders.Dated(rawDir, "vix_cboe_datasets/vix-daily.csv", "DATE", "CLOSE", "VIX", "cboe_datasets", "index points"), d => Availability.DailyClose("VIX", d));
-        r.AddSeries(RawLoaders.Dated(rawDir, "eia_oil_datasets/wti-daily.csv", "Date", "Price", "WTI_SPOT", "eia_datasets", "USD/bbl"), Availability.EiaWeekly);
-        r.AddSeries(RawLoaders.Dated(rawDir, "eia_oil_datasets/brent-daily.csv", "Date", "Price", "BRENT_SPOT", "eia_datasets", "USD/bbl"), Availability.EiaWeekly);
-        r.AddSeries(RawLoaders.Dated(rawDir, "palm_fcpo_omar/usdmyr.csv", "date", "close", "USDMYR", "yahoo_omar", "MYR per USD"), Availability.NextBusinessDay);
-        r.AddSeries(RawLoaders.RefinitivColumn(rawDir, "rin-d4-us", "RIN_D4", "US cents/RIN (inferred)"), Availability.NextBusinessDay);
+        r.AddSeries(D(RawLoaders.Dated(rawDir, "vix_cboe_datasets/vix-daily.csv", "DATE", "CLOSE", "VIX", "cboe_datasets", "index points")), d => Availability.DailyClose("VIX", d));
+        r.AddSeries(D(RawLoaders.Dated(rawDir, "eia_oil_datasets/wti-daily.csv", "Date", "Price", "WTI_SPOT", "eia_datasets", "USD/bbl")), Availability.EiaWeekly);
+        r.AddSeries(D(RawLoaders.Dated(rawDir, "eia_oil_datasets/brent-daily.csv", "Date", "Price", "BRENT_SPOT", "eia_datasets", "USD/bbl")), Availability.EiaWeekly);
+        r.AddSeries(D(RawLoaders.Dated(rawDir, "palm_fcpo_omar/usdmyr.csv", "date", "close", "USDMYR", "yahoo_omar", "MYR per USD")), Availability.NextBusinessDay);
+        r.AddSeries(D(RawLoaders.RefinitivColumn(rawDir, "rin-d4-us", "RIN_D4", "US cents/RIN (inferred)")), Availability.NextBusinessDay);
 
         foreach (var (market, sheet, code, quandl) in new[] { ("SBO", "SBO", "007601", "ZL_cot"), ("SOYBEANS", "Soybeans", "005602", "ZS_cot"), ("SBM", "SBM", "026603", "ZM_cot") })
             r.Cot.AddRange(CotRows(rawDir, market, sheet, code, quandl, zlDays));

@@ -53,7 +53,7 @@ internal static class RawLoaders
         int d = csv.Column("Date"), o = csv.Column("Open"), h = csv.Column("High"), l = csv.Column("Low"),
             c = csv.Column("Close"), v = csv.Column("Volume");
         csv.Column("Adj Close");
-        var pf = new PriceFile(symbol, "yahoo_ubitron", csv.File, units, [], []);
+        var pf = new PriceFile(symbol, "yahoo_ubitron", csv.File, units, [], [], ["Open", "High", "Low", "Close", "Volume"]);
         foreach (var (line, f) in csv.Rows)
         {
             var date = csv.Date(line, f, d, Iso);
@@ -72,7 +72,7 @@ internal static class RawLoaders
         var csv = Open(rawDir, rel);
         int d = csv.Column("date"), o = csv.Column("open"), h = csv.Column("high"), l = csv.Column("low"),
             c = csv.Column("close"), v = csv.Column("volume");
-        var pf = new PriceFile(symbol, source, csv.File, units, [], []);
+        var pf = new PriceFile(symbol, source, csv.File, units, [], [], ["open", "high", "low", "close", "volume"]);
         foreach (var (line, f) in csv.Rows)
         {
             var bar = new Bar(csv.Date(line, f, d, Iso), csv.Number(line, f, o), csv.Number(line, f, h), csv.Number(line, f, l),
@@ -89,7 +89,7 @@ internal static class RawLoaders
     {
         var csv = Open(rawDir, rel);
         int d = csv.Column("date"), o = csv.Column("open"), c = csv.Column("close");
-        var pf = new PriceFile(symbol, "yahoo_edwin", csv.File, units, [], []);
+        var pf = new PriceFile(symbol, "yahoo_edwin", csv.File, units, [], [], ["open", null, null, "close", null]);
         foreach (var (line, f) in csv.Rows)
         {
             var bar = new Bar(csv.Date(line, f, d, Iso), csv.Number(line, f, o), double.NaN, double.NaN, csv.Number(line, f, c), double.NaN);
@@ -107,7 +107,7 @@ internal static class RawLoaders
         int d = csv.Column("Date"), o = csv.Column("Open"), h = csv.Column("High"), l = csv.Column("Low"),
             s = csv.Column("Settle"), v = csv.Column("Volume");
         csv.Column("Previous Day Open Interest");
-        var pf = new PriceFile(symbol, "quandl_chris", csv.File, units, [], []);
+        var pf = new PriceFile(symbol, "quandl_chris", csv.File, units, [], [], ["Open", "High", "Low", "Settle", "Volume"]);
         foreach (var (line, f) in csv.Rows)
         {
             var bar = new Bar(csv.Date(line, f, d, Iso), csv.Number(line, f, o), csv.Number(line, f, h), csv.Number(line, f, l),
@@ -124,7 +124,7 @@ internal static class RawLoaders
     {
         var csv = Open(rawDir, rel);
         int d = csv.Column(dateColumn), v = csv.Column(valueColumn);
-        var sf = new SeriesFile(name, source, csv.File, units, []);
+        var sf = new SeriesFile(name, source, csv.File, units, [], csv.Header[v]);
         foreach (var (line, f) in csv.Rows)
         {
             var date = csv.Date(line, f, d, Iso);
@@ -155,7 +155,7 @@ internal static class RawLoaders
         {
             if (f[code].Trim() != expectedCode)
                 throw new RawDataException(csv.File, line, "cftc_contract_market_code", $"expected contract {expectedCode}, found '{f[code]}'.");
-            rows.Add((csv.Date(line, f, d, "yyyy-MM-dd'T'HH:mm:ss.fff", Iso), cols.Select(c => csv.Number(line, f, c)).ToArray(), line));
+            rows.Add((csv.Date(line, f, d, "yyyy-MM-dd'T'HH:mm:ss.fff", Iso), cols.Select(c => Contracts(csv, line, f, c)).ToArray(), line));
         }
         return rows;
     }
@@ -167,7 +167,15 @@ internal static class RawLoaders
         var csv = Open(rawDir, rel);
         file = csv.File;
         int d = csv.Column("Date"), lo = csv.Column("Commercial Long"), sh = csv.Column("Commercial Short");
-        return csv.Rows.Select(r => (csv.Date(r.Line, r.Fields, d, Iso), csv.Number(r.Line, r.Fields, lo), csv.Number(r.Line, r.Fields, sh), r.Line)).ToList();
+        return csv.Rows.Select(r => (csv.Date(r.Line, r.Fields, d, Iso), Contracts(csv, r.Line, r.Fields, lo), Contracts(csv, r.Line, r.Fields, sh), r.Line)).ToList();
+    }
+
+    /// <summary>An open interest or a position count (NaN when missing), within <see cref="QualityGate.MaxContracts"/>.</summary>
+    static double Contracts(RawCsv csv, int line, string[] f, int col)
+    {
+        var x = csv.Number(line, f, col);
+        return double.IsNaN(x) || x is >= 0 and <= QualityGate.MaxContracts ? x
+            : throw new RawDataException(csv.File, line, csv.Header[col], $"{x} contracts is outside the plausible range 0…{QualityGate.MaxContractsText} contracts.");
     }
 
     /// <summary>Both WASDE date files, merged. The dubilava file's <c>2012,1,112</c> is corrected to
@@ -187,9 +195,13 @@ internal static class RawLoaders
             return x == Math.Floor(x) && x is >= 1 and <= 9999 ? (int)x
                 : throw new RawDataException(a.File, line, a.Header[col], $"'{f[col]}' is not a whole number between 1 and 9999.");
         }
+        // One release a month: a second row for a month (a duplicated line, or two days) is a defect of the file.
+        var monthLine = new Dictionary<(int, int), int>();
         foreach (var (line, f) in a.Rows)
         {
             int y = Whole(line, f, yr), m = Whole(line, f, mo), dd = Whole(line, f, day);
+            if (!monthLine.TryAdd((y, m), line))
+                throw new RawDataException(a.File, line, "mo", $"a second release for {y}-{m:00} (also on line {monthLine[(y, m)]}); the file lists one WASDE release a month.");
             string? note = null;
             if (y == 2012 && m == 1 && dd == 112) { dd = 12; note = "raw row '2012,1,112' corrected to 2012-01-12 (invalid day)"; }
             if (y == 2013 && m == 10 && dd == 31) note = "suspect: October 2013 WASDE believed cancelled (shutdown); unverified";
@@ -199,17 +211,21 @@ internal static class RawLoaders
         }
         var b = Open(rawDir, "wasde_dates_josea/wasde_dates.csv");
         int rd = b.Column("release_date");
+        var byMonthA = result.ToDictionary(r => (r.Date.Year, r.Date.Month), r => (r.Date, Line: monthLine[(r.Date.Year, r.Date.Month)]));
         var seen = result.Select(r => r.Date).ToHashSet();
+        var monthLineB = new Dictionary<(int, int), int>();
         foreach (var (line, f) in b.Rows)
         {
             var date = b.Date(line, f, rd, Iso);
+            if (!monthLineB.TryAdd((date.Year, date.Month), line))
+                throw new RawDataException(b.File, line, "release_date",
+                    $"a second release for {date:yyyy-MM} (also on line {monthLineB[(date.Year, date.Month)]}); the file lists one WASDE release a month.");
+            // The two files must agree where they overlap (2020-01 … 2022-09): same month, same day.
+            if (byMonthA.TryGetValue((date.Year, date.Month), out var other) && other.Date != date)
+                throw new RawDataException(b.File, line, "release_date",
+                    $"{date:yyyy-MM-dd} disagrees with {a.File} line {other.Line} ({other.Date:yyyy-MM-dd}) for the same month.");
             if (seen.Add(date)) result.Add(new WasdeRelease(date, "wasde_josea", null));
         }
-        // The two files must agree where they overlap (2020-01 … 2022-09): same month, same day.
-        var byMonthA = result.Where(r => r.Source == "wasde_dubilava").ToDictionary(r => (r.Date.Year, r.Date.Month), r => r.Date);
-        foreach (var r in result.Where(r => r.Source == "wasde_josea"))
-            if (byMonthA.TryGetValue((r.Date.Year, r.Date.Month), out var other) && other != r.Date)
-                throw new RawDataException(b.File, 0, "release_date", $"{r.Date:yyyy-MM-dd} disagrees with wasde_dubilava's {other:yyyy-MM-dd} for the same month.");
         return result.OrderBy(r => r.Date).ToList();
     }
 

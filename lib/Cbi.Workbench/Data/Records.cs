@@ -49,10 +49,14 @@ public sealed record ZlContract(string Code, DateOnly Month, DateOnly LastTradin
 /// <param name="Note">Why the date is doubtful or was corrected; null when it is not.</param>
 public sealed record WasdeRelease(DateOnly Date, string Source, string? Note);
 
-/// <summary>A price series as read from one file, in file order, with the line of each bar.</summary>
-internal sealed record PriceFile(string Symbol, string Source, string File, string Units, List<Bar> Bars, List<int> Lines);
+/// <summary>A price series as read from one file, in file order, with the line of each bar. <paramref name="Columns"/>
+/// names the file's open, high, low, close and volume columns (null where the file has none), for messages.</summary>
+internal sealed record PriceFile(string Symbol, string Source, string File, string Units, List<Bar> Bars, List<int> Lines,
+    string?[]? Columns = null);
 
-/// <summary>A dated series as read from one file, in file order; missing values are absent.</summary>
-internal sealed record SeriesFile(string Name, string Source, string File, string Units, List<(DateOnly Date, double Value, int Line)> Values);
+/// <summary>A dated series as read from one file, in file order; missing values are absent. <paramref name="Column"/> is
+/// the file's value column, for messages.</summary>
+internal sealed record SeriesFile(string Name, string Source, string File, string Units, List<(DateOnly Date, double Value, int Line)> Values,
+    string Column = "value");
 
 internal sealed record PinkValue(string Code, string Unit, DateOnly Month, double Value);

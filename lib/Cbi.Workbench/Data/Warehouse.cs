@@ -51,20 +51,22 @@ public static class Warehouse
 
         Step("quality gate");
         var findings = new List<QualityFinding>();
+        // Ranges per file, where each value has a line to point at; the joined markets are made of these bars.
         foreach (var pf in inputs.Files)
             findings.AddRange(QualityGate.Check(pf.Symbol, pf.File, pf.Bars)
-                .Where(q => q.Check is "duplicate_date" or "non_monotonic_date"));
+                .Where(q => q.Check is "duplicate_date" or "non_monotonic_date")
+                .Concat(QualityGate.CheckRanges(pf.Symbol, pf.File, pf.Bars, pf.Lines, pf.Columns)));
         // Series: order and duplicates only (levels such as yields, premiums or negative spot prices are not bars).
         foreach (var sf in inputs.SeriesFiles)
             findings.AddRange(QualityGate.Check(sf.Name, sf.File, sf.Values.Select(v => new Bar(v.Date, v.Value, v.Value, v.Value, v.Value, double.NaN)).ToList())
                 .Where(q => q.Check is "duplicate_date" or "non_monotonic_date"));
         foreach (var (symbol, (bars, sources)) in inputs.Market)
             findings.AddRange(QualityGate.Check(symbol, string.Join("+", sources.Distinct()), bars)
-                .Where(q => q.Check is not ("duplicate_date" or "non_monotonic_date")));
+                .Where(q => q.Check is not ("duplicate_date" or "non_monotonic_date" or "out_of_range")));
         findings.AddRange(inputs.Findings);
         foreach (var symbol in RawInputs.CbotMarkets)
             findings.AddRange(QualityGate.MissingSessions(symbol, inputs.Market[symbol].Bars, SessionCalendar.Cbot));
-        findings.AddRange(QualityGate.CheckSeries(inputs.Series));
+        findings.AddRange(QualityGate.CheckSeries(inputs.SeriesCopies));
         var errors = findings.Where(f => f.Severity == "error").ToList();
         if (errors.Count > 0)
             throw new InvalidDataException($"quality gate: {errors.Count} error(s); the warehouse was not replaced. " +

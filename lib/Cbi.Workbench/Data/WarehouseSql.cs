@@ -197,6 +197,32 @@ internal static class WarehouseSql
     /// <summary>Makes a DuckDB session read-only for the file system too (no COPY … TO, no reading other files).</summary>
     internal const string LockDown = "SET enable_external_access = false; SET lock_configuration = true;";
 
+    /// <summary>DuckDB's parse of the text in <c>$q</c> as JSON: one entry per statement, or an error object for a
+    /// statement that is not a query (json_serialize_sql serialises SELECT statements only) or does not parse.</summary>
+    internal const string ParseQuery = "SELECT json_serialize_sql($q::VARCHAR)";
+
+    /// <summary>Refuses anything but a single query before <c>cbi sql</c> runs it. A read-only connection still ran
+    /// CHECKPOINT, SET, PRAGMA and several statements separated by ';' (printing only the last one's rows); DuckDB's
+    /// own parser decides here (<see cref="ParseQuery"/>), so SHOW and DESCRIBE, which it reads as queries, pass.</summary>
+    /// <exception cref="ArgumentException">a statement that is not a query, more than one statement, or text that does
+    /// not parse (the message quotes DuckDB's parser).</exception>
+    internal static void CheckOneQuery(DuckDBConnection db, string sql)
+    {
+        using var cmd = Command(db, ParseQuery);
+        cmd.Parameters.Add(new DuckDBParameter("q", sql));
+        using var parsed = System.Text.Json.JsonDocument.Parse((string)cmd.ExecuteScalar()!);
+        var root = parsed.RootElement;
+        if (root.TryGetProperty("error", out var error) && error.GetBoolean())
+        {
+            var why = root.TryGetProperty("error_message", out var m) ? m.GetString() : "unknown";
+            throw new ArgumentException(why != null && why.Contains("Only SELECT", StringComparison.OrdinalIgnoreCase)
+                ? "runs one read-only query (SELECT, WITH … SELECT, VALUES); other statements (CHECKPOINT, SET, PRAGMA, INSERT, COPY, …) are refused."
+                : $"the statement does not parse: {why}");
+        }
+        var n = root.GetProperty("statements").GetArrayLength();
+        if (n != 1) throw new ArgumentException($"runs exactly one query; this text holds {n} statements (separated by ';'). Run them one at a time.");
+    }
+
     // ---------------------------------------------------------------- the catalogue
 
     /// <summary>Every statement with representative arguments (paths under /tmp, the real table names).</summary>
@@ -260,6 +286,7 @@ internal static class WarehouseSql
         yield return new("predictions.replace_bigquery", BigQueryReplacePredictions("predictions_staging_cbi"), Portability.BigQuery,
             "a BigQuery multi-statement transaction; its two statements are predictions.delete_replaced and predictions.insert, which are portable");
         yield return new("cli.sql_lockdown", LockDown, Portability.DuckDb, "DuckDB session settings that keep `cbi sql` from touching files");
+        yield return new("cli.sql_parse", ParseQuery, Portability.DuckDb, "DuckDB's own parser (json_serialize_sql) decides that `cbi sql` runs one query");
     }
 
     internal static string Quote(string s) => s.Replace("'", "''");

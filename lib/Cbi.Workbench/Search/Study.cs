@@ -31,7 +31,7 @@ public enum TrialState
 /// <param name="StartedUtc">Start time, UTC.</param>
 /// <param name="FinishedUtc">End time, UTC; null while running. For a trial whose worker died it is the worker's last
 /// heartbeat, so <see cref="Seconds"/> is the time the trial itself ran, not the time until someone noticed.</param>
-/// <param name="Message">Why it was pruned or failed; null otherwise.</param>
+/// <param name="Message">Why it was pruned or failed, or which trial's value it re-used; null otherwise.</param>
 public sealed record TrialRecord(int Number, TrialState State, double Value, IReadOnlyDictionary<string, double> Params,
     IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<int, double> Intermediate,
     DateTime StartedUtc, DateTime? FinishedUtc, string? Message)
@@ -41,6 +41,11 @@ public sealed record TrialRecord(int Number, TrialState State, double Value, IRe
 
     /// <summary>The number of the failed trial whose parameters this trial tries again; null for a fresh proposal.</summary>
     public int? RetryOf { get; init; }
+
+    /// <summary>The earlier COMPLETE or PRUNED trial at exactly this point, when the sampler kept proposing an evaluated
+    /// point (see <see cref="Study.Optimize"/>): this trial took that trial's state and value without running the
+    /// objective. Null for a trial that was evaluated.</summary>
+    public int? DuplicateOf { get; init; }
 }
 
 /// <summary>Thrown by an objective (usually through <see cref="Trial.PruneIfNeeded"/>) to end a trial as PRUNED.</summary>
@@ -396,7 +401,11 @@ public sealed class Study : IDisposable
     /// proposal (a killed worker's trial is thus redone), and the sampler's generator is seeded by the proposal's index,
     /// not the trial number, so a run interrupted and resumed proposes exactly what an uninterrupted one does. An
     /// objective that throws marks its trial FAIL and the exception propagates; a NaN or infinite value fails the trial
-    /// and the search goes on, until <see cref="StudyOptions.MaxConsecutiveFailures"/> trials in a row have failed.</summary>
+    /// and the search goes on, until <see cref="StudyOptions.MaxConsecutiveFailures"/> trials in a row have failed.
+    /// <para>A new proposal equal, parameter for parameter, to an evaluated (COMPLETE or PRUNED) point is drawn again from the
+    /// sampler, then uniformly at random, up to <see cref="DuplicateRedraws"/> times each; a point still evaluated after that is not run again: the trial is stored with
+    /// that trial's state and value and <see cref="TrialRecord.DuplicateOf"/> set (and a message saying so), and counts
+    /// toward the budget, as a re-used value does in Optuna.</para></summary>
     /// <param name="objective">Evaluates a trial and returns the value to minimise; may report intermediate values and
     /// throw <see cref="TrialPrunedException"/>.</param>
     /// <param name="totalTrials">Finished trials wanted in the study (≥ 1), counting those already stored.</param>
@@ -414,8 +423,9 @@ public sealed class Study : IDisposable
         while (true)
         {
             if (timeout is { } limit && clock.Elapsed > limit) { Log($"time budget {limit} spent after {FinishedProposals(Load())} finished trials"); break; }
-            var (budgetReached, trial, done) = Claim(totalTrials);
+            var (budgetReached, trial, done, reused) = Claim(totalTrials);
             if (budgetReached) break;
+            if (reused) { waiting = false; continue; }
             if (trial is null)
             {
                 // The rest of the budget is running in other workers: wait, and take over a proposal whose worker dies.
@@ -461,7 +471,7 @@ public sealed class Study : IDisposable
     /// study's gate (DuckDB): fail abandoned trials, then retry a failed proposal, or start a new proposal while
     /// finished + running + awaiting-retry proposals stay below the budget. Returns (budget reached, the claimed trial or
     /// null when the remaining budget runs elsewhere, finished proposals before the claim).</summary>
-    (bool BudgetReached, Trial? Trial, int Finished) Claim(int totalTrials)
+    (bool BudgetReached, Trial? Trial, int Finished, bool Reused) Claim(int totalTrials)
     {
         Trial trial;
         int done;
@@ -473,7 +483,7 @@ public sealed class Study : IDisposable
             var all = LoadUnlocked();
             var finished = all.Where(t => t.State is TrialState.Complete or TrialState.Pruned).ToList();
             done = FinishedProposals(all);
-            if (done >= totalTrials) { tx.Commit(); return (true, null, done); }
+            if (done >= totalTrials) { tx.Commit(); return (true, null, done, false); }
             var failedRun = all.AsEnumerable().Reverse().TakeWhile(t => t.State == TrialState.Fail).ToList();
             if (failedRun.Count >= options.MaxConsecutiveFailures)
             {
@@ -494,27 +504,67 @@ public sealed class Study : IDisposable
             }
             else
             {
-                if (done + all.Count(t => t.State == TrialState.Running) >= totalTrials) { tx.Commit(); return (false, null, done); }
+                if (done + all.Count(t => t.State == TrialState.Running) >= totalTrials) { tx.Commit(); return (false, null, done, false); }
                 // Seeded per proposal index (retries excluded): the same history and seed give the same proposal
                 // however many failed attempts sit in between.
                 var proposal = all.Count(t => t.RetryOf == null);
                 var rng = new Random(unchecked(options.Seed * 1_000_003 + proposal * 7919));
                 values = options.Sampler.Sample(Space, finished, rng);
+                // On a discrete (or mostly discrete) space TPE keeps drawing its favourite point: 25 trials once evaluated
+                // 7 points, one of them 13 times. Draw again from the same generator a bounded number of times, and if the
+                // point is still an evaluated one, re-use that trial's result as Optuna's FAQ recommends for duplicated
+                // parameters ("return the value of the previous trial") instead of spending the objective on it again.
+                // Then uniform draws: once the sampler has nothing but known points to offer, an unevaluated point is worth
+                // more than the known value again.
+                for (var again = 0; again < DuplicateRedraws && EvaluatedAt(finished, values) != null; again++)
+                    values = options.Sampler.Sample(Space, finished, rng);
+                var random = new RandomSampler();
+                for (var again = 0; again < DuplicateRedraws && EvaluatedAt(finished, values) != null; again++)
+                    values = random.Sample(Space, finished, rng);
+                if (EvaluatedAt(finished, values) is { } twin)
+                {
+                    var now = DateTime.UtcNow;
+                    var message = $"repeats trial {twin.Number} after {DuplicateRedraws} redraws and {DuplicateRedraws} uniform draws: its {StateName(twin.State)} result re-used, objective not run";
+                    Exec("""
+                        INSERT INTO trials(study, number, state, value, started_utc, finished_utc, owner, message, heartbeat_utc, retry_of, duplicate_of)
+                        VALUES ($s, $n, $st, $v, $t, $t, $o, $m, $t, NULL, $d)
+                        """, ("s", Name), ("n", number), ("st", StateName(twin.State)), ("v", double.IsFinite(twin.Value) ? twin.Value : null), ("t", now),
+                        ("o", $"{options.Host}:{Environment.ProcessId}:{instance}:{PidNamespace}"), ("m", message), ("d", twin.Number));
+                    InsertParams(number, values);
+                    tx.Commit();
+                    Log($"trial {number} {StateName(twin.State)} {twin.Value:G6} ({done + 1}/{totalTrials}) {message}");
+                    return (false, null, done, true);
+                }
             }
             var started = DateTime.UtcNow;
             Exec("""
                 INSERT INTO trials(study, number, state, value, started_utc, finished_utc, owner, message, heartbeat_utc, retry_of)
                 VALUES ($s, $n, 'RUNNING', NULL, $t, NULL, $o, NULL, $t, $r)
                 """, ("s", Name), ("n", number), ("t", started), ("o", $"{options.Host}:{Environment.ProcessId}:{instance}:{PidNamespace}"), ("r", retry?.Number));
-            foreach (var p in Space.Parameters)
-                Exec("INSERT INTO trial_params(study, number, name, value, label) VALUES ($s, $n, $p, $v, $l)",
-                    ("s", Name), ("n", number), ("p", p.Name), ("v", values[p.Name]), ("l", p.Label(values[p.Name])));
+            InsertParams(number, values);
             tx.Commit();
             heartbeatTrial = number;
             trial = new Trial(this, number, values, started);
         }
         heartbeat = new Timer(_ => Beat(trial.Number), null, options.HeartbeatInterval, options.HeartbeatInterval);
-        return (false, trial, done);
+        return (false, trial, done, false);
+    }
+
+    /// <summary>Extra draws from a proposal's generator, by the sampler and then uniformly, while the proposal is an
+    /// evaluated point, before that point's result is re-used.</summary>
+    internal const int DuplicateRedraws = 10;
+
+    /// <summary>The earliest COMPLETE or PRUNED trial that was evaluated at exactly <paramref name="values"/> (itself no
+    /// duplicate), or null.</summary>
+    TrialRecord? EvaluatedAt(IReadOnlyList<TrialRecord> finished, IReadOnlyDictionary<string, double> values) =>
+        finished.Where(t => t.DuplicateOf == null).OrderBy(t => t.Number)
+            .FirstOrDefault(t => Space.Parameters.All(p => t.Params.TryGetValue(p.Name, out var v) && v == values[p.Name]));
+
+    void InsertParams(int number, IReadOnlyDictionary<string, double> values)
+    {
+        foreach (var p in Space.Parameters)
+            Exec("INSERT INTO trial_params(study, number, name, value, label) VALUES ($s, $n, $p, $v, $l)",
+                ("s", Name), ("n", number), ("p", p.Name), ("v", values[p.Name]), ("l", p.Label(values[p.Name])));
     }
 
     /// <summary>Proposals that count toward the budget: those with a COMPLETE or PRUNED trial, and failed ones whose
@@ -613,7 +663,9 @@ public sealed class Study : IDisposable
                 (iv.TryGetValue(n, out var d) ? d : iv[n] = [])[r.GetInt32(1)] = r.IsDBNull(2) ? double.NaN : r.GetDouble(2);
             }
         var list = new List<TrialRecord>();
-        using (var c = Cmd("SELECT number, state, value, started_utc, finished_utc, message, retry_of FROM trials WHERE study = $s ORDER BY number", ("s", Name)))
+        // A study file written before duplicate_of existed, opened read-only, has not been migrated: read NULLs.
+        var duplicateOf = readOnly && !HasDuplicateOfColumn() ? "NULL" : "duplicate_of";
+        using (var c = Cmd($"SELECT number, state, value, started_utc, finished_utc, message, retry_of, {duplicateOf} FROM trials WHERE study = $s ORDER BY number", ("s", Name)))
         using (var r = c.ExecuteReader())
             while (r.Read())
             {
@@ -621,9 +673,17 @@ public sealed class Study : IDisposable
                 list.Add(new TrialRecord(n, ParseState(r.GetString(1)), r.IsDBNull(2) ? double.NaN : r.GetDouble(2),
                     pv.GetValueOrDefault(n) ?? [], pl.GetValueOrDefault(n) ?? [], iv.GetValueOrDefault(n) ?? [],
                     r.GetDateTime(3), r.IsDBNull(4) ? null : r.GetDateTime(4), r.IsDBNull(5) ? null : r.GetString(5))
-                { RetryOf = r.IsDBNull(6) ? null : r.GetInt32(6) });
+                { RetryOf = r.IsDBNull(6) ? null : r.GetInt32(6), DuplicateOf = r.IsDBNull(7) ? null : r.GetInt32(7) });
             }
         return list;
+    }
+
+    bool? hasDuplicateOf;
+    bool HasDuplicateOfColumn()
+    {
+        if (hasDuplicateOf is { } known) return known;
+        using var c = Cmd("SELECT count(*) FROM information_schema.columns WHERE table_name = 'trials' AND column_name = 'duplicate_of'");
+        return (hasDuplicateOf = Convert.ToInt64(c.ExecuteScalar(), CultureInfo.InvariantCulture) > 0).Value;
     }
 
     DbCommand Cmd(string sql, params (string Name, object? Value)[] ps)

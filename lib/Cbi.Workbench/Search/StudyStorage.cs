@@ -51,6 +51,23 @@ internal abstract class StudyStorage
         return ($"{location[..(location.IndexOf("://", StringComparison.Ordinal) + 3)]}{user[0]}{location[at..]}", Uri.UnescapeDataString(user[1]));
     }
 
+    /// <summary>Refuses a study location typed on a command line that is none of the kinds it could mean, before anything
+    /// is created there: <see cref="Parse"/> takes any other text as a DuckDB file name, so a mistyped URI
+    /// (<c>--storage notaurl</c>) became a new local study named <c>notaurl</c> that one worker ran alone, exit 0.
+    /// Accepted: a postgres:// or postgresql:// URI, an existing file, or a new file whose name ends in <c>.duckdb</c>.</summary>
+    /// <param name="location">The location as given.</param>
+    /// <param name="option">The command-line option it came from, for the message (e.g. "--storage").</param>
+    /// <exception cref="ArgumentException">the location is blank, or neither a PostgreSQL URI nor an existing file nor a
+    /// path ending in .duckdb; the message names the option and the location.</exception>
+    public static void CheckLocation(string location, string option)
+    {
+        if (string.IsNullOrWhiteSpace(location)) throw new ArgumentException($"{option} is empty: give postgres://user@host:port/database or a study file.");
+        if (IsPostgres(location) || File.Exists(location)) return;
+        if (location.EndsWith(".duckdb", StringComparison.OrdinalIgnoreCase) && !Directory.Exists(location)) return;
+        throw new ArgumentException($"{option} {location}: neither a PostgreSQL URI (postgres://user@host:port/database) nor an existing study file; " +
+                                    "to create a new local study give a path ending in .duckdb.");
+    }
+
     /// <summary>True for a location <see cref="Parse"/> reads as PostgreSQL (a postgres:// or postgresql:// URI; not validated here).</summary>
     public static bool IsPostgres(string location) =>
         location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase);
@@ -93,6 +110,7 @@ sealed class DuckDbStudyStorage(string path) : StudyStorage
             PRIMARY KEY(study, number, step));
         ALTER TABLE trials ADD COLUMN IF NOT EXISTS heartbeat_utc TIMESTAMP;
         ALTER TABLE trials ADD COLUMN IF NOT EXISTS retry_of INTEGER;
+        ALTER TABLE trials ADD COLUMN IF NOT EXISTS duplicate_of INTEGER;
         ALTER TABLE studies ADD COLUMN IF NOT EXISTS task_json VARCHAR;
         """;
 }
@@ -177,5 +195,6 @@ sealed partial class PostgresStudyStorage : StudyStorage
             PRIMARY KEY(study, number, name));
         CREATE TABLE IF NOT EXISTS trial_values(study VARCHAR, number INTEGER, step INTEGER, value DOUBLE PRECISION,
             PRIMARY KEY(study, number, step));
+        ALTER TABLE trials ADD COLUMN IF NOT EXISTS duplicate_of INTEGER;
         """;
 }

@@ -114,6 +114,66 @@ public class BadRawInputSuiteTests(GoodWarehouseFixture good) : IClassFixture<Go
         Assert.Contains(detail, e.Message);
     }
 
+    /// <summary>Writes <paramref name="value"/> into field <paramref name="field"/> of the first line containing
+    /// <paramref name="marker"/>; <paramref name="at"/> gets that line's 1-based number.</summary>
+    static List<string> SetField(List<string> l, string marker, int field, string value, out int at)
+    {
+        at = l.FindIndex(x => x.Contains(marker, StringComparison.Ordinal)) + 1;
+        var f = l[at - 1].Split(',');
+        f[field] = value;
+        l[at - 1] = string.Join(',', f);
+        return l;
+    }
+
+    [Theory]
+    [InlineData("yahoo_commodities_ubitron/Soybean Oil.csv", "2005-03-02,", 6, "Volume", "ZL")]
+    [InlineData("palm_fcpo_omar/soybean_oil.csv", "2018-03-14,", 5, "volume", "ZL")]
+    [InlineData("quandl_chris_sergejgorev/ZC.csv", "2005-03-02,", 7, "Volume", "ZC2")]
+    public void a_volume_of_1e308_stops_the_build_naming_file_line_and_column(string rel, string marker, int field, string column, string symbol)
+    {
+        // Volume was not range-checked: a ZL volume of 1e308 passed the quality gate.
+        var at = 0;
+        var e = BuildFails(rel, l => SetField(l, marker, field, "1e308", out at));
+        Assert.IsType<InvalidDataException>(e);
+        Assert.Contains($"out_of_range {symbol} {marker.TrimEnd(',')} (data/raw/{rel}): data/raw/{rel} line {at}, column '{column}': " +
+                        "volume 1E+308 outside the plausible range 0…5E7 contracts", e.Message);
+    }
+
+    [Theory]
+    [InlineData("cftc_cot_legacy_vitor/CoT_Disagg_FutsOnly__SBO.csv", ",2010-01-05T", 10, "open_interest_all")]
+    [InlineData("cftc_cot_legacy_vitor/CoT_Disagg_FutsOnly__Soybeans.csv", ",2010-01-05T", 10, "open_interest_all")]
+    [InlineData("quandl_chris_sergejgorev/ZL_cot.csv", "2005-03-01,", 1, "Commercial Long")]
+    public void an_open_interest_or_position_of_1e308_is_refused_naming_file_line_and_column(string rel, string marker, int field, string column)
+    {
+        var at = 0;
+        var e = BuildFails(rel, l => SetField(l, marker, field, "1e308", out at));
+        Assert.Equal(Message(rel, at, column, "1E+308 contracts is outside the plausible range 0…5E7 contracts."), e.Message);
+    }
+
+    [Theory]
+    [InlineData("fred_dgs10_carpet155/DGS10.csv", "2010-01-04,", "DGS10", "150")]
+    [InlineData("fred_dexbzus_joshgainer/DEXBZUS.csv", "2010-01-04,", "DEXBZUS", "-1.72")]
+    [InlineData("fred_dexbzus_wygong/DEXBZUS.csv", "2024-01-02,", "DEXBZUS", "485.3")]
+    public void an_out_of_range_yield_or_exchange_rate_names_its_file_line_and_column(string rel, string marker, string column, string value)
+    {
+        // The gate named the series and the date only; the value's file and line are what the person fixing it needs.
+        var at = 0;
+        var e = BuildFails(rel, l => SetField(l, marker, 1, value, out at));
+        Assert.IsType<InvalidDataException>(e);
+        Assert.Contains($"data/raw/{rel} line {at}, column '{column}': value {double.Parse(value, System.Globalization.CultureInfo.InvariantCulture)} outside the plausible range", e.Message);
+    }
+
+    [Theory]
+    [InlineData("wasde_dates_dubilava/wasde_dates.csv", "2005,1,", "mo", "2005-01")]
+    [InlineData("wasde_dates_josea/wasde_dates.csv", "2021-03-", "release_date", "2021-03")]
+    public void a_duplicated_row_in_a_wasde_dates_file_names_the_file_and_both_lines(string rel, string start, string column, string month)
+    {
+        // It stopped `cbi warehouse` with "An item with the same key has already been added. Key: (2005, 1)".
+        var at = 0;
+        var e = BuildFails(rel, l => { at = LineOf(l, start); l.Insert(at, l[at - 1]); return l; });
+        Assert.Equal(Message(rel, at + 1, column, $"a second release for {month} (also on line {at}); the file lists one WASDE release a month."), e.Message);
+    }
+
     [Fact]
     public void a_price_series_that_switches_units_for_good_stops_the_build()
     {

@@ -96,6 +96,7 @@ public class SqlPortabilityTests
                     Read(db, ForecastKeys(["ensemble@1a2b3c", "lgbm@4d5e6f"]), r => r.GetString(0)).Count);
                 Assert.Equal(forecasts.Count, Read(db, ForecastKeys(forecasts.Select(f => f.ModelVersion).Distinct().ToList()), r => r.GetString(0)).Count);
                 Exec(db, LockDown);   // cbi sql's session settings
+                CheckOneQuery(db, "SELECT count(*) FROM quality_report");   // and its one-query check
             }
         }
         finally

@@ -128,4 +128,37 @@ public class LightGbmQuantileForecasterTests(WarehouseFixture wh)
         }
         finally { File.Delete(path); File.Delete(path + ".wal"); }
     }
+
+    /// <summary>Forecasts at the first 200 validation origins (h = 5) of a fit on the real development rows before 2020
+    /// with the frame's sample weights set to <paramref name="weight"/> of each row.</summary>
+    IReadOnlyList<QuantileForecast> WeightedForecasts(Func<int, double> weight)
+    {
+        var f = Dev();
+        var (train, test) = Split(f, 5);
+        var weighted = new Frame(f.Dates, f.Close, f.FeatureNames, f.Features, Enumerable.Range(0, f.Rows).Select(weight).ToArray(), f.Calendar);
+        using var m = new LightGbmQuantileForecaster(Quick with { Booster = Quick.Booster with { Iterations = 60 } });
+        m.Fit(weighted, train, 5);
+        return m.Predict(weighted, test[..200]);
+    }
+
+    [Fact]
+    public void uniform_sample_weights_of_one_a_thousandth_or_fifty_give_identical_forecasts()
+    {
+        // LightGBM's hessian-based limits (min_sum_hessian_in_leaf, the leaf values' L2 term) see raw weights, so
+        // unscaled weights of 0.001 or 50 changed the trees; weights are brought to mean 1 before they reach it.
+        var one = WeightedForecasts(_ => 1);
+        Assert.Equal(one, WeightedForecasts(_ => 0.001));
+        Assert.Equal(one, WeightedForecasts(_ => 50));
+    }
+
+    [Fact]
+    public void rescaling_every_sample_weight_by_a_constant_leaves_the_forecasts_unchanged()
+    {
+        // Recency weights (half-life of 2 years of sessions), as a regime or recency weighting would give.
+        var f = Dev();
+        double Recency(int r) => Math.Pow(0.5, (f.Rows - 1 - r) / 504.0);
+        var a = WeightedForecasts(Recency);
+        Assert.Equal(a, WeightedForecasts(r => 1000 * Recency(r)));
+        Assert.NotEqual(a, WeightedForecasts(_ => 1)); // the weights do matter: they are not ignored
+    }
 }

@@ -59,6 +59,55 @@ public class StudyTests
         Assert.NotEqual(a.Select(t => t.Value), c.Select(t => t.Value));
     }
 
+    /// <summary>12 points: 4 tree depths × 3 boosting types; a bowl with its minimum 0 at depth 3, "goss".</summary>
+    static readonly SearchSpace SmallDiscrete = SearchSpace.Of(new IntParameter("depth", 1, 4), new CategoricalParameter("boosting", ["gbdt", "dart", "goss"]));
+    static double Bowl(Trial t) => Math.Pow(t.Int("depth") - 3, 2) + (t.Category("boosting") == "goss" ? 0 : 1);
+
+    [Fact]
+    public void tpe_on_a_small_discrete_space_never_evaluates_a_point_twice_and_marks_the_re_used_trials()
+    {
+        // 25 TPE trials (5 at random) on 12 points once evaluated 7 distinct points, one of them 13 times.
+        var evaluated = new List<(int, string)>();
+        using var study = Study.Open("discrete", SmallDiscrete, new StudyOptions { Sampler = new TpeSampler(new TpeOptions { StartupTrials = 5 }), Progress = false }, Study.InMemory);
+        study.Optimize(t => { evaluated.Add((t.Int("depth"), t.Category("boosting"))); return Bowl(t); }, 25);
+        var trials = study.Trials;
+        Assert.Equal(25, trials.Count(t => t.State == TrialState.Complete));
+        Assert.Equal(evaluated.Count, evaluated.Distinct().Count());
+        Assert.True(evaluated.Count >= 10, $"only {evaluated.Count} of the 12 points evaluated in 25 trials");
+        Assert.Equal(0, study.Best!.Value);
+        var reused = trials.Where(t => t.DuplicateOf != null).ToList();
+        Assert.Equal(25 - evaluated.Count, reused.Count);
+        Assert.All(reused, t =>
+        {
+            var twin = trials.Single(o => o.Number == t.DuplicateOf);
+            Assert.Equal(twin.Value, t.Value);
+            Assert.Equal(twin.Labels, t.Labels);
+            Assert.Contains($"repeats trial {twin.Number}", t.Message);
+        });
+    }
+
+    [Fact]
+    public void a_resumed_discrete_study_keeps_its_re_used_trials_and_proposes_as_an_uninterrupted_one()
+    {
+        static StudyOptions Options() => new() { Sampler = new TpeSampler(new TpeOptions { StartupTrials = 5 }), Progress = false };
+        List<(string, double)> uninterrupted;
+        using (var clean = Study.Open("discrete", SmallDiscrete, Options(), Study.InMemory))
+        {
+            clean.Optimize(Bowl, 20);
+            uninterrupted = Finished(clean.Trials);
+        }
+        var path = Path.Combine(Path.GetTempPath(), $"study-dup-{Guid.NewGuid():N}.duckdb");
+        try
+        {
+            using (var first = Study.Open("discrete", SmallDiscrete, Options(), path)) first.Optimize(Bowl, 14);
+            using var second = Study.Open("discrete", SmallDiscrete, Options(), path);
+            second.Optimize(Bowl, 20);
+            Assert.Equal(uninterrupted, Finished(second.Trials));
+            Assert.Contains(second.Trials, t => t.DuplicateOf != null);
+        }
+        finally { File.Delete(path); File.Delete(path + ".wal"); }
+    }
+
     [Fact]
     public void an_empty_search_space_is_refused_with_a_clear_error()
     {

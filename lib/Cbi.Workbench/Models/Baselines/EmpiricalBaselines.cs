@@ -73,6 +73,8 @@ internal abstract class EmpiricalBaseline : IForecaster
 
     /// <summary>P10 and P90 of the lag-<paramref name="lag"/> log returns ending in the trailing window at the
     /// origin, relative to their median (so that the caller supplies the centre).</summary>
+    /// <exception cref="ArgumentException">fewer than 30 such returns are known; the message names the sessions the data
+    /// lack in that span when there are any (a return across one is missing), else says the history is too short.</exception>
     protected (double Lo, double Hi) CentredSpread(Frame f, int origin, int lag)
     {
         var from = Math.Max(lag, origin - window + 1);
@@ -84,10 +86,28 @@ internal abstract class EmpiricalBaseline : IForecaster
             if (!double.IsNaN(v)) r.Add(v);
         }
         if (r.Count < 30)
-            throw new ArgumentException($"{Name}: only {r.Count} past {lag}-day returns before origin {f.Dates[origin]:yyyy-MM-dd}; need ≥ 30 (history too short for horizon {horizon}).");
+        {
+            // Returns across a session the data lack are missing, so one lost session can leave none: say that, not "too short".
+            var lost = MissingSessions(f, Math.Max(0, from - lag), origin);
+            throw new ArgumentException($"{Name}: only {r.Count} past {lag}-day returns before origin {f.Dates[origin]:yyyy-MM-dd}; need ≥ 30 " + (lost.Count == 0
+                ? $"(history too short for horizon {horizon})."
+                : $"(the data lack the session{(lost.Count > 1 ? "s" : "")} {string.Join(", ", lost.Take(5).Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))}" +
+                  $"{(lost.Count > 5 ? $" and {lost.Count - 5} more" : "")}, and a {lag}-day return across a missing session is missing, not longer)."));
+        }
         var a = r.ToArray(); Array.Sort(a);
         var med = SeriesInput.SortedQuantile(a, 0.5);
         return (SeriesInput.SortedQuantile(a, 0.1) - med, SeriesInput.SortedQuantile(a, 0.9) - med);
+    }
+
+    /// <summary>Sessions of the frame's calendar between rows <paramref name="first"/> and <paramref name="last"/> that
+    /// have no row, in date order.</summary>
+    static List<DateOnly> MissingSessions(Frame f, int first, int last)
+    {
+        var lost = new List<DateOnly>();
+        for (var row = first + 1; row <= last; row++)
+            if (f.SessionOf(row) - f.SessionOf(row - 1) > 1)
+                lost.AddRange(f.Calendar.Sessions(f.Dates[row - 1], f.Dates[row]).Where(d => d != f.Dates[row - 1] && d != f.Dates[row]));
+        return lost;
     }
 }
 

@@ -57,7 +57,8 @@ internal sealed class LightGbmMatrix
     }
 }
 
-/// <summary>Rows to learn from: features, labels (finite) and optional sample weights (finite, ≥ 0).</summary>
+/// <summary>Rows to learn from: features, labels (finite) and optional sample weights (finite, ≥ 0, not all zero; only
+/// their ratios matter: they reach LightGBM rescaled to mean 1).</summary>
 internal sealed record LightGbmDataset(LightGbmMatrix X, double[] Label, double[]? Weight = null)
 {
     internal void Validate(string role)
@@ -189,11 +190,25 @@ internal sealed unsafe class LightGbmModel : IDisposable
         try
         {
             SetField(ds, "label", Array.ConvertAll(d.Label, v => (float)v));
-            if (d.Weight != null) SetField(ds, "weight", Array.ConvertAll(d.Weight, v => (float)v));
+            if (d.Weight != null) SetField(ds, "weight", Array.ConvertAll(MeanOne(d.Weight), v => (float)v));
             if (names != null) SetNames(ds, names);
             return ds;
         }
         catch { ds.Dispose(); throw; }
+    }
+
+    /// <summary>Sample weights rescaled to mean 1 over the rows given (w_i · n / Σw). LightGBM compares the summed
+    /// hessians — for a weighted loss, summed weights — with absolute limits (min_sum_hessian_in_leaf, the L2 term
+    /// λ in the leaf value −G/(H + λ)), so weights of 0.001 or 50 everywhere grew different trees than weights of 1;
+    /// at mean 1 those limits mean what they mean unweighted and only the weights' ratios matter.</summary>
+    /// <exception cref="ArgumentException">the weights sum to zero or a non-finite value.</exception>
+    internal static double[] MeanOne(double[] w)
+    {
+        double sum = 0;
+        foreach (var v in w) sum += v;
+        if (!(sum > 0) || !double.IsFinite(sum)) throw new ArgumentException($"Sample weights sum to {sum}: they must sum to a finite value > 0.", nameof(w));
+        var scale = w.Length / sum;
+        return Array.ConvertAll(w, v => v * scale);
     }
 
     static void SetField(DatasetHandle ds, string field, float[] values)

@@ -20,7 +20,8 @@ internal sealed record LightGbmQuantileOptions
     /// <summary>After early stopping, refit on all training rows with the chosen number of rounds, so the most
     /// recent rows are learnt from too.</summary>
     public bool RefitOnAllRows { get; init; } = true;
-    /// <summary>Use <see cref="Frame.Weights"/> (e.g. regime weights) as sample weights when the frame has them.</summary>
+    /// <summary>Use <see cref="Frame.Weights"/> (e.g. regime weights) as sample weights when the frame has them; each
+    /// training set gets them rescaled to mean 1 over its rows, so multiplying all weights by a constant changes nothing.</summary>
     public bool UseFrameWeights { get; init; } = true;
 }
 
