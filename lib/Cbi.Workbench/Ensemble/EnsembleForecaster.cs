@@ -228,9 +228,11 @@ internal sealed record EnsemblePlan(IReadOnlyList<string> Members, IReadOnlyDict
             var scored = rows.Where(r => r.Fold == fold).ToList();
             var history = rows.Where(r => r.Target < scored[0].Origin).ToList();
             if (history.Count < o.MinHistory) continue;
+            // The optimal weights are learnt once per fold; every method derives from them.
+            var optimal = QuantileCombiner.FitAll(members, history);
             foreach (var method in sums.Keys.ToList())
             {
-                var plan = Fit(method, members, history, o);
+                var plan = Fit(method, members, history, o, optimal);
                 var score = scored.Sum(r => QuantileCombiner.Score(plan.WeightsFor(r.Regime), [r]));
                 var (s0, n0) = sums[method];
                 sums[method] = (s0 + score, n0 + scored.Count);
@@ -243,8 +245,9 @@ internal sealed record EnsemblePlan(IReadOnlyList<string> Members, IReadOnlyDict
     /// <summary>The weights for an origin in <paramref name="regime"/> (global where the regime has none).</summary>
     internal QuantileWeights WeightsFor(string regime) => Weights.TryGetValue(regime, out var w) ? w : Weights["all"];
 
-    /// <summary>The plan of one method learnt on <paramref name="rows"/>.</summary>
-    internal static EnsemblePlan Fit(string method, IReadOnlyList<string> members, IReadOnlyList<MemberRow> rows, EnsembleOptions o)
+    /// <summary>The plan of one method learnt on <paramref name="rows"/> (<paramref name="optimal"/>: the pinball-optimal
+    /// weights on the same rows when already computed).</summary>
+    internal static EnsemblePlan Fit(string method, IReadOnlyList<string> members, IReadOnlyList<MemberRow> rows, EnsembleOptions o, QuantileWeights? optimal = null)
     {
         Dictionary<string, QuantileWeights> Global(QuantileWeights w) => new() { ["all"] = w };
         QuantileWeights Mix(QuantileWeights opt, double l) => new(members, Blend(opt.Q10, l), Blend(opt.Q50, l), Blend(opt.Q90, l));
@@ -253,17 +256,16 @@ internal sealed record EnsemblePlan(IReadOnlyList<string> Members, IReadOnlyDict
         {
             EqualWeights => Global(QuantileWeights.Equal(members)),
             BestSingle => Global(QuantileWeights.Single(members, Enumerable.Range(0, members.Count).MinBy(i => QuantileCombiner.Score(QuantileWeights.Single(members, i), rows)))),
-            RegimeAware => RegimeWeights(members, rows, o),
-            _ => Global(Mix(QuantileCombiner.FitAll(members, rows), o.ShrinkageGrid.Where(l => l > 0).Single(l => Shrunk(l) == method))),
+            RegimeAware => RegimeWeights(members, rows, o, optimal ?? QuantileCombiner.FitAll(members, rows)),
+            _ => Global(Mix(optimal ?? QuantileCombiner.FitAll(members, rows), o.ShrinkageGrid.Where(l => l > 0).Single(l => Shrunk(l) == method))),
         };
         return new EnsemblePlan(members, weights, method, "", rows.Count, []);
     }
 
     /// <summary>Pinball-optimal weights per volatility regime, each shrunk halfway toward the global optimal weights (a
     /// regime with fewer than MinHistory/2 rows uses the global ones).</summary>
-    static Dictionary<string, QuantileWeights> RegimeWeights(IReadOnlyList<string> members, IReadOnlyList<MemberRow> rows, EnsembleOptions o)
+    static Dictionary<string, QuantileWeights> RegimeWeights(IReadOnlyList<string> members, IReadOnlyList<MemberRow> rows, EnsembleOptions o, QuantileWeights global)
     {
-        var global = QuantileCombiner.FitAll(members, rows);
         var result = new Dictionary<string, QuantileWeights> { ["all"] = global };
         foreach (var g in new[] { "high", "low" })
         {

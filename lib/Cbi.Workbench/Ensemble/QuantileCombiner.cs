@@ -68,22 +68,26 @@ internal static class QuantileCombiner
         var g = new double[k];
         for (var it = 1; it <= Iterations; it++)
         {
+            // One pass gives the loss of the current weights (tracked for the best iterate) and the subgradient.
             Array.Clear(g);
+            double loss = 0;
             for (var t = 0; t < n; t++)
             {
                 double f = 0;
                 for (var i = 0; i < k; i++) f += w[i] * q[i][t];
+                loss += Metrics.Pinball(y[t], f, tau);
                 var psi = y[t] - f < 0 ? tau - 1 : tau; // −∂ρ/∂f
                 for (var i = 0; i < k; i++) g[i] -= psi * q[i][t] / n;
             }
+            if (loss / n < bestLoss) { bestLoss = loss / n; Array.Copy(w, best, k); }
             var eta = 2.0 / (scale * Math.Sqrt(it));
             var max = g.Select(v => -eta * v).Max();
             double z = 0;
             for (var i = 0; i < k; i++) { w[i] *= Math.Exp(-eta * g[i] - max); z += w[i]; }
             for (var i = 0; i < k; i++) w[i] /= z;
-            var loss = Loss(q, y, tau, w);
-            if (loss < bestLoss) { bestLoss = loss; Array.Copy(w, best, k); }
         }
+        var last = Loss(q, y, tau, w);
+        if (last < bestLoss) Array.Copy(w, best, k);
         return best;
     }
 
