@@ -48,7 +48,8 @@ public enum ConformalMethod
 public sealed record ConformalOptions(int CalibrationRows = 500, int MinCalibration = 60, double Gamma = 0.03, int Window = 250);
 
 /// <summary>A catalogue model whose P10 and P90 are calibrated by conformal prediction on a calibration period after its
-/// own training period (<c>lgbm+cqr</c>, <c>ensemble+aci</c>, …). P50 is the base model's. Fitted on training rows only
+/// own training period (<c>lgbm+cqr</c>, <c>ensemble+aci</c>, …), or on its base's scored out-of-sample forecasts
+/// (<c>+oos</c>). P50 is the base model's: a calibrated side that would cross it stops at it. Fitted on training rows only
 /// (so in a validation walk-forward only on rows before each fold, never on the holdout). Point in time: an adaptive
 /// wrapper uses at an origin only outcomes whose target date is at or before it.</summary>
 internal sealed class ConformalForecaster(ModelSpec baseSpec, ConformalMethod method, ConformalOptions options, TrainingBudget budget, int seed, RunContext context)
@@ -187,10 +188,12 @@ internal sealed class ConformalForecaster(ModelSpec baseSpec, ConformalMethod me
         return PredictAdaptive(frame, originRows, raw);
     }
 
-    static QuantileForecast Adjust(QuantileForecast q, double lo, double hi) => new(q.Q10 - lo, q.Q50, q.Q90 + hi);
+    // A calibration may narrow a side past the median (an adjustment or factor below zero); the band then stops at P50, so
+    // the median stays the base's (sorting the three afterwards would move it) and a side never crosses it.
+    static QuantileForecast Adjust(QuantileForecast q, double lo, double hi) => new(Math.Min(q.Q10 - lo, q.Q50), q.Q50, Math.Max(q.Q90 + hi, q.Q50));
 
     QuantileForecast Scale(QuantileForecast q) =>
-        new(q.Q50 - lower * Spread(q.Q50 - q.Q10, typicalLower), q.Q50, q.Q50 + upper * Spread(q.Q90 - q.Q50, typicalUpper));
+        new(q.Q50 - Math.Max(lower, 0) * Spread(q.Q50 - q.Q10, typicalLower), q.Q50, q.Q50 + Math.Max(upper, 0) * Spread(q.Q90 - q.Q50, typicalUpper));
 
     /// <summary>ACI over every session from the end of calibration to the latest origin asked for, so an origin's band
     /// depends only on data at or before it, never on which other origins were asked in the same call.</summary>
@@ -221,7 +224,7 @@ internal sealed class ConformalForecaster(ModelSpec baseSpec, ConformalMethod me
             }
             if (basePath[i].IsAbstention) { band[o] = basePath[i]; continue; }
             var q = basePath[i].Repaired().Ordered;
-            var b = new QuantileForecast(q.Q10 - Level(lowScores, aLo), q.Q50, q.Q90 + Level(highScores, aHi));
+            var b = Adjust(q, Level(lowScores, aLo), Level(highScores, aHi));
             band[o] = b;
             var t = frame.TargetRow(o, horizon);
             if (t >= 0) pending.Add((t, o, q, b));
@@ -276,7 +279,8 @@ internal sealed class ConformalForecaster(ModelSpec baseSpec, ConformalMethod me
 public static class Conformal
 {
     /// <summary>A spec named "&lt;base&gt;+&lt;method&gt;" (e.g. <c>lgbm+cqr</c>) that fits <paramref name="baseSpec"/> on the
-    /// head of each training window and calibrates its P10/P90 on the tail; register it with
+    /// head of each training window and calibrates its P10/P90 on the tail (<see cref="ConformalMethod.Oos"/>: fits it on
+    /// every training row and calibrates on its scored out-of-sample forecasts from the run context); register it with
     /// <see cref="ModelCatalog.Register"/> to backtest, save and compare it like any model.</summary>
     public static ModelSpec Wrap(ModelSpec baseSpec, ConformalMethod method, ConformalOptions? options = null)
     {

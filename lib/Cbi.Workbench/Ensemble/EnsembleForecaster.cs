@@ -13,15 +13,27 @@ namespace Cbi.Workbench.Ensemble;
 /// the score gaps between members were a few percent while the standard error of a mean score over 100 autocorrelated
 /// daily forecasts is of the same size, so the ranking was luck (the seasonal naive came first). Below it the ensemble is
 /// <paramref name="Prior"/> alone, and says so.</param>
-/// <param name="Prior">The model the ensemble is while the history is too short: a data-free choice made before any
-/// validation row is seen (default <c>rw_garch</c>: the random walk's median with GARCH(1,1) bands).</param>
+/// <param name="Prior">The model the ensemble is while the history is too short (default <c>rw_garch</c>: the random
+/// walk's median with GARCH(1,1) bands, the no-skill distribution; chosen as the workbench's reference distribution, though
+/// after January–May 2020 had been looked at, as was the 250-row minimum).</param>
 /// <param name="Shrinkage">Weights on the pinball-optimal weights (the rest on equal weights) compared out of sample;
 /// the nested comparison picks one (shrinkage toward equal weights, the forecast-combination puzzle: Smith &amp; Wallis
 /// 2009; Claeskens et al. 2016).</param>
 public sealed record EnsembleOptions(int MaxMembers = 3, int MinHistory = 250, string Prior = "rw_garch", double[]? Shrinkage = null)
 {
     /// <summary>The shrinkage grid in effect (default 0.25, 0.5, 0.75, 1; 0 is equal weights, compared anyway).</summary>
-    public IReadOnlyList<double> ShrinkageGrid => Shrinkage ?? [0.25, 0.5, 0.75, 1.0];
+    /// <exception cref="ArgumentException">a value outside (0, 1], values not strictly ascending, or two values that print alike
+    /// at two decimals (their methods would share a name).</exception>
+    public IReadOnlyList<double> ShrinkageGrid
+    {
+        get
+        {
+            var g = Shrinkage ?? [0.25, 0.5, 0.75, 1.0];
+            if (g.Any(l => !(l > 0 && l <= 1)) || g.Zip(g.Skip(1)).Any(p => !(p.Second > p.First)) || g.Select(EnsemblePlan.Shrunk).Distinct().Count() != g.Length)
+                throw new ArgumentException($"ensemble shrinkage grid [{string.Join(", ", g)}]: values must be in (0, 1], strictly ascending and distinct at two decimals.", nameof(Shrinkage));
+            return g;
+        }
+    }
 }
 
 /// <summary>The ensemble (<c>ensemble</c>): per horizon, the best few catalogue models by out-of-sample quantile score on
@@ -174,12 +186,26 @@ internal sealed record EnsemblePlan(IReadOnlyList<string> Members, IReadOnlyDict
     internal static bool IsCandidate(string model) =>
         model != EnsembleForecaster.ModelName && !model.Contains('+') && !model.Contains('#') && ModelCatalog.All.Any(s => s.Name == model);
 
-    /// <summary>The members by mean quantile score on their scored rows (candidates with at least
-    /// <see cref="EnsembleOptions.MinHistory"/> rows), best first.</summary>
-    internal static string[] RankMembers(IReadOnlyList<PredictionRow> known, EnsembleOptions o) =>
-        known.GroupBy(r => r.Model).Where(g => g.Count() >= o.MinHistory)
-            .Select(g => (Model: g.Key, Score: g.Average(r => Metrics.QuantileScore(r.Y, r.Q10, r.Q50, r.Q90))))
+    /// <summary>The members, best first, among candidates with at least <see cref="EnsembleOptions.MinHistory"/> scored rows:
+    /// by their quantile score relative to the random walk's on the same origins (candidates scored over different periods —
+    /// the baselines since 2016, LightGBM and the nets since 2020 — are compared on their own origins, since the score
+    /// scales with volatility), each needing MinHistory origins shared with the random walk; by the plain mean score when the
+    /// random walk has no scored rows at all.</summary>
+    internal static string[] RankMembers(IReadOnlyList<PredictionRow> known, EnsembleOptions o)
+    {
+        static double Qs(PredictionRow r) => Metrics.QuantileScore(r.Y, r.Q10, r.Q50, r.Q90);
+        var rw = known.Where(r => r.Model == ModelCatalog.Reference.Name).GroupBy(r => r.OriginDate).ToDictionary(g => g.Key, g => Qs(g.First()));
+        // Relative where the random walk was scored (a candidate then needs MinHistory origins shared with it), absolute
+        // otherwise; never a mix of the two scales.
+        double Score(IGrouping<string, PredictionRow> g)
+        {
+            if (rw.Count == 0) return g.Count() >= o.MinHistory ? g.Average(Qs) : double.NaN;
+            var shared = g.Where(r => rw.ContainsKey(r.OriginDate)).ToList();
+            return shared.Count >= o.MinHistory ? shared.Sum(Qs) / shared.Sum(r => rw[r.OriginDate]) : double.NaN;
+        }
+        return known.GroupBy(r => r.Model).Select(g => (Model: g.Key, Score: Score(g))).Where(x => !double.IsNaN(x.Score))
             .OrderBy(x => x.Score).ThenBy(x => x.Model, StringComparer.Ordinal).Take(o.MaxMembers).Select(x => x.Model).ToArray();
+    }
 
     /// <summary>Learns the plan of one horizon from scored rows (validation, and the scored history before it,
     /// <see cref="Splits.History"/>) whose target date is at or before <paramref name="cutoff"/>.</summary>
@@ -215,7 +241,7 @@ internal sealed record EnsemblePlan(IReadOnlyList<string> Members, IReadOnlyDict
     }
 
     static IEnumerable<string> Methods(EnsembleOptions o) =>
-        new[] { EqualWeights, BestSingle }.Concat(o.ShrinkageGrid.Where(l => l > 0).Select(Shrunk)).Append(RegimeAware);
+        new[] { EqualWeights, BestSingle }.Concat(o.ShrinkageGrid.Select(Shrunk)).Append(RegimeAware);
 
     /// <summary>Every method scored out of sample: for each fold of the history with at least MinHistory rows whose
     /// outcomes were known before the fold's first origin, the method learns on those rows and is scored on the fold.</summary>
@@ -257,7 +283,7 @@ internal sealed record EnsemblePlan(IReadOnlyList<string> Members, IReadOnlyDict
             EqualWeights => Global(QuantileWeights.Equal(members)),
             BestSingle => Global(QuantileWeights.Single(members, Enumerable.Range(0, members.Count).MinBy(i => QuantileCombiner.Score(QuantileWeights.Single(members, i), rows)))),
             RegimeAware => RegimeWeights(members, rows, o, optimal ?? QuantileCombiner.FitAll(members, rows)),
-            _ => Global(Mix(optimal ?? QuantileCombiner.FitAll(members, rows), o.ShrinkageGrid.Where(l => l > 0).Single(l => Shrunk(l) == method))),
+            _ => Global(Mix(optimal ?? QuantileCombiner.FitAll(members, rows), o.ShrinkageGrid.Single(l => Shrunk(l) == method))),
         };
         return new EnsemblePlan(members, weights, method, "", rows.Count, []);
     }

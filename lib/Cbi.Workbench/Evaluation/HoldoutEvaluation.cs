@@ -77,7 +77,7 @@ public static class HoldoutEvaluation
                 throw new InvalidOperationException("the price and feature frames have different sessions; the holdout rows would not line up.");
         logPath ??= Path.Combine(dir, "holdout-reads.jsonl");
         // The one read of this evaluation (a re-run of a release is a recorded, deliberate read too).
-        var set = Holdout.Read(reference, reason, release: Holdout.History(logPath).Count > 0, logPath: logPath);
+        var set = Holdout.Read(reference, reason, release: Holdout.History(logPath).Count > 0, logPath: logPath, profile: profile.Name);
         var rows = new List<PredictionRow>();
         var abstentions = new List<Abstention>();
         var evaluated = new List<HoldoutModel>();

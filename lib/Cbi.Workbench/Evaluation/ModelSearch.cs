@@ -39,8 +39,10 @@ public sealed record SearchTask(string Model, int Horizon, string Profile, int T
 public static class ModelSearch
 {
     /// <summary>The name of the study of <paramref name="spec"/> at <paramref name="horizon"/> in a profile:
-    /// "&lt;model&gt;-h&lt;horizon&gt;-&lt;profile&gt;". The only place study names are made.</summary>
-    public static string StudyName(ModelSpec spec, int horizon, RunProfile profile) => $"{spec.Name}-h{horizon}-{profile.Name}";
+    /// "&lt;model&gt;-h&lt;horizon&gt;-&lt;profile&gt;-qs". The only place study names are made. The "-qs" names the
+    /// objective's scale (the quantile score): a study from before it (mean pinball loss, half the scale) is never resumed
+    /// into one of these, where its trials would win and its values would mislead the pruner.</summary>
+    public static string StudyName(ModelSpec spec, int horizon, RunProfile profile) => $"{spec.Name}-h{horizon}-{profile.Name}-qs";
 
     /// <summary>artifacts/&lt;profile&gt;/&lt;model&gt;/: study histories (study-h&lt;h&gt;.csv) and best-params.json.</summary>
     public static string OutputDir(ModelSpec spec, RunProfile profile) => Path.Combine(Workbench.ArtifactsDir, profile.Name, spec.Name);

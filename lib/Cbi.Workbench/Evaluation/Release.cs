@@ -29,12 +29,14 @@ public sealed record ReleaseOptions(double Nominal = 0.8, double CoverageToleran
 /// <param name="Coverage80">Share of outcomes inside P10–P90.</param>
 /// <param name="Base">The uncalibrated base of a calibrated variant ("" for others).</param>
 /// <param name="BaseQuantileScore">The base's score on the same origins (NaN when none).</param>
-/// <param name="Eligible">Ranked (enough origins; a calibrated variant no worse than its base).</param>
+/// <param name="Eligible">Ranked (enough origins; a calibrated variant better than its base).</param>
 /// <param name="Calibrated">Coverage within the tolerance of nominal.</param>
 /// <param name="NoSkillFamily">P50 is exactly 0 at every origin (the random walk's median): a "no skill" distribution.</param>
 /// <param name="Note">Why a candidate is not eligible ("" when it is).</param>
+/// <param name="DmPValue">Two-sided Diebold–Mariano p-value of its quantile score against the random walk's on the same
+/// origins (HAC with h − 1 lags; NaN below the N/h floor, for the random walk itself, or for identical losses).</param>
 public sealed record ReleaseCandidate(string Model, int N, double QuantileScore, double SkillVsRw, double Coverage80, string Base, double BaseQuantileScore,
-    bool Eligible, bool Calibrated, bool NoSkillFamily, string Note);
+    bool Eligible, bool Calibrated, bool NoSkillFamily, string Note, double DmPValue);
 
 /// <summary>The release of one horizon: which model is released and why, with its validation evidence.</summary>
 /// <param name="Horizon">Trading days ahead.</param>
@@ -60,8 +62,8 @@ public sealed record ReleaseCard(int Horizon, string Model, bool Skill, string R
 /// parameters still come from a search that saw those later folds, an optimism the card's fold list makes visible) —
 /// against the random walk on the same origins. A calibrated variant is eligible only where it improves the score of its
 /// base (coverage alone is not a goal: the quantile score is proper, coverage is not). When Hansen's SPA over every
-/// eligible candidate rejects "none beats the random walk" at the level, the best calibrated candidate that beats it is
-/// released (skill); when none is calibrated, the best calibrated distribution around the random walk is released instead
+/// eligible candidate rejects "none beats the random walk" at the level, the best calibrated candidate whose own advantage
+/// is significant (Diebold–Mariano against the random walk) is released (skill); when none is calibrated, the best calibrated distribution around the random walk is released instead
 /// ("no skill" claimed), or, if there is none, the best candidate by quantile score (skill, with its coverage stated).
 /// Without significance the release says "no skill" and is the best (calibrated where possible) distribution around the
 /// random walk — a candidate whose P50 is the no-change forecast and whose score is no worse than the random walk's. The
@@ -103,10 +105,14 @@ public static class Release
                 var baseQs = baseName.Length > 0 && byModel.TryGetValue(baseName, out var b) && shared.All(b.ContainsKey) ? shared.Average(d => Qs(b[d])) : double.NaN;
                 var note = shared.Length < o.MinOriginShare * rw.Count ? $"forecast {shared.Length} of {rw.Count} release-fold origins"
                     : baseName.Length > 0 && double.IsNaN(baseQs) ? $"its base {baseName} has no rows on the same origins"
-                    : baseName.Length > 0 && qs > baseQs ? string.Create(CultureInfo.InvariantCulture, $"worse than its base {baseName} ({qs:G4} > {baseQs:G4})")
+                    : baseName.Length > 0 && qs >= baseQs ? string.Create(CultureInfo.InvariantCulture, $"not better than its base {baseName} ({qs:G4} ≥ {baseQs:G4})")
                     : "";
+                var dm = double.NaN;
+                if (model != reference && shared.Length / (double)h >= o.MinPeriods)
+                    try { dm = Metrics.DieboldMariano(shared.Select(d => Qs(own[d])).ToArray(), shared.Select(d => Qs(rw[d])).ToArray(), h).PValue; }
+                    catch (ArgumentException) { /* identical losses: no difference to test */ }
                 candidates.Add(new ReleaseCandidate(model, shared.Length, qs, 1 - qs / rq, cov, baseName, baseQs, note.Length == 0,
-                    Math.Abs(cov - o.Nominal) <= o.CoverageTolerance, own.Values.All(r => r.Q50 == 0), note));
+                    Math.Abs(cov - o.Nominal) <= o.CoverageTolerance, own.Values.All(r => r.Q50 == 0), note, dm));
             }
             // Ties go to the simpler model: a base model before the ensemble before a calibrated variant.
             static int Complexity(string m) => m.Contains('+') ? 2 : m == "ensemble" ? 1 : 0;
@@ -127,7 +133,9 @@ public static class Release
             bool skill;
             string reason;
             var significant = spaP < o.SpaLevel;
-            var skilled = eligible.Where(c => c.SkillVsRw > 0 && c.Model != reference).ToList();
+            // Skill is claimed for a model only when the SPA rejects "no candidate beats the random walk" and the model's own
+            // advantage is significant (Diebold–Mariano): the SPA alone says some candidate has skill, not which.
+            var skilled = eligible.Where(c => c.SkillVsRw > 0 && c.Model != reference && c.DmPValue < o.SpaLevel).ToList();
             var skilledCalibrated = skilled.FirstOrDefault(c => c.Calibrated);
             // The random walk and distributions around it that are no worse than it: what "no skill" releases.
             var family = eligible.Where(c => c.NoSkillFamily && c.SkillVsRw >= 0 || c.Model == reference).ToList();
@@ -137,7 +145,7 @@ public static class Release
             {
                 (chosen, skill) = (skilledCalibrated, true);
                 reason = string.Create(CultureInfo.InvariantCulture,
-                    $"skill: best calibrated candidate ({chosen.SkillVsRw:+0.0%;-0.0%} quantile-score skill, coverage {chosen.Coverage80:0.0%}); {Spa()} < {o.SpaLevel}") +
+                    $"skill: best calibrated candidate ({chosen.SkillVsRw:+0.0%;-0.0%} quantile-score skill, DM p = {chosen.DmPValue:G3}, coverage {chosen.Coverage80:0.0%}); {Spa()} < {o.SpaLevel}") +
                     (chosen.NoSkillFamily ? "; skill in the bands only: its median is the random walk's" : "");
             }
             else if (significant && familyCalibrated == null && skilled.Count > 0)
@@ -145,7 +153,7 @@ public static class Release
                 // Skill survives the data-snooping check but no candidate is calibrated: the proper score decides.
                 (chosen, skill) = (skilled[0], true);
                 reason = string.Create(CultureInfo.InvariantCulture,
-                    $"skill: best candidate by quantile score ({chosen.SkillVsRw:+0.0%;-0.0%}); {Spa()} < {o.SpaLevel}; no candidate's coverage is within {o.Nominal:0%} ± {o.CoverageTolerance:0%} (this one {chosen.Coverage80:0.0%})") +
+                    $"skill: best candidate by quantile score ({chosen.SkillVsRw:+0.0%;-0.0%}, DM p = {chosen.DmPValue:G3}); {Spa()} < {o.SpaLevel}; no candidate's coverage is within {o.Nominal:0%} ± {o.CoverageTolerance:0%} (this one {chosen.Coverage80:0.0%})") +
                     (chosen.NoSkillFamily ? "; skill in the bands only: its median is the random walk's" : "");
             }
             else
@@ -156,6 +164,8 @@ public static class Release
                     ? string.Create(CultureInfo.InvariantCulture, $"skill cannot be tested: the release folds hold {common.Length} common origins, {periods:0.#} non-overlapping {h}-day periods (fewer than {o.MinPeriods})")
                     : !significant
                     ? $"no candidate beats the random walk beyond data snooping ({Spa()} ≥ {o.SpaLevel})"
+                    : skilled.Count == 0
+                    ? $"{Spa()} says some candidate beats the random walk, but no single candidate's advantage is significant on its own (Diebold–Mariano)"
                     : string.Create(CultureInfo.InvariantCulture, $"the candidates that beat the random walk ({Spa()}) are not calibrated (best {skilled.FirstOrDefault()?.Model}, coverage {skilled.FirstOrDefault()?.Coverage80:0.0%})");
                 reason = $"no skill: {why}; released the best {(familyCalibrated != null ? "calibrated" : "(none is calibrated within the tolerance)")} distribution around the random walk that is no worse than it";
             }

@@ -76,7 +76,7 @@ public static class ModelCatalog
     }
 
     /// <summary>Specs for a comma-separated list of names, or a group: <c>all</c>, <c>baselines</c> (every model
-    /// that reads prices only), <c>fast</c> (baselines without an optimiser, listed as such in their description).</summary>
+    /// that reads prices only, not its calibrated wrappers), <c>fast</c> (baselines without an optimiser, listed as such in their description).</summary>
     /// <exception cref="ArgumentException">an unknown name (nothing is returned for the others).</exception>
     public static IReadOnlyList<ModelSpec> Resolve(string names)
     {
@@ -84,7 +84,7 @@ public static class ModelCatalog
         return names.Trim() switch
         {
             "all" => All,
-            "baselines" => All.Where(s => s.Inputs == ModelInputs.Prices).ToArray(),
+            "baselines" => All.Where(s => s.Inputs == ModelInputs.Prices && !s.Name.Contains('+')).ToArray(),
             "fast" => BaselineSpecs.FastNames.Select(Get).ToArray(),
             var list => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().Select(Get).ToArray(),
         };

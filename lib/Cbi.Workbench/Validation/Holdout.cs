@@ -37,6 +37,7 @@ public static class Holdout
     /// <param name="release">Must be true for any read after the first one recorded in the log.</param>
     /// <param name="logPath">Read log; defaults to <see cref="DefaultLogPath"/>.</param>
     /// <param name="member">Filled in by the compiler (caller member name); do not pass.</param>
+    /// <param name="profile">The run profile recorded with the read; default the active one (the entry points' parameter).</param>
     /// <param name="file">Filled in by the compiler (caller source file); do not pass.</param>
     /// <param name="line">Filled in by the compiler (caller line number); do not pass.</param>
     /// <returns>The holdout rows (every row from the first one dated ≥ <see cref="Start"/> to the end of the frame).</returns>
@@ -44,7 +45,7 @@ public static class Holdout
     /// <exception cref="InvalidOperationException">The log already records a read and <paramref name="release"/> is false,
     /// or the frame has no holdout rows.</exception>
     /// <exception cref="InvalidDataException">The existing log has a line that is not a read record.</exception>
-    public static HoldoutSet Read(Frame frame, string reason, bool release = false, string? logPath = null,
+    public static HoldoutSet Read(Frame frame, string reason, bool release = false, string? logPath = null, string? profile = null,
         [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         if (string.IsNullOrWhiteSpace(reason))
@@ -63,7 +64,7 @@ public static class Holdout
             throw new InvalidOperationException($"the frame has no holdout rows (frame {WalkForwardSplit.Describe(frame)}, holdout from {Start:yyyy-MM-dd}).");
         var rows = Enumerable.Range(first, frame.Rows - first).ToArray();
         var rec = new ReadRecord(DateTime.UtcNow, $"{Path.GetFileName(file)}:{line} {member}", reason.Trim(),
-            Benchmark.GitCommit(), Workbench.Parameter("profile", "smoke"), release, rows.Length,
+            Benchmark.GitCommit(), profile ?? Workbench.Parameter("profile", "smoke"), release, rows.Length,
             frame.Dates[first].ToString("yyyy-MM-dd"), frame.Dates[^1].ToString("yyyy-MM-dd"));
         JsonLines.Append(path, rec);
         Log.Progress($"[holdout] read {rows.Length} rows {rec.FirstDate}…{rec.LastDate} recorded in {Workbench.Relative(path)}");

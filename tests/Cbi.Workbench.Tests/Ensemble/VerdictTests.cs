@@ -78,6 +78,65 @@ public class EnsembleHistoryTests
     }
 
     [Fact]
+    public void a_model_never_receives_a_scored_row_whose_outcome_is_after_its_fold_cutoff()
+    {
+        // A probe records the latest target date in the context it is handed; history and validation rows run past the folds.
+        var history = History(600).Select((r, i) => i % 2 == 0 ? r with { Split = Splits.HistorySplit } : r).ToList();
+        var seen = new List<(Fold Fold, DateOnly Latest)>();
+        var probe = new ModelSpec
+        {
+            Name = "probe", Description = "test", Inputs = ModelInputs.Prices, MissingInputs = MissingInputRule.NotRead,
+            Factory = (_, _, _, c) => new ContextProbe(c, d => seen.Add((default!, d))), Loader = _ => throw new NotSupportedException(),
+        };
+        var folds = new[] { new Fold(0, H, Range(0, 398), Range(400, 500), "validation"), new Fold(1, H, Range(0, 698), Range(700, 800), "validation") };
+        Backtest.Run(probe, F, folds, [H], progress: false, context: RunContext.Detached(RunProfile.Smoke) with { ScoredHistory = history });
+        Assert.Equal(2, seen.Count);
+        Assert.Equal(Backtest.FoldCutoff(F, folds[0]), seen[0].Latest);
+        Assert.Equal(Backtest.FoldCutoff(F, folds[1]), seen[1].Latest);
+    }
+
+    /// <summary>Forecasts 0 ± 1 %; reports the latest scored target date in its context when created.</summary>
+    sealed class ContextProbe : IForecaster
+    {
+        public ContextProbe(RunContext c, Action<DateOnly> report) => report(c.ScoredHistory.Count == 0 ? DateOnly.MinValue : c.ScoredHistory.Max(r => r.TargetDate));
+        public string Name => "probe";
+        public FitInfo? Info { get; private set; }
+        public void Fit(Frame frame, IReadOnlyList<int> trainRows, int horizon) =>
+            Info = new FitInfo(Name, horizon, frame.Dates[trainRows[0]], frame.Dates[trainRows[^1]], trainRows.Count, "none", new Dictionary<string, string>(), 0);
+        public IReadOnlyList<QuantileForecast> Predict(Frame frame, IReadOnlyList<int> originRows) => originRows.Select(_ => new QuantileForecast(-0.01, 0, 0.01)).ToArray();
+        public void Save(string directory) => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public void members_scored_over_different_periods_are_ranked_against_the_random_walk_on_their_own_origins()
+    {
+        // "calm" is scored only over a quiet stretch (small absolute scores), "busy" over everything; relative to the random
+        // walk on the same origins "busy" is the better model, although its mean score is larger.
+        var rows = new List<PredictionRow>();
+        var rng = new Random(3);
+        for (var t = 300; t < 900; t++)
+        {
+            var sd = t < 600 ? 0.005 : 0.03;
+            var y = Normal.Sample(rng, 0, sd);
+            PredictionRow Row(string m, double err, double width) => new(m, H, F.Dates[t], F.Dates[t + H], y, y + err - width * sd, y + err, y + err + width * sd, t / 100, "validation");
+            rows.Add(Row("rw", sd, 1.28));
+            rows.Add(Row("busy", 0.2 * sd, 1.28));
+            if (t < 600) rows.Add(Row("calm", 0.8 * sd, 1.28));
+        }
+        var ranked = EnsemblePlan.RankMembers(rows, new EnsembleOptions(MaxMembers: 2));
+        Assert.Equal("busy", ranked[0]);
+    }
+
+    [Fact]
+    public void a_shrinkage_grid_outside_zero_to_one_or_out_of_order_is_refused()
+    {
+        Assert.Throws<ArgumentException>(() => new EnsembleOptions(Shrinkage: [0.5, 1.5]).ShrinkageGrid);
+        Assert.Throws<ArgumentException>(() => new EnsembleOptions(Shrinkage: [0.75, 0.25]).ShrinkageGrid);
+        Assert.Throws<ArgumentException>(() => new EnsembleOptions(Shrinkage: [0.25, 0.251]).ShrinkageGrid);
+        Assert.Equal([0.25, 0.5, 0.75, 1.0], new EnsembleOptions().ShrinkageGrid);
+    }
+
+    [Fact]
     public void the_walk_forward_engine_hands_each_fold_only_the_outcomes_known_before_it()
     {
         // Scored rows over origins 300–900; the fold starting at 600 may learn only from targets ≤ its cutoff.
@@ -132,7 +191,7 @@ public class ReleaseRuleTests
         var card = Release.Choose(Table(), [5], AllFolds, Quick).Single();
         var cqr = card.Candidates.Single(c => c.Model == "lgbm+cqr");
         Assert.False(cqr.Eligible);
-        Assert.StartsWith("worse than its base lgbm", cqr.Note);
+        Assert.StartsWith("not better than its base lgbm", cqr.Note);
     }
 
     [Fact]
@@ -187,6 +246,27 @@ public class ReleaseRuleTests
         Assert.DoesNotContain(card.Candidates, c => c.Model == "lgbm");
         Assert.NotEqual("lgbm", card.Model);
         Assert.All(card.Folds, f => Assert.InRange(f, 0, 4));
+    }
+
+    [Fact]
+    public void skill_is_not_claimed_where_the_release_folds_hold_fewer_than_ten_non_overlapping_periods()
+    {
+        // The same clear edge at h = 126: 700 origins are 5.6 periods, too few for the SPA or the DM test.
+        var table = Table().Select(r => r with { Horizon = 126, TargetDate = F.Dates[F.RowOf(r.OriginDate) + 126] }).ToList();
+        var card = Release.Choose(table, [126], AllFolds, Quick).Single();
+        Assert.False(card.Skill);
+        Assert.Contains("skill cannot be tested", card.Reason);
+        Assert.True(double.IsNaN(card.SpaPValue));
+        Assert.True(card.Candidates.Single(c => c.Model == card.Model).NoSkillFamily);
+    }
+
+    [Fact]
+    public void holdout_rows_never_enter_the_release()
+    {
+        // A perfect model that exists only on the holdout is not a candidate.
+        var perfect = Table().Where(r => r.Model == "rw").Select(r => r with { Model = "oracle", Q10 = r.Y, Q50 = r.Y, Q90 = r.Y, Split = "holdout" });
+        var card = Release.Choose(Table().Concat(perfect).ToList(), [5], AllFolds, Quick).Single();
+        Assert.DoesNotContain(card.Candidates, c => c.Model == "oracle");
     }
 
     [Fact]
@@ -269,6 +349,45 @@ public class ConformalValidityTests
         Assert.True(scaled.Score < cqr.Score, $"scaled {scaled.Score} vs cqr {cqr.Score}");
     }
 
+    [Fact]
+    public void out_of_sample_calibration_leaves_the_base_unchanged_until_it_has_enough_scored_forecasts_and_then_uses_only_known_ones()
+    {
+        var f = Cycle(900);
+        var spec = Conformal.Wrap(ModelCatalog.Get("rw"), ConformalMethod.Oos);
+        var baseModel = ModelCatalog.Get("rw").Create(); baseModel.Fit(f, Range(0, 700), 1);
+        var origins = Range(702, 720);
+        // 30 scored rows by the cutoff (fewer than 60): the base's bands, unchanged.
+        List<PredictionRow> Scored(int from, int to, double width) => Range(from, to).Select(t =>
+            new PredictionRow("rw", 1, f.Dates[t], f.Dates[t + 1], f.Target(t, 1), -width, 0, width, 0, "validation")).ToList();
+        var few = spec.Create(context: RunContext.Detached(RunProfile.Smoke) with { ScoredHistory = Scored(670, 700, 0.001) });
+        few.Fit(f, Range(0, 700), 1);
+        Assert.Equal(baseModel.Predict(f, origins), few.Predict(f, origins));
+        Assert.StartsWith("none: 30 scored", few.Info!.Parameters["calibration"]);
+        // 200 scored rows with bands far too narrow, and 100 more whose outcomes are after the cutoff (ignored): wider bands.
+        var many = spec.Create(context: RunContext.Detached(RunProfile.Smoke) with { ScoredHistory = [.. Scored(500, 700, 0.001), .. Scored(700, 800, 0.5)] });
+        many.Fit(f, Range(0, 700), 1);
+        Assert.Contains("(200 scored out-of-sample forecasts of rw)", many.Info!.Parameters["calibration"]);
+        var a = baseModel.Predict(f, origins); var b = many.Predict(f, origins);
+        Assert.All(a.Zip(b), p => { Assert.Equal(p.First.Q50, p.Second.Q50); Assert.True(p.Second.Q90 - p.Second.Q10 > p.First.Q90 - p.First.Q10); });
+    }
+
+    [Fact]
+    public void a_calibration_that_narrows_a_side_stops_at_the_median_and_keeps_the_base_median()
+    {
+        // Scored forecasts whose outcomes all lie far above P50: the lower factor is negative; P10 must stop at P50.
+        var f = Cycle(900);
+        var scored = Range(500, 700).Select(t => new PredictionRow("rw", 1, f.Dates[t], f.Dates[t + 1], 0.05, -0.01, 0, 0.01, 0, "validation")).ToList();
+        var m = Conformal.Wrap(ModelCatalog.Get("rw"), ConformalMethod.Oos).Create(context: RunContext.Detached(RunProfile.Smoke) with { ScoredHistory = scored });
+        m.Fit(f, Range(0, 700), 1);
+        var baseModel = ModelCatalog.Get("rw").Create(); baseModel.Fit(f, Range(0, 700), 1);
+        var origins = Range(702, 720);
+        Assert.All(m.Predict(f, origins).Zip(baseModel.Predict(f, origins)), p =>
+        {
+            Assert.Equal(p.Second.Q50, p.First.Q50);
+            Assert.True(p.First.Q10 <= p.First.Q50 && p.First.Q50 <= p.First.Q90);
+        });
+    }
+
     /// <summary>P50 = 0, P10/P90 = ∓0.64σₜ₊₁ with the true σ of the next session (half the width an 80 % band needs).</summary>
     sealed class KnownSigma(Func<int, double> sigma) : IForecaster
     {
@@ -294,15 +413,16 @@ public class RunContextPurityTests
         "Evaluation/PredictionStore.cs: DefaultParquetPath", "Evaluation/PredictionStore.cs: DefaultAbstentionsPath",
         "Evaluation/ForecastExport.cs: DefaultParquetPath", "Models/ModelStore.cs: DefaultRoot",
         "Evaluation/ModelSearch.cs: OutputDir", "Evaluation/ModelSearch.cs: studies.duckdb",
+        "Validation/Holdout.cs: DefaultLogPath", "Validation/Holdout.cs: profile ?? Workbench.Parameter(\"profile\"",
     ];
 
     [Fact]
     public void no_profile_environment_or_artifact_read_remains_in_the_science()
     {
         var lib = Path.Combine(Workbench.Root, "lib", "Cbi.Workbench");
-        var forbidden = new Regex(@"RunProfile\.Current|Environment\.GetEnvironmentVariable|Workbench\.(Parameter|Profile\b|ProfileDir|ArtifactsDir)");
+        var forbidden = new Regex(@"RunProfile\.Current|RunContext\.Current|Environment\.GetEnvironmentVariable|Workbench\.(Parameter|Profile\b|ProfileDir|ArtifactsDir)");
         var hits = new List<string>();
-        foreach (var folder in new[] { "Models", "Ensemble", "Evaluation" })
+        foreach (var folder in new[] { "Models", "Ensemble", "Evaluation", "Validation" })
             foreach (var file in Directory.EnumerateFiles(Path.Combine(lib, folder), "*.cs", SearchOption.AllDirectories))
             {
                 var rel = Path.GetRelativePath(lib, file).Replace('\\', '/');
