@@ -122,7 +122,7 @@ public class LightGbmQuantileForecasterTests(WarehouseFixture wh)
             var tiny4 = tiny with { Search = tiny.Search with { Trials = 4 } };
             var again = ModelSearch.Run(spec, f, folds, h, tiny4, path, studyName: ModelSearch.StudyName(spec, h, tiny));
             Assert.True(again.Value <= best.Value);
-            using var study = Cbi.Workbench.Search.Study.Open("lgbm-h5-test", spec.Space!, null, path);
+            using var study = Cbi.Workbench.Search.Study.Open(ModelSearch.StudyName(spec, h, tiny), spec.Space!, null, path);
             Assert.Equal(4, study.Trials.Count);
             Assert.All(study.Trials.Where(t => t.State == Cbi.Workbench.Search.TrialState.Complete), t => Assert.Equal(2, t.Intermediate.Count));
         }
