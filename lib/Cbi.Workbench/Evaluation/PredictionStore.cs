@@ -44,13 +44,18 @@ public static class PredictionStore
 
     /// <summary>Writes rows to both stores, the Parquet table and the warehouse table, so that they never disagree: the
     /// warehouse is opened (and locked) before anything is written, its transaction commits only after the Parquet file
-    /// is complete, and the Parquet file is renamed into place only after the commit. Keys as in <see cref="WriteParquet"/>.</summary>
+    /// is complete, and the Parquet file is renamed into place only after the commit. Keys as in <see cref="WriteParquet"/>.
+    /// Concurrent writers of the same Parquet table (other processes, other threads) take turns under a file lock and
+    /// each merges into the latest version, so none loses another's rows; a writer waits up to 10 minutes.</summary>
+    /// <exception cref="IOException">another writer still holds the table after the wait (nothing is written).</exception>
     /// <exception cref="FileNotFoundException">no warehouse.</exception>
     /// <exception cref="DuckDB.NET.Data.DuckDBException">the warehouse is locked by another process (nothing is written).</exception>
     public static void Write(IReadOnlyCollection<PredictionRow> rows, string? path = null, string? warehousePath = "")
     {
         path = Path.GetFullPath(path ?? DefaultParquetPath);
         Validate(rows);
+        // Writers of one Parquet table take turns: each reads, merges and replaces it under the lock (no lost update).
+        using var gate = StoreLock.Acquire(path);
         using var wh = warehousePath is null ? null : OpenWarehouse(warehousePath.Length == 0 ? Workbench.WarehousePath : warehousePath);
         using var tx = wh?.BeginTransaction();
         if (wh != null) Replace(wh, "predictions", rows);
@@ -95,6 +100,7 @@ public static class PredictionStore
         if (abstentions.Count == 0) return;
         path = Path.GetFullPath(path ?? DefaultAbstentionsPath);
         const string cols = "model VARCHAR, horizon INTEGER, origin_date DATE, split VARCHAR, fold INTEGER, reason VARCHAR";
+        using var gate = StoreLock.Acquire(path);
         AtomicFile.Write(path, tmp =>
         {
             using var con = Open("DataSource=:memory:");
