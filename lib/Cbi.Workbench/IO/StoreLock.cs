@@ -5,11 +5,13 @@ namespace Cbi.Workbench.IO;
 
 /// <summary>An exclusive, cross-process lock on a store file, held while a writer reads the file, merges its rows and
 /// replaces it, so that two writers never each rewrite the version they read (a lost update: two <c>cbi backtest</c>
-/// runs started together left only one's rows in predictions.parquet). The lock is an advisory file lock on
-/// "&lt;file&gt;.lock" (.NET takes <c>flock</c> for <see cref="FileShare.None"/> on Unix), released by the operating system
-/// when the holder exits or is killed, so a dead writer never blocks the next one; "&lt;file&gt;.lock.owner" names the holder
-/// for the waiting writer's message. The lock files stay in place (deleting one while another writer waits on it would let
-/// two writers hold two different files).</summary>
+/// runs started together left only one's rows in predictions.parquet). The lock is an advisory file lock (.NET takes
+/// <c>flock</c> for <see cref="FileShare.None"/> on Unix) on a file named by a hash of the store's full path in the
+/// system's temporary folder (cbi-store-locks/), so the artifact folders hold nothing but results; the operating system
+/// releases it when the holder exits or is killed, so a dead writer never blocks the next one; a ".owner" file beside it
+/// names the holder for the waiting writer's message. Lock files stay in place (deleting one while another writer waits on
+/// it would let two writers hold two different files). One machine's writers take turns; writers on several machines
+/// sharing a network folder are not covered.</summary>
 internal sealed class StoreLock : IDisposable
 {
     readonly FileStream stream;
@@ -20,8 +22,10 @@ internal sealed class StoreLock : IDisposable
     /// <exception cref="IOException">still held by another writer after the wait (names the holder).</exception>
     internal static StoreLock Acquire(string path, TimeSpan? wait = null)
     {
-        var lockPath = path + ".lock";
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(lockPath))!);
+        var full = Path.GetFullPath(path);
+        var dir = Path.Combine(Path.GetTempPath(), "cbi-store-locks");
+        Directory.CreateDirectory(dir);
+        var lockPath = Path.Combine(dir, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(full)))[..16] + ".lock");
         var limit = wait ?? TimeSpan.FromMinutes(10);
         var sw = Stopwatch.StartNew();
         var said = false;
