@@ -38,6 +38,10 @@ public sealed record RunContext(RunProfile Profile)
         return byH.OrderBy(kv => Math.Abs(kv.Key - horizon)).ThenBy(kv => kv.Key).First().Value;
     }
 
+    /// <summary>The tuned point for <paramref name="spec"/> at <paramref name="horizon"/> as <see cref="TunedFor(string, int)"/>;
+    /// null for a model without a search space (it has no parameters to take).</summary>
+    public IReadOnlyDictionary<string, double>? TunedFor(ModelSpec spec, int horizon) => spec.Space is null ? null : TunedFor(spec.Name, horizon);
+
     /// <summary>This context with only the scored rows whose target date is at or before <paramref name="cutoff"/>.</summary>
     public RunContext ScoredBy(DateOnly cutoff) => this with { ScoredHistory = ScoredHistory.Where(r => r.TargetDate <= cutoff).ToArray() };
 
@@ -59,7 +63,7 @@ public sealed record RunContext(RunProfile Profile)
     public static RunContext FromArtifacts(RunProfile profile, string profileDir)
     {
         var predictions = Path.Combine(profileDir, "predictions.parquet");
-        var history = File.Exists(predictions) ? PredictionStore.ReadParquet(predictions).Where(r => r.Split is "validation" or Validation.Splits.HistorySplit).ToArray() : [];
+        var history = File.Exists(predictions) ? PredictionStore.ReadParquet(predictions).Where(r => Validation.Splits.IsValidationOrHistory(r.Split)).ToArray() : [];
         var tuned = new Dictionary<string, IReadOnlyDictionary<int, IReadOnlyDictionary<string, double>>>();
         foreach (var spec in ModelCatalog.All.Where(s => s.Space != null))
         {

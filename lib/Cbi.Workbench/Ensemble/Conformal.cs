@@ -1,3 +1,4 @@
+using MathNet.Numerics.Statistics;
 using System.Globalization;
 using Cbi.Workbench.Evaluation;
 using Cbi.Workbench.Models;
@@ -87,7 +88,7 @@ internal sealed class ConformalForecaster(ModelSpec baseSpec, ConformalMethod me
                 (rows.Length == 0 ? "(no training row has a target)" : $"({frame.Dates[rows[0]]:yyyy-MM-dd} … {frame.Dates[rows[^1]]:yyyy-MM-dd})") +
                 $", need at least {options.MinCalibration}: the calibration set is empty or too small.", nameof(trainRows));
         (model as IDisposable)?.Dispose();
-        model = baseSpec.Create(baseSpec.Space is null ? null : context.TunedFor(baseSpec.Name, horizon), budget, seed, context);
+        model = baseSpec.Create(context.TunedFor(baseSpec, horizon), budget, seed, context);
         if (method == ConformalMethod.Oos) { FitOutOfSample(frame, rows, horizon); return; }
         model.Fit(frame, head, horizon);
         this.horizon = horizon;
@@ -98,23 +99,39 @@ internal sealed class ConformalForecaster(ModelSpec baseSpec, ConformalMethod me
         if (calibration.Count < options.MinCalibration)
             throw new ArgumentException($"{Name} h={horizon}: the base model abstained on the calibration set ({calibration.Count} usable outcomes).", nameof(trainRows));
         calibrationEnd = frame.Dates[cal[^1]];
-        typicalLower = Median(calibration.Select(c => c.Q50 - c.Q10));
-        typicalUpper = Median(calibration.Select(c => c.Q90 - c.Q50));
-        (lower, upper) = method switch
+        (typicalLower, typicalUpper) = TypicalSpreads(calibration);
+        switch (method)
         {
-            ConformalMethod.Split => Twice(ConformalQuantile(calibration.Select(c => Math.Abs(c.Y - c.Q50)), 0.8)),
-            ConformalMethod.Scaled => (ConformalQuantile(calibration.Select(c => (c.Q50 - c.Y) / Spread(c.Q50 - c.Q10, typicalLower)), 1 - Alpha),
-                ConformalQuantile(calibration.Select(c => (c.Y - c.Q50) / Spread(c.Q90 - c.Q50, typicalUpper)), 1 - Alpha)),
-            _ => (ConformalQuantile(calibration.Select(c => c.Q10 - c.Y), 1 - Alpha), ConformalQuantile(calibration.Select(c => c.Y - c.Q90), 1 - Alpha)),
-        };
-        Info = new FitInfo(Name, horizon, frame.Dates[rows[0]], frame.Dates[rows[^1]], rows.Length, frame.FeatureHash, new Dictionary<string, string>
+            case ConformalMethod.Split: (lower, upper) = Twice(ConformalQuantile(calibration.Select(c => Math.Abs(c.Y - c.Q50)), 0.8)); break;
+            case ConformalMethod.Scaled: ScaleBy(calibration); break;
+            default:
+                (lower, upper) = (ConformalQuantile(calibration.Select(c => c.Q10 - c.Y), 1 - Alpha), ConformalQuantile(calibration.Select(c => c.Y - c.Q90), 1 - Alpha));
+                break;
+        }
+        Info = InfoFor(frame, rows, $"{calibration[0].Origin:yyyy-MM-dd} … {calibrationEnd:yyyy-MM-dd} ({calibration.Count} outcomes)");
+    }
+
+    /// <summary>Median spread of each side over <paramref name="cal"/>: what a base band that has collapsed to its median
+    /// is scaled by instead.</summary>
+    static (double Lower, double Upper) TypicalSpreads(IReadOnlyList<Calibrated> cal) =>
+        (cal.Select(c => c.Q50 - c.Q10).Where(double.IsFinite).Median(), cal.Select(c => c.Q90 - c.Q50).Where(double.IsFinite).Median());
+
+    /// <summary>Conformal scaling factors of each side from <paramref name="cal"/>: the (1 − α) conformal quantile of the
+    /// outcome's distance beyond P50 in units of that side's spread (the typical spreads set first).</summary>
+    void ScaleBy(IReadOnlyList<Calibrated> cal)
+    {
+        lower = ConformalQuantile(cal.Select(c => (c.Q50 - c.Y) / Spread(c.Q50 - c.Q10, typicalLower)), 1 - Alpha);
+        upper = ConformalQuantile(cal.Select(c => (c.Y - c.Q50) / Spread(c.Q90 - c.Q50, typicalUpper)), 1 - Alpha);
+    }
+
+    FitInfo InfoFor(Frame frame, int[] rows, string calibrationText) =>
+        new(Name, horizon, frame.Dates[rows[0]], frame.Dates[rows[^1]], rows.Length, frame.FeatureHash, new Dictionary<string, string>
         {
-            ["base"] = baseSpec.Name, ["method"] = method.ToString(), ["calibration"] = $"{calibration[0].Origin:yyyy-MM-dd} … {calibrationEnd:yyyy-MM-dd} ({calibration.Count} outcomes)",
-            ["base_fit"] = $"{model.Info!.TrainStart:yyyy-MM-dd} … {model.Info.TrainEnd:yyyy-MM-dd}",
+            ["base"] = baseSpec.Name, ["method"] = method.ToString(), ["calibration"] = calibrationText,
+            ["base_fit"] = $"{model!.Info!.TrainStart:yyyy-MM-dd} … {model.Info.TrainEnd:yyyy-MM-dd}",
             ["adjust_lower"] = lower.ToString("G6", CultureInfo.InvariantCulture), ["adjust_upper"] = upper.ToString("G6", CultureInfo.InvariantCulture),
             ["gamma"] = method == ConformalMethod.Aci ? options.Gamma.ToString("G4", CultureInfo.InvariantCulture) : "",
         }, seed);
-    }
 
     static (double, double) Twice(double x) => (x, x);
 
@@ -124,8 +141,8 @@ internal sealed class ConformalForecaster(ModelSpec baseSpec, ConformalMethod me
         if (rows.Length == 0) throw new ArgumentException($"{Name} h={horizon}: no training row has a target.", nameof(rows));
         model!.Fit(frame, rows, horizon);
         this.horizon = horizon;
-        var cutoff = frame.Dates[Math.Min(rows[^1] + horizon, frame.Rows - 1)];
-        calibration = context.ScoredHistory.Where(r => r.Model == baseSpec.Name && r.Horizon == horizon && r.Split is "validation" or Validation.Splits.HistorySplit && r.TargetDate <= cutoff)
+        var cutoff = Backtest.KnownBy(frame, rows[^1], horizon);
+        calibration = context.ScoredHistory.Where(r => r.Model == baseSpec.Name && r.Horizon == horizon && Validation.Splits.IsValidationOrHistory(r.Split) && r.TargetDate <= cutoff)
             .OrderBy(r => r.OriginDate).TakeLast(options.CalibrationRows)
             .Select(r => new Calibrated(r.OriginDate, r.TargetDate, r.Q10, r.Q50, r.Q90, r.Y)).ToList();
         string what;
@@ -138,25 +155,11 @@ internal sealed class ConformalForecaster(ModelSpec baseSpec, ConformalMethod me
         else
         {
             calibrationEnd = calibration[^1].Origin;
-            typicalLower = Median(calibration.Select(c => c.Q50 - c.Q10));
-            typicalUpper = Median(calibration.Select(c => c.Q90 - c.Q50));
-            lower = ConformalQuantile(calibration.Select(c => (c.Q50 - c.Y) / Spread(c.Q50 - c.Q10, typicalLower)), 1 - Alpha);
-            upper = ConformalQuantile(calibration.Select(c => (c.Y - c.Q50) / Spread(c.Q90 - c.Q50, typicalUpper)), 1 - Alpha);
+            (typicalLower, typicalUpper) = TypicalSpreads(calibration);
+            ScaleBy(calibration);
             what = $"{calibration[0].Origin:yyyy-MM-dd} … {calibrationEnd:yyyy-MM-dd} ({calibration.Count} scored out-of-sample forecasts of {baseSpec.Name})";
         }
-        Info = new FitInfo(Name, horizon, frame.Dates[rows[0]], frame.Dates[rows[^1]], rows.Length, frame.FeatureHash, new Dictionary<string, string>
-        {
-            ["base"] = baseSpec.Name, ["method"] = method.ToString(), ["calibration"] = what,
-            ["base_fit"] = $"{model.Info!.TrainStart:yyyy-MM-dd} … {model.Info.TrainEnd:yyyy-MM-dd}",
-            ["adjust_lower"] = lower.ToString("G6", CultureInfo.InvariantCulture), ["adjust_upper"] = upper.ToString("G6", CultureInfo.InvariantCulture),
-            ["gamma"] = "",
-        }, seed);
-    }
-
-    static double Median(IEnumerable<double> xs)
-    {
-        var a = xs.Where(double.IsFinite).Order().ToArray();
-        return a.Length == 0 ? double.NaN : a.Length % 2 == 1 ? a[a.Length / 2] : 0.5 * (a[a.Length / 2 - 1] + a[a.Length / 2]);
+        Info = InfoFor(frame, rows, what);
     }
 
     /// <summary>A side's spread, or the calibration set's median spread where the base band has collapsed to its median

@@ -75,7 +75,7 @@ internal sealed class EnsembleForecaster(EnsembleOptions options, TrainingBudget
         this.horizon = horizon;
         var last = trainRows[^1];
         // Forecasts scored by the end of training: target date at or before the last training row's own target date.
-        var cutoff = frame.Dates[Math.Min(last + horizon, frame.Rows - 1)];
+        var cutoff = Backtest.KnownBy(frame, last, horizon);
         var plan = EnsemblePlan.Learn(context.ScoredHistory, frame, horizon, cutoff, options);
         Plan = plan;
         memberNames = plan.Members.ToArray();
@@ -86,7 +86,7 @@ internal sealed class EnsembleForecaster(EnsembleOptions options, TrainingBudget
             foreach (var m in memberNames)
             {
                 var spec = ModelCatalog.Get(m);
-                var model = spec.Create(spec.Space is null ? null : context.TunedFor(m, horizon), budget, seed, context);
+                var model = spec.Create(context.TunedFor(spec, horizon), budget, seed, context);
                 fitted.Add(model);
                 model.Fit(frame, trainRows, horizon);
             }
@@ -115,8 +115,7 @@ internal sealed class EnsembleForecaster(EnsembleOptions options, TrainingBudget
         var result = new QuantileForecast[originRows.Count];
         for (var t = 0; t < result.Length; t++)
         {
-            var w = weights.TryGetValue(Regimes.VolatilityRegime(frame, originRows[t]), out var rw) ? rw : weights["all"];
-            result[t] = Combine(w, forecasts.Select(f => f[t]).ToArray());
+            result[t] = Combine(EnsemblePlan.WeightsIn(weights, Regimes.VolatilityRegime(frame, originRows[t])), forecasts.Select(f => f[t]).ToArray());
         }
         return result;
     }
@@ -219,7 +218,7 @@ internal sealed record EnsemblePlan(IReadOnlyList<string> Members, IReadOnlyDict
     internal static EnsemblePlan Learn(IReadOnlyList<PredictionRow> table, Frame frame, int horizon, DateOnly cutoff, EnsembleOptions o,
         IReadOnlyList<string>? members = null)
     {
-        var known = table.Where(r => r.Horizon == horizon && r.Split is "validation" or Splits.HistorySplit && r.TargetDate <= cutoff && IsCandidate(r.Model)).ToList();
+        var known = table.Where(r => r.Horizon == horizon && Splits.IsValidationOrHistory(r.Split) && r.TargetDate <= cutoff && IsCandidate(r.Model)).ToList();
         var prior = new EnsemblePlan([o.Prior], new Dictionary<string, QuantileWeights> { ["all"] = QuantileWeights.Single([o.Prior], 0) },
             "prior", "", 0, []);
         var ranked = members?.ToArray() ?? RankMembers(known, o);
@@ -269,7 +268,11 @@ internal sealed record EnsemblePlan(IReadOnlyList<string> Members, IReadOnlyDict
     }
 
     /// <summary>The weights for an origin in <paramref name="regime"/> (global where the regime has none).</summary>
-    internal QuantileWeights WeightsFor(string regime) => Weights.TryGetValue(regime, out var w) ? w : Weights["all"];
+    internal QuantileWeights WeightsFor(string regime) => WeightsIn(Weights, regime);
+
+    /// <summary>The weights of <paramref name="regime"/> in a plan's weights by regime, or the global ("all") ones.</summary>
+    internal static QuantileWeights WeightsIn(IReadOnlyDictionary<string, QuantileWeights> weights, string regime) =>
+        weights.TryGetValue(regime, out var w) ? w : weights["all"];
 
     /// <summary>The plan of one method learnt on <paramref name="rows"/> (<paramref name="optimal"/>: the pinball-optimal
     /// weights on the same rows when already computed).</summary>

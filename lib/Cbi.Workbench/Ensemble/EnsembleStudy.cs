@@ -73,7 +73,7 @@ public static class EnsembleStudy
         var result = new List<EnsembleReport>();
         foreach (var h in horizons)
         {
-            var rows = table.Where(r => r.Horizon == h && r.Split is "validation" or Validation.Splits.HistorySplit).ToList();
+            var rows = table.Where(r => r.Horizon == h && Validation.Splits.IsValidationOrHistory(r.Split)).ToList();
             if (members != null) AlignStrict(rows.Where(r => r.Split == "validation").ToList(), members, h, frame);
             var cutoff = rows.Count == 0 ? DateOnly.MinValue : rows.Max(r => r.TargetDate);
             var plan = EnsemblePlan.Learn(rows, frame, h, cutoff, o, members);
@@ -103,9 +103,7 @@ public static class EnsembleStudy
             var best = present.MinBy(m => origins.Average(d => Score(rows[m], d)))!;
             var e = origins.Select(d => Score(ens, d)).ToArray();
             var b = origins.Select(d => Score(rows[best], d)).ToArray();
-            var dm = double.NaN;
-            if (origins.Length / (double)h >= MetricsSummary.MinDmEffectiveN)
-                try { dm = Metrics.DieboldMariano(e, b, h).PValue; } catch (ArgumentException) { /* constant differential: identical forecasts */ }
+            var dm = MetricsSummary.ReliableDmPValue(e, b, h);
             var (es, bs, rs) = (e.Average(), b.Average(), origins.Average(d => Score(rw, d)));
             result.Add(new EnsembleCheck(h, origins.Length, best, es, bs, rs, dm, es <= bs || !(dm < 0.05), es <= rs));
         }

@@ -88,7 +88,7 @@ public static class Backtest
     {
         var dev = Splits.Development(frame);
         var hs = horizons ?? context.Profile.HorizonsFor(spec);
-        return Run(spec, dev, ValidationFolds(dev, hs, context.Profile.ValidationFolds), hs, parameters ?? (h => context.TunedFor(spec.Name, h)),
+        return Run(spec, dev, ValidationFolds(dev, hs, context.Profile.ValidationFolds), hs, parameters ?? (h => context.TunedFor(spec, h)),
             context.Profile.Training, seed, progress, context);
     }
 
@@ -96,7 +96,7 @@ public static class Backtest
     /// history (see the <see cref="RunContext"/> overload).</summary>
     public static BacktestResult Validation(ModelSpec spec, Frame frame, RunProfile profile,
         Func<int, IReadOnlyDictionary<string, double>?>? parameters = null, int seed = 42, bool progress = true) =>
-        Validation(spec, frame, RunContext.Detached(profile), parameters ?? (_ => null), seed, progress);
+        Validation(spec, frame, RunContext.Detached(profile), parameters, seed, progress);
 
     /// <summary>The validation folds of each horizon on the development frame of <paramref name="frame"/> (row
     /// numbers are the frame's), e.g. for MASE in <see cref="MetricsSummary.Compute"/>.</summary>
@@ -108,7 +108,11 @@ public static class Backtest
 
     /// <summary>The date of the last outcome known when a fold's model is fitted: the target date of its last training
     /// row (training rows are purged, so this is before the fold's first scored origin).</summary>
-    public static DateOnly FoldCutoff(Frame frame, Fold fold) => frame.Dates[Math.Min(fold.TrainRows[^1] + fold.Horizon, frame.Rows - 1)];
+    public static DateOnly FoldCutoff(Frame frame, Fold fold) => KnownBy(frame, fold.TrainRows[^1], fold.Horizon);
+
+    /// <summary>The target date of training row <paramref name="lastTrainRow"/> at <paramref name="horizon"/> (the frame's
+    /// last date where that lies beyond it): the last outcome a model fitted on rows up to it can know.</summary>
+    internal static DateOnly KnownBy(Frame frame, int lastTrainRow, int horizon) => frame.Dates[Math.Min(lastTrainRow + horizon, frame.Rows - 1)];
 
     internal static Func<Frame, Fold, IForecaster> Factory(ModelSpec spec, Func<int, IReadOnlyDictionary<string, double>?>? parameters,
         TrainingBudget budget, int seed, RunContext? context) =>

@@ -88,7 +88,7 @@ public static class HoldoutEvaluation
             var hs = new HoldoutSet(frame, set.Rows);
             var hList = (horizons?.Invoke(spec) ?? profile.HorizonsFor(spec)).ToArray();
             var versions = new Dictionary<int, string>();
-            var run = Backtest.Run(Backtest.Factory(spec, h => context.TunedFor(spec.Name, h), profile.Training, 42, context), spec.MissingInputs,
+            var run = Backtest.Run(Backtest.Factory(spec, h => context.TunedFor(spec, h), profile.Training, 42, context), spec.MissingInputs,
                 frame, hList.Select(h => hs.Fold(h)), hList, progress: false, new WalkForwardHooks { Fitted = (fold, model) => versions[fold.Horizon] = ModelStore.Save(model, root).Version });
             rows.AddRange(run.Rows);
             abstentions.AddRange(run.Abstentions);

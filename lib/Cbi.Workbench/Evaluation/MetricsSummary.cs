@@ -66,6 +66,17 @@ public static class MetricsSummary
     /// reported. 10 is a rule of thumb: the HAC variance then rests on at least ten roughly independent blocks.</summary>
     public const double MinDmEffectiveN = 10;
 
+    /// <summary>Two-sided Diebold–Mariano p-value of <paramref name="loss1"/> against <paramref name="loss2"/> (same origins,
+    /// <see cref="Metrics.DieboldMariano"/>), or NaN where it means nothing: fewer than <paramref name="minPeriods"/>
+    /// (default <see cref="MinDmEffectiveN"/>) non-overlapping h-day periods (n/h), or a constant loss differential
+    /// (identical forecasts).</summary>
+    internal static double ReliableDmPValue(IReadOnlyList<double> loss1, IReadOnlyList<double> loss2, int horizon, double minPeriods = MinDmEffectiveN)
+    {
+        if (loss1.Count / (double)horizon < minPeriods) return double.NaN;
+        try { return Metrics.DieboldMariano(loss1, loss2, horizon).PValue; }
+        catch (ArgumentException) { return double.NaN; }
+    }
+
     /// <summary>One row per model × horizon × split. <paramref name="folds"/> (the folds the rows were produced on,
     /// with row indices into <paramref name="frame"/>, e.g. built on <c>Splits.Development(frame)</c>, which keeps
     /// the frame's row numbers) enable MASE; a row whose (horizon, fold, split) has no fold, or whose origin is not

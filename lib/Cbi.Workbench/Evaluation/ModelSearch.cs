@@ -277,7 +277,7 @@ public static class ModelSearch
     /// <paramref name="parameters"/> is null.</summary>
     public static IForecaster FitLatest(ModelSpec spec, Frame frame, int horizon, IReadOnlyDictionary<string, double>? parameters, RunContext context, int seed = 42)
     {
-        var m = spec.Create(parameters ?? (spec.Space is null ? null : context.TunedFor(spec.Name, horizon)), context.Profile.Training, seed, context);
+        var m = spec.Create(parameters ?? context.TunedFor(spec, horizon), context.Profile.Training, seed, context);
         try { m.Fit(frame, Enumerable.Range(0, frame.Rows - horizon).ToArray(), horizon); return m; }
         catch { (m as IDisposable)?.Dispose(); throw; }
     }

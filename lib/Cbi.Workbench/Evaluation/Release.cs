@@ -107,10 +107,8 @@ public static class Release
                     : baseName.Length > 0 && double.IsNaN(baseQs) ? $"its base {baseName} has no rows on the same origins"
                     : baseName.Length > 0 && qs >= baseQs ? string.Create(CultureInfo.InvariantCulture, $"not better than its base {baseName} ({qs:G4} ≥ {baseQs:G4})")
                     : "";
-                var dm = double.NaN;
-                if (model != reference && shared.Length / (double)h >= o.MinPeriods)
-                    try { dm = Metrics.DieboldMariano(shared.Select(d => Qs(own[d])).ToArray(), shared.Select(d => Qs(rw[d])).ToArray(), h).PValue; }
-                    catch (ArgumentException) { /* identical losses: no difference to test */ }
+                var dm = model == reference ? double.NaN
+                    : MetricsSummary.ReliableDmPValue(shared.Select(d => Qs(own[d])).ToArray(), shared.Select(d => Qs(rw[d])).ToArray(), h, o.MinPeriods);
                 candidates.Add(new ReleaseCandidate(model, shared.Length, qs, 1 - qs / rq, cov, baseName, baseQs, note.Length == 0,
                     Math.Abs(cov - o.Nominal) <= o.CoverageTolerance, own.Values.All(r => r.Q50 == 0), note, dm));
             }
@@ -186,8 +184,8 @@ public static class Release
     {
         var train = Validation.Splits.RowsWithTarget(development, 0, development.Rows - horizon - 1, horizon);
         var fold = new Validation.Fold(0, horizon, train, [], "holdout");
-        var m = spec.Create(spec.Space is null ? null : context.TunedFor(spec.Name, horizon), context.Profile.Training, 42,
-            context.ScoredBy(Backtest.FoldCutoff(development, fold)));
+        // The factory HoldoutEvaluation runs the holdout fold with: same parameters, budget, seed and cut of the context.
+        var m = Backtest.Factory(spec, h => context.TunedFor(spec, h), context.Profile.Training, 42, context)(development, fold);
         try { m.Fit(development, train, horizon); return m; }
         catch { (m as IDisposable)?.Dispose(); throw; }
     }

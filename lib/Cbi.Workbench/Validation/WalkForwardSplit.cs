@@ -240,6 +240,10 @@ public static class Splits
     /// <summary>Split name of the scored history before validation.</summary>
     public const string HistorySplit = "history";
 
+    /// <summary>True for the splits a combination or a calibration may learn from: <c>validation</c> and <see cref="HistorySplit"/>
+    /// (never <c>holdout</c>).</summary>
+    public static bool IsValidationOrHistory(string split) => split is "validation" or HistorySplit;
+
     /// <summary>Walk-forward folds over 2016-01-01 → 2019-12-31 (split <c>history</c>, fold indexes −K … −1 so they sort
     /// before the validation folds): forecasts scored before the validation period, for a combination or a calibration
     /// to learn from at the first validation folds (which otherwise have no scored history at all). Not a validation
