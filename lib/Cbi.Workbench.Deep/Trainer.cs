@@ -190,7 +190,7 @@ internal static class Trainer
                 }
                 if (work is not null) CopyBuffers(work, net);
                 trainLoss.Add(sum / stepsPerEpoch);
-                var vl = v.Past is null ? trainLoss[^1] : Evaluate(net, v.Past, v.Future, v.Y, v.M, c.BatchSize * 4);
+                var vl = v.Past is null ? trainLoss[^1] : Evaluate(net, v.Past, v.Future, v.Y, v.M, InferenceBatch(shape, c.BatchSize * 4));
                 valLoss.Add(vl);
                 if (vl < best - 1e-7)
                 {
@@ -262,9 +262,21 @@ internal static class Trainer
         return count == 0 ? double.NaN : sum / count;
     }
 
+    /// <summary>Inference elements per batch (windows × lags × channels × hidden width): the widest activation of a
+    /// network (the TFT's per-variable selection GRNs are [B, L, C, hidden]) stays near 128 MB in fp32.</summary>
+    internal const long InferenceElements = 1L << 25;
+
+    /// <summary>At most <paramref name="wanted"/> windows per inference batch, fewer where one batch's widest activation
+    /// would exceed <see cref="InferenceElements"/> (a 512-window batch of a 120-lag, 110-channel, 64-wide TFT needed about
+    /// 1.7 GB per activation and pushed a full run past 4 GB); at least 1. Eval mode has no batch statistics, so the
+    /// outputs do not depend on it.</summary>
+    internal static int InferenceBatch(NetShape s, int wanted) =>
+        (int)Math.Clamp(InferenceElements / Math.Max(1L, (long)s.Encoder * s.Channels * Math.Max(1, s.Hidden)), 1, Math.Max(1, wanted));
+
     /// <summary>Forward pass of many windows in fp32 eval mode, [N, K, 3] as a managed array.</summary>
     internal static float[] Predict(QuantileNet net, WindowSet w, NetShape s, Device device, int batch = 512)
     {
+        batch = InferenceBatch(s, batch);
         net.eval();
         using var _ = no_grad();
         var output = new float[w.Count * s.Heads * 3];

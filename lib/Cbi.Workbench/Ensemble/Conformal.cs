@@ -296,6 +296,7 @@ public static class Conformal
             Inputs = baseSpec.Inputs,
             MissingInputs = baseSpec.MissingInputs,
             Expensive = baseSpec.Expensive,
+            ThreadsPerFit = baseSpec.ThreadsPerFit,
             Factory = (_, budget, seed, context) => new ConformalForecaster(baseSpec, method, o, budget, seed, context),
             Loader = dir => ConformalForecaster.Load(dir, baseSpec, method, o),
         };

@@ -76,7 +76,7 @@ public static class Backtest
     {
         ArgumentNullException.ThrowIfNull(spec);
         var b = (budget ?? TrainingBudget.Default) with { Searching = false };
-        return Run(Factory(spec, parameters, b, seed, context), spec.MissingInputs, frame, folds, horizons, progress);
+        return Run(Factory(spec, parameters, b, seed, context), spec.MissingInputs, frame, folds, horizons, progress, parallelism: Parallelism(spec));
     }
 
     /// <summary>The validation walk-forward of a model in a run: on the development frame (rows before the holdout, so
@@ -114,13 +114,16 @@ public static class Backtest
     /// last date where that lies beyond it): the last outcome a model fitted on rows up to it can know.</summary>
     internal static DateOnly KnownBy(Frame frame, int lastTrainRow, int horizon) => frame.Dates[Math.Min(lastTrainRow + horizon, frame.Rows - 1)];
 
+    /// <summary>Folds fitted at once for <paramref name="spec"/>: the processors over the threads one of its fits keeps busy.</summary>
+    internal static int Parallelism(ModelSpec spec) => Math.Max(1, Environment.ProcessorCount / Math.Max(1, spec.ThreadsPerFit));
+
     internal static Func<Frame, Fold, IForecaster> Factory(ModelSpec spec, Func<int, IReadOnlyDictionary<string, double>?>? parameters,
         TrainingBudget budget, int seed, RunContext? context) =>
         (frame, fold) => spec.Create(parameters?.Invoke(fold.Horizon), budget, seed,
             context is null ? null : fold.TrainRows.Length == 0 ? context with { ScoredHistory = [] } : context.ScoredBy(FoldCutoff(frame, fold)));
 
     internal static BacktestResult Run(Func<Frame, Fold, IForecaster> factory, MissingInputRule rule, Frame frame, IEnumerable<Fold> folds,
-        IEnumerable<int> horizons, bool progress = true, WalkForwardHooks? hooks = null)
+        IEnumerable<int> horizons, bool progress = true, WalkForwardHooks? hooks = null, int parallelism = 1)
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(frame);
@@ -130,53 +133,37 @@ public static class Backtest
             if (h < 1 || h >= frame.Rows) throw new ArgumentOutOfRangeException(nameof(horizons), h, $"horizon must be in 1..{frame.Rows - 1} (the frame has {frame.Rows} rows).");
         var foldList = folds.ToList();
         var sw = Stopwatch.StartNew();
-        var rows = new List<PredictionRow>();
-        var abstentions = new List<Abstention>();
-        var fits = new List<FoldFit>();
-        int crossings = 0, noTarget = 0;
-        string? name = null;
+        var work = new List<Fold>();
         foreach (var h in hs)
         {
             var hf = foldList.Where(f => f.Horizon == h).OrderBy(f => f.Index).ToList();
             if (hf.Count == 0) throw new ArgumentException($"no fold has horizon {h}.", nameof(folds));
-            foreach (var fold in hf)
+            work.AddRange(hf);
+        }
+        var done = new FoldOutcome[work.Count];
+        // Folds are independent (each model is a pure function of its fold's rows and context), so they may be fitted side
+        // by side; the hooks (a pruner stopping a trial at a bad fold, a holdout saving each fit) need them in order.
+        if (parallelism > 1 && hooks is null && work.Count > 1)
+        {
+            try
             {
-                var model = factory(frame, fold);
-                try
-                {
-                    name ??= model.Name;
-                    model.Fit(frame, fold.TrainRows, h);
-                    if (model.Info is { } info) fits.Add(new FoldFit(model.Name, h, fold.Index, fold.Split, info));
-                    hooks?.Fitted?.Invoke(fold, model);
-                    var origins = fold.ScoreRows.Where(r => frame.TargetRow(r, h) >= 0).ToArray();
-                    noTarget += fold.ScoreRows.Length - origins.Length;
-                    var foldRows = new List<PredictionRow>();
-                    if (origins.Length > 0)
-                    {
-                        var fc = model.Predict(frame, origins);
-                        if (fc.Count != origins.Length)
-                            throw new InvalidOperationException($"{model.Name}: Predict returned {fc.Count} forecasts for {origins.Length} origins (fold {fold.Index}, h {h}).");
-                        for (var i = 0; i < origins.Length; i++)
-                        {
-                            var o = origins[i];
-                            if (fc[i].IsAbstention && rule is not MissingInputRule.NotRead)
-                            {
-                                abstentions.Add(new Abstention(model.Name, h, frame.Dates[o], fold.Index, AbstentionReason(rule, frame, o), fold.Split));
-                                continue;
-                            }
-                            var (q, crossed) = Checked(model.Name, fc[i], frame, o, h, fold.Index).Repaired();
-                            if (crossed) crossings++;
-                            foldRows.Add(new PredictionRow(model.Name, h, frame.Dates[o], frame.Dates[o + h], frame.Target(o, h), q.Q10, q.Q50, q.Q90, fold.Index, fold.Split));
-                        }
-                    }
-                    rows.AddRange(foldRows);
-                    hooks?.Scored?.Invoke(fold, foldRows);
-                    if (progress && origins.Length > 0)
-                        Log.Progress($"[walk-forward {model.Name}] h={h} fold {fold.Index} ({fold.Split}): trained on {fold.TrainRows.Length} rows, scored {origins.Length}");
-                }
-                finally { (model as IDisposable)?.Dispose(); }
+                Parallel.For(0, work.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism },
+                    i => done[i] = FitAndScore(factory, rule, frame, work[i], progress, null));
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
             }
         }
+        else
+            for (var i = 0; i < work.Count; i++) done[i] = FitAndScore(factory, rule, frame, work[i], progress, hooks);
+        // Merged in horizon and fold order whatever order the folds finished in, so the rows are the same as a serial run's.
+        var rows = done.SelectMany(d => d.Rows).ToList();
+        var abstentions = done.SelectMany(d => d.Abstentions).ToList();
+        var fits = done.Where(d => d.Fit is not null).Select(d => d.Fit!).ToList();
+        var crossings = done.Sum(d => d.Crossings);
+        var noTarget = done.Sum(d => d.NoTarget);
+        var name = done.Length > 0 ? done[0].Model : null;
         if (crossings > 0 && progress)
             Log.Progress($"[walk-forward {name}] {crossings} forecasts had crossing quantiles; repaired by sorting.");
         if (noTarget > 0 && progress)
@@ -184,6 +171,50 @@ public static class Backtest
         if (abstentions.Count > 0 && progress)
             Log.Progress($"[walk-forward {name}] abstained at {abstentions.Count} origins (first {abstentions[0].Origin:yyyy-MM-dd}: {abstentions[0].Reason}); not emitted.");
         return new BacktestResult(rows, crossings, noTarget, abstentions, sw.Elapsed, fits);
+    }
+
+    sealed record FoldOutcome(string Model, List<PredictionRow> Rows, List<Abstention> Abstentions, FoldFit? Fit, int Crossings, int NoTarget);
+
+    /// <summary>One fold: a fresh model from the factory, fitted on the fold's training rows, asked for its score rows,
+    /// disposed (on the calling thread, which the native-resource count relies on).</summary>
+    static FoldOutcome FitAndScore(Func<Frame, Fold, IForecaster> factory, MissingInputRule rule, Frame frame, Fold fold, bool progress,
+        WalkForwardHooks? hooks)
+    {
+        var h = fold.Horizon;
+        var model = factory(frame, fold);
+        try
+        {
+            model.Fit(frame, fold.TrainRows, h);
+            var fit = model.Info is { } info ? new FoldFit(model.Name, h, fold.Index, fold.Split, info) : null;
+            hooks?.Fitted?.Invoke(fold, model);
+            var origins = fold.ScoreRows.Where(r => frame.TargetRow(r, h) >= 0).ToArray();
+            var rows = new List<PredictionRow>();
+            var abstentions = new List<Abstention>();
+            var crossings = 0;
+            if (origins.Length > 0)
+            {
+                var fc = model.Predict(frame, origins);
+                if (fc.Count != origins.Length)
+                    throw new InvalidOperationException($"{model.Name}: Predict returned {fc.Count} forecasts for {origins.Length} origins (fold {fold.Index}, h {h}).");
+                for (var i = 0; i < origins.Length; i++)
+                {
+                    var o = origins[i];
+                    if (fc[i].IsAbstention && rule is not MissingInputRule.NotRead)
+                    {
+                        abstentions.Add(new Abstention(model.Name, h, frame.Dates[o], fold.Index, AbstentionReason(rule, frame, o), fold.Split));
+                        continue;
+                    }
+                    var (q, crossed) = Checked(model.Name, fc[i], frame, o, h, fold.Index).Repaired();
+                    if (crossed) crossings++;
+                    rows.Add(new PredictionRow(model.Name, h, frame.Dates[o], frame.Dates[o + h], frame.Target(o, h), q.Q10, q.Q50, q.Q90, fold.Index, fold.Split));
+                }
+            }
+            hooks?.Scored?.Invoke(fold, rows);
+            if (progress && origins.Length > 0)
+                Log.Progress($"[walk-forward {model.Name}] h={h} fold {fold.Index} ({fold.Split}): trained on {fold.TrainRows.Length} rows, scored {origins.Length}");
+            return new FoldOutcome(model.Name, rows, abstentions, fit, crossings, fold.ScoreRows.Length - origins.Length);
+        }
+        finally { (model as IDisposable)?.Dispose(); }
     }
 
     static QuantileForecast Checked(string model, QuantileForecast q, Frame frame, int o, int h, int fold)

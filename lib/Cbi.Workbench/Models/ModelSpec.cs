@@ -76,6 +76,10 @@ public sealed record ModelSpec
     /// <summary>True when a fit costs seconds or more (searched models): run profiles restrict such models to
     /// their <see cref="RunProfile.SearchedHorizons"/>.</summary>
     public bool Expensive { get; init; }
+    /// <summary>Threads one fit keeps busy (1 for the statistical models and LightGBM, which the workbench runs
+    /// single-threaded; the nets' torch thread count). The walk-forward engine fits
+    /// ⌊processors / this⌋ folds at once, so a 2-core machine runs two single-threaded fits side by side. ≥ 1.</summary>
+    public int ThreadsPerFit { get; init; } = 1;
 
     /// <summary>How the shared training budget of a profile (boosting rounds, patience) maps to this model's own units,
     /// applied by <see cref="Create"/> before the factory sees it; null = used as given. The networks read a round budget

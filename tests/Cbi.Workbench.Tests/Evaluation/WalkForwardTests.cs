@@ -57,6 +57,47 @@ public class WalkForwardTests
         Assert.All(r.Rows, x => Assert.Equal((0.1, 0.2, 0.3), (x.Q10, x.Q50, x.Q90)));
     }
 
+    [Theory]
+    [InlineData("garch_n")]
+    [InlineData("ets")]
+    [InlineData("arima")]
+    public void folds_fitted_side_by_side_give_exactly_the_serial_rows_in_the_serial_order(string model)
+    {
+        var f = Cycle(700, drift: 0.0005);
+        var folds = new[] { 1, 5, 21 }.SelectMany(h => Expanding(f, 400, 60, 4, h)).ToList();
+        var spec = ModelCatalog.Get(model);
+        var factory = Backtest.Factory(spec, null, TrainingBudget.Default, 42, null);
+        var serial = Backtest.Run(factory, spec.MissingInputs, f, folds, [1, 5, 21], progress: false, parallelism: 1);
+        var parallel = Backtest.Run(factory, spec.MissingInputs, f, folds, [1, 5, 21], progress: false, parallelism: 4);
+        Assert.Equal(720, serial.Rows.Count);
+        Assert.Equal(serial.Rows, parallel.Rows); // records: every field, bit for bit, in the same order
+        Assert.Equal(serial.Fits.Select(x => (x.Horizon, x.Fold)), parallel.Fits.Select(x => (x.Horizon, x.Fold)));
+        Assert.Equal(serial.QuantileCrossings, parallel.QuantileCrossings);
+    }
+
+    sealed class FailingForecaster(int failAtHorizon) : IForecaster
+    {
+        public string Name => "failing";
+        public FitInfo? Info => null;
+        public void Save(string directory) => throw new NotSupportedException();
+        public void Fit(Frame frame, IReadOnlyList<int> trainRows, int horizon)
+        {
+            if (horizon == failAtHorizon) throw new ArgumentException($"cannot fit at h {horizon}");
+        }
+        public IReadOnlyList<QuantileForecast> Predict(Frame frame, IReadOnlyList<int> originRows) =>
+            originRows.Select(_ => new QuantileForecast(-0.01, 0, 0.01)).ToArray();
+    }
+
+    [Fact]
+    public void a_fold_that_fails_while_others_run_surfaces_as_its_own_exception()
+    {
+        var f = Cycle(500);
+        var folds = new[] { 1, 5 }.SelectMany(h => Expanding(f, 300, 50, 3, h)).ToList();
+        var e = Assert.Throws<ArgumentException>(() =>
+            Backtest.Run((_, _) => new FailingForecaster(5), MissingInputRule.NotRead, f, folds, [1, 5], progress: false, parallelism: 2));
+        Assert.Equal("cannot fit at h 5", e.Message);
+    }
+
     [Fact]
     public void a_horizon_without_folds_is_a_clear_error()
     {
