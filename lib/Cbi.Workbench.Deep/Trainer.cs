@@ -160,32 +160,40 @@ internal static class Trainer
                     var idx = tensor(order.AsSpan(s * batch, batch).ToArray().Select(i => (long)i).ToArray(), device: device);
                     var xp = tp.index_select(0, idx); var xf = tf.index_select(0, idx); var y = ty.index_select(0, idx); var m = tm.index_select(0, idx);
                     optimizer.zero_grad();
-                    Tensor loss;
-                    if (work is null)
-                    {
-                        loss = Pinball.Loss(net.call(xp, xf), y, m);
-                        loss.backward();
-                    }
-                    else
+                    // Wide nets are trained in micro-batches whose gradients add up to the batch's (each one's activations
+                    // freed after its backward pass), so a TFT at its widest point fits in memory; the step is the same.
+                    var chunks = TrainChunks(shape, batch, net);
+                    var count = chunks > 1 ? m.sum().item<float>() : 0f;
+                    var rowsPerChunk = (batch + chunks - 1) / chunks;
+                    double stepLoss = 0;
+                    if (work is not null)
                     {
                         using (no_grad())
                             for (var i = 0; i < master.Length; i++) workParams![i].copy_(master[i]);
                         foreach (var p in workParams!) p.grad?.zero_();
-                        var q = work.call(xp.to(ScalarType.BFloat16), xf.to(ScalarType.BFloat16)).to(ScalarType.Float32);
-                        loss = Pinball.Loss(q, y, m);
+                    }
+                    for (var start = 0; start < batch; start += rowsPerChunk)
+                    {
+                        using var chunkScope = NewDisposeScope();
+                        var len = Math.Min(rowsPerChunk, batch - start);
+                        var (cp, cf, cy, cm) = chunks > 1 ? (xp.narrow(0, start, len), xf.narrow(0, start, len), y.narrow(0, start, len), m.narrow(0, start, len)) : (xp, xf, y, m);
+                        var q = work is null ? net.call(cp, cf) : work.call(cp.to(ScalarType.BFloat16), cf.to(ScalarType.BFloat16)).to(ScalarType.Float32);
+                        var loss = chunks > 1 ? Pinball.LossPart(q, cy, cm, count) : Pinball.Loss(q, cy, cm);
                         loss.backward();
+                        stepLoss += loss.item<float>(); // item() waits for the backward pass, so the time below is the whole step
+                    }
+                    if (work is not null)
                         for (var i = 0; i < master.Length; i++)
                         {
-                            var g = workParams[i].grad;
+                            var g = workParams![i].grad;
                             if (g is null) continue;
                             var mg = master[i].grad;
                             if (mg is null) master[i].grad = g.to(ScalarType.Float32).DetachFromDisposeScope();
                             else mg.copy_(g);
                         }
-                    }
                     nn.utils.clip_grad_norm_(master, c.ClipNorm);
                     optimizer.step();
-                    sum += loss.item<float>(); // item() waits for the step to finish, so the time below is the whole step
+                    sum += stepLoss;
                     stepMs.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
                 }
                 if (work is not null) CopyBuffers(work, net);
@@ -262,14 +270,30 @@ internal static class Trainer
         return count == 0 ? double.NaN : sum / count;
     }
 
+    /// <summary>Training elements per micro-batch (windows × lags × channels × hidden width, 32 MB in fp32): a TFT keeps a
+    /// few dozen activations of that size alive for its backward pass (each op's result is a handle until the micro-batch's
+    /// dispose scope ends), so this holds a step under about 1 GB.</summary>
+    internal const long TrainElements = 1L << 23;
+
+    /// <summary>Micro-batches one training step of <paramref name="batch"/> windows is split into: 1 when the widest
+    /// activation fits <see cref="TrainElements"/> or the net uses batch statistics; otherwise enough that each fits.</summary>
+    internal static int TrainChunks(NetShape s, int batch, QuantileNet net)
+    {
+        if (net.UsesBatchStatistics || batch <= 1) return 1;
+        var perWindow = Math.Max(1L, (long)s.Encoder * s.Channels * Math.Max(1, s.Hidden));
+        var rows = Math.Max(1L, TrainElements / perWindow);
+        return (int)Math.Min(batch, (batch + rows - 1) / rows);
+    }
+
     /// <summary>Inference elements per batch (windows × lags × channels × hidden width): the widest activation of a
-    /// network (the TFT's per-variable selection GRNs are [B, L, C, hidden]) stays near 128 MB in fp32.</summary>
-    internal const long InferenceElements = 1L << 25;
+    /// network (the TFT's per-variable selection GRNs are [B, L, C, hidden]) stays near 64 MB in fp32, and a batch's
+    /// dozen such results (alive until its dispose scope ends) under 1 GB.</summary>
+    internal const long InferenceElements = 1L << 24;
 
     /// <summary>At most <paramref name="wanted"/> windows per inference batch, fewer where one batch's widest activation
-    /// would exceed <see cref="InferenceElements"/> (a 512-window batch of a 120-lag, 110-channel, 64-wide TFT needed about
-    /// 1.7 GB per activation and pushed a full run past 4 GB); at least 1. Eval mode has no batch statistics, so the
-    /// outputs do not depend on it.</summary>
+    /// would exceed <see cref="InferenceElements"/> (a 512-window batch of a 120-lag, 64-wide TFT with about 100 channels
+    /// needed 1.6 GB per activation and pushed the full run past 4 GB); at least 1. Eval mode has no batch statistics, so the
+    /// outputs do not depend on it (beyond floating-point summation order).</summary>
     internal static int InferenceBatch(NetShape s, int wanted) =>
         (int)Math.Clamp(InferenceElements / Math.Max(1L, (long)s.Encoder * s.Channels * Math.Max(1, s.Hidden)), 1, Math.Max(1, wanted));
 

@@ -11,6 +11,8 @@ namespace Cbi.Workbench.Deep.Nets;
 /// encoder.</summary>
 internal sealed class DeepMlp : QuantileNet
 {
+    internal override bool UsesBatchStatistics => true;
+
     readonly Sequential body;
     readonly Linear q10, q50, q90;
 

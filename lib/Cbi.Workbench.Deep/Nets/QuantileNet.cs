@@ -16,6 +16,10 @@ internal abstract class QuantileNet : nn.Module<Tensor, Tensor, Tensor>
 
     internal NetShape Shape { get; }
 
+    /// <summary>True when a forward pass in training mode depends on the whole batch (batch normalisation): such a net
+    /// is never trained in micro-batches (<see cref="Trainer.TrainChunks"/>).</summary>
+    internal virtual bool UsesBatchStatistics => false;
+
     /// <summary>Maps raw outputs (median, lower gap, upper gap) to ordered quantiles q10 = m − softplus(a),
     /// q50 = m, q90 = m + softplus(b): crossing is impossible, which the pinball loss alone does not guarantee
     /// (non-crossing by construction as in Wen et al. 2017, "A multi-horizon quantile recurrent forecaster", Sec 3).</summary>
@@ -43,5 +47,14 @@ internal static class Pinball
         var e = y.unsqueeze(-1) - q;
         var l = maximum(tau * e, (tau - 1) * e).sum(-1) * mask;
         return l.sum() / mask.sum().clamp_min(1);
+    }
+
+    /// <summary>The masked pinball sum of a micro-batch over <paramref name="count"/>, the target count of its whole
+    /// batch: the micro-batches' values add up to <see cref="Loss"/> of the batch, and so do their gradients.</summary>
+    internal static Tensor LossPart(Tensor q, Tensor y, Tensor mask, float count)
+    {
+        using var tau = tensor(new float[] { 0.1f, 0.5f, 0.9f }, device: q.device);
+        var e = y.unsqueeze(-1) - q;
+        return (maximum(tau * e, (tau - 1) * e).sum(-1) * mask).sum() / Math.Max(1f, count);
     }
 }

@@ -72,6 +72,51 @@ public class DeepNetTests(WarehouseFixture wh, ITestOutputHelper output)
     }
 
     [Fact]
+    public void micro_batches_give_the_whole_batchs_loss_and_gradient()
+    {
+        // Constructed tensors (pure math): the micro-batch losses over the whole batch's target count add up to the batch
+        // loss, and so do their gradients — the step a wide TFT takes in micro-batches is the step it would take at once.
+        torch.manual_seed(11);
+        var shape = new NetShape(9, 15, SequenceLayout.FutureChannels, 6, 8, 1, 2, 0, 1);
+        using var tft = new Tft(shape);
+        tft.train();
+        using var scope = NewDisposeScope();
+        var past = randn(12, 15, 9); var future = randn(12, 6, SequenceLayout.FutureChannels);
+        var y = randn(12, 6) * 0.1; var m = (rand(12, 6) > 0.2).to(ScalarType.Float32);
+        var whole = Pinball.Loss(tft.call(past, future), y, m);
+        whole.backward();
+        var expected = tft.parameters().Select(p => p.grad!.clone()).ToArray();
+        tft.zero_grad();
+        double sum = 0;
+        var count = m.sum().item<float>();
+        foreach (var (start, len) in new[] { (0, 5), (5, 5), (10, 2) })
+        {
+            var part = Pinball.LossPart(tft.call(past.narrow(0, start, len), future.narrow(0, start, len)), y.narrow(0, start, len), m.narrow(0, start, len), count);
+            part.backward();
+            sum += part.item<float>();
+        }
+        Assert.Equal(whole.item<float>(), sum, 5);
+        var actual = tft.parameters().Select(p => p.grad!).ToArray();
+        for (var i = 0; i < expected.Length; i++)
+            Assert.True(actual[i].allclose(expected[i], rtol: 1e-4, atol: 1e-6), $"gradient of parameter {i} differs");
+    }
+
+    [Fact]
+    public void a_wide_tft_step_is_split_and_a_batch_normalised_net_never_is()
+    {
+        var wide = new NetShape(100, 120, SequenceLayout.FutureChannels, 6, 64, 2, 4, 0.1, 1); // 768,000 elements per window
+        using var tft = new Tft(wide);
+        Assert.Equal(13, Trainer.TrainChunks(wide, 128, tft)); // ⌊2^23 / 768,000⌋ = 10 windows per micro-batch, ⌈128 / 10⌉ of them
+        var narrow = new NetShape(9, 15, SequenceLayout.FutureChannels, 6, 8, 1, 2, 0, 1);
+        using var small = new Tft(narrow);
+        Assert.Equal(1, Trainer.TrainChunks(narrow, 128, small));
+        using var mlp = Trainer.Build(Small("mlp"), new NetShape(100, 1, SequenceLayout.FutureChannels, 6, 64, 1, 1, 0, 1));
+        Assert.Equal(1, Trainer.TrainChunks(wide, 128, mlp));
+        Assert.Equal(21, Trainer.InferenceBatch(wide, 512)); // ⌊2^24 / 768,000⌋
+        Assert.Equal(512, Trainer.InferenceBatch(narrow, 512));
+    }
+
+    [Fact]
     public void the_tft_variable_selection_weights_sum_to_one_at_every_step()
     {
         torch.manual_seed(5);
