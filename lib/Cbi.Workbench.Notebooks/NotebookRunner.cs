@@ -220,10 +220,37 @@ public static class NotebookRunner
             ["code_cells_done"] = done,
             ["code_cells"] = total,
         };
-        Cbi.Workbench.IO.AtomicFile.WriteAllText(output, Notebook.ToJupyterJson(document, "C#"));
+        Cbi.Workbench.IO.AtomicFile.WriteAllText(output, WithJsonOutputs(Notebook.ToJupyterJson(document, "C#")));
     }
 
     static string FirstLine(string? s) => (s ?? "").Split('\n')[0];
+
+    /// <summary>What nbformat 4.5 asks of the executed notebook and the Documents writer leaves out: every cell has an
+    /// <c>id</c> (<c>cell-N</c>, N its 1-based position, so a re-run writes the same ids), and a JSON MIME type's value
+    /// (<c>application/json</c>, <c>…+json</c> such as a Plotly figure) is a JSON object, which is what JupyterLab's and VS
+    /// Code's renderers read, where the writer stores every value as text.</summary>
+    internal static string WithJsonOutputs(string ipynb)
+    {
+        var root = System.Text.Json.Nodes.JsonNode.Parse(ipynb)!;
+        var changed = false;
+        var n = 0;
+        foreach (var cell in root["cells"]?.AsArray() ?? [])
+        {
+            n++;
+            if (cell is System.Text.Json.Nodes.JsonObject c && c["id"] is null) { c["id"] = $"cell-{n}"; changed = true; }
+            foreach (var output in cell?["outputs"]?.AsArray() ?? [])
+                if (output?["data"] is System.Text.Json.Nodes.JsonObject data)
+                    foreach (var key in data.Select(kv => kv.Key).Where(k => k.EndsWith("json", StringComparison.Ordinal)).ToList())
+                    {
+                        var text = data[key] is System.Text.Json.Nodes.JsonArray lines ? string.Concat(lines.Select(l => l?.GetValue<string>()))
+                            : data[key] is System.Text.Json.Nodes.JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+                        if (text is null) continue;
+                        try { data[key] = System.Text.Json.Nodes.JsonNode.Parse(text); changed = true; }
+                        catch (JsonException) { /* not JSON after all: kept as text */ }
+                    }
+        }
+        return changed ? root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n" : ipynb;
+    }
 
     /// <summary>One cell's outputs, recorded as dotnet-repl's NotebookRunner records them (so the executed notebooks
     /// match): displays in order, a DisplayedValue handle's updates as further displays, stdout then stderr as one

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Net;
 using System.Reflection;
 using System.Runtime.CompilerServices;
@@ -8,16 +7,19 @@ using Plotly.NET;
 
 namespace Cbi.Workbench.Reporting;
 
-/// <summary>How Plotly.NET charts show in notebooks — the same formatter in VS Code Polyglot, <c>dotnet repl</c> and
-/// <c>cbi run</c>, registered with the kernel's own formatter registry as soon as this library is loaded.
-/// A chart's <c>text/html</c> output stands alone: its figure, plotly.js (gzip-compressed, unpacked only when the page
-/// has no <c>window.Plotly</c> yet, shielded from AMD loaders such as require.js), and a static PNG made by
-/// plotly.js in headless Chromium, which stays visible wherever scripts do not run.</summary>
-public static class ChartDisplay
+/// <summary>How Plotly.NET charts show in notebooks — the same formatters in VS Code Polyglot, <c>dotnet repl</c> and
+/// <c>cbi run</c>, registered with the kernel's own formatter registry as soon as this library is loaded. A chart's
+/// output carries what each viewer expects: <c>application/vnd.plotly.v1+json</c> (the figure, drawn interactively by
+/// VS Code's and JupyterLab's Plotly renderers), <c>image/png</c> (drawn by plotly.js in headless Chromium, for GitHub,
+/// nbviewer, nbconvert and the report) and <c>text/plain</c> (the title). No output embeds plotly.js, so a chart costs
+/// its figure and its picture (tens of kB) instead of 1.5 MB. Without Chromium the PNG is replaced by a
+/// <c>text/html</c> note saying so, and the first chart says so on the library's log.</summary>
+public static partial class ChartDisplay
 {
-    static readonly object gate = new();
-    static string? compressedPlotlyJs;
-    static int chartCount;
+    /// <summary>The MIME type of a Plotly figure (<c>{"data": [...], "layout": {...}}</c>) in Jupyter outputs.</summary>
+    public const string PlotlyMimeType = "application/vnd.plotly.v1+json";
+    const string PngMimeType = "image/png";
+    static int warned;
 
     /// <summary>Runs when the library is loaded (a notebook's first use of any workbench type), so a cell that shows a
     /// chart needs no set-up line in any host.</summary>
@@ -27,9 +29,63 @@ public static class ChartDisplay
     internal static void Initialize()
     {
         UseHostFSharpCore();
-        Formatter.Register<GenericChart>((chart, writer) => writer.Write(Html(chart)), HtmlFormatter.MimeType);
+        Formatter.Register<GenericChart>((chart, writer) => writer.Write(FigureJson(chart)), PlotlyMimeType);
+        Formatter.Register<GenericChart>((chart, writer) => writer.Write(Png(chart)), PngMimeType);
+        Formatter.Register<GenericChart>((chart, writer) => writer.Write(NoImageNote(chart)), HtmlFormatter.MimeType);
         Formatter.Register<GenericChart>((chart, writer) => writer.Write($"Plotly.NET chart: {Title(chart)}"), PlainTextFormatter.MimeType);
-        Formatter.SetPreferredMimeTypesFor(typeof(GenericChart), HtmlFormatter.MimeType);
+        Formatter.SetPreferredMimeTypesFor(typeof(GenericChart), MimeTypes());
+        ResultTable.RegisterFormatters();
+    }
+
+    /// <summary>The MIME types a chart is shown in on this machine: the figure, its PNG when Chromium is installed (else
+    /// an HTML note that it is missing), and the title as text.</summary>
+    public static string[] MimeTypes() =>
+        [PlotlyMimeType, ChromiumPath() is null ? HtmlFormatter.MimeType : PngMimeType, PlainTextFormatter.MimeType];
+
+    /// <summary>The chart's figure as compact JSON for <see cref="PlotlyMimeType"/>: Plotly.NET's figure with numbers
+    /// rounded to 6 significant digits and midnight timestamps written as dates (what a chart can show; the tables
+    /// and CSVs carry full precision), which roughly halves a long daily series.</summary>
+    public static string FigureJson(GenericChart chart) => Compact(System.Text.Json.Nodes.JsonNode.Parse(GenericChart.toFigureJson(chart)))?.ToJsonString() ?? "{}";
+
+    static System.Text.Json.Nodes.JsonNode? Compact(System.Text.Json.Nodes.JsonNode? node)
+    {
+        switch (node)
+        {
+            case System.Text.Json.Nodes.JsonObject o:
+                foreach (var key in o.Select(kv => kv.Key).ToList()) o[key] = Compact(o[key]?.DeepClone());
+                return o;
+            case System.Text.Json.Nodes.JsonArray a:
+                for (var i = 0; i < a.Count; i++) a[i] = Compact(a[i]?.DeepClone());
+                return a;
+            case System.Text.Json.Nodes.JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number:
+                var d = v.GetValue<double>();
+                return double.IsFinite(d) && d != Math.Floor(d) ? System.Text.Json.Nodes.JsonValue.Create(double.Parse(d.ToString("G6", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture)) : v;
+            case System.Text.Json.Nodes.JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String:
+                var s = v.GetValue<string>();
+                return MidnightTimestamp().IsMatch(s) ? System.Text.Json.Nodes.JsonValue.Create(s[..10]) : v;
+            default:
+                return node;
+        }
+    }
+
+    /// <summary>The chart as a base64 PNG (see <see cref="StaticPng"/>).</summary>
+    /// <exception cref="InvalidOperationException">Chromium is installed but could not draw the chart (names why): a
+    /// chart is never shown without its picture silently.</exception>
+    public static string Png(GenericChart chart)
+    {
+        var (png, why) = StaticPng(chart);
+        return png ?? throw new InvalidOperationException($"chart “{Title(chart)}”: no static image: {why}");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d\d-\d\dT00:00:00(\.0+)?Z?$")]
+    private static partial System.Text.RegularExpressions.Regex MidnightTimestamp();
+
+    static string NoImageNote(GenericChart chart)
+    {
+        var why = ChromiumPath() is null ? "Chromium not found; install Debian's chromium (tests/run and the main job do) or set CBI_CHROMIUM" : "";
+        if (why.Length > 0 && Interlocked.Exchange(ref warned, 1) == 0)
+            IO.Log.Progress($"[charts] WARNING: no static images: {why}. Charts carry only their Plotly figure, which GitHub, nbconvert and the report cannot show.");
+        return $"<p>Chart “{WebUtility.HtmlEncode(Title(chart))}”: no static image ({WebUtility.HtmlEncode(why)}).</p>";
     }
 
     /// <summary>Plotly.NET 6.0 (the only version served) is compiled against FSharp.Core 10.1, while the Polyglot kernel
@@ -49,65 +105,11 @@ public static class ChartDisplay
             return tpa is null ? null : context.LoadFromAssemblyPath(tpa);
         };
 
-    /// <summary>The chart as one self-contained HTML fragment: a div holding the static image (or a note why there is
-    /// none), then a script that draws the interactive chart in its place.</summary>
-    /// <param name="chart">The chart.</param>
-    public static string Html(GenericChart chart)
-    {
-        var id = $"cbi-chart-{Interlocked.Increment(ref chartCount)}-{Guid.NewGuid():N}";
-        var title = WebUtility.HtmlEncode(Title(chart));
-        var (png, why) = StaticPng(chart);
-        var fallback = png is not null
-            ? $"<img alt=\"{title}\" style=\"max-width:100%\" src=\"data:image/png;base64,{png}\"/>"
-            : $"<p>Interactive chart “{title}” (no static image: {WebUtility.HtmlEncode(why)}).</p>";
-        return $$"""
-            <div class="cbi-chart" id="{{id}}">{{fallback}}</div>
-            <script type="text/javascript">
-            (function () {
-              var figure = {{GenericChart.toFigureJson(chart)}};
-              function draw() {
-                var el = document.getElementById("{{id}}");
-                if (!el || !window.Plotly) return;
-                el.innerHTML = "";
-                window.Plotly.newPlot(el, figure.data, figure.layout, { responsive: true });
-              }
-              if (window.Plotly) { draw(); return; }
-              if (typeof DecompressionStream === "undefined") return; // old browser: the static image stays
-              // One unpacking per page, shared by every chart on it. plotly.js runs with define/module/exports hidden:
-              // on a page with an AMD loader (require.js, classic Jupyter) its UMD header would otherwise register an
-              // anonymous module instead of window.Plotly.
-              window.cbiPlotly = window.cbiPlotly || new Response(new Blob([Uint8Array.from(atob("{{CompressedPlotlyJs()}}"), function (c) { return c.charCodeAt(0); })])
-                  .stream().pipeThrough(new DecompressionStream("gzip"))).text().then(function (js) {
-                    if (window.Plotly) return;
-                    var s = document.createElement("script");
-                    s.textContent = "(function (define, module, exports) {\n" + js + "\n}).call(window);";
-                    document.head.appendChild(s);
-                  });
-              window.cbiPlotly.then(draw);
-            })();
-            </script>
-            """;
-    }
-
     static string Title(GenericChart chart)
     {
         var layout = GenericChart.getLayout(chart);
         return layout.TryGetTypedPropertyValue<Title>("title") is { Value: { } t }
             && t.TryGetTypedPropertyValue<string>("text") is { Value: { } text } ? text : "chart";
-    }
-
-    /// <summary>plotly.js as shipped inside Plotly.NET (so its version always matches), gzip-compressed and base64
-    /// encoded: ≈1.4 MB per chart instead of 3.6 MB, which is what lets every chart stand alone.</summary>
-    static string CompressedPlotlyJs()
-    {
-        lock (gate)
-        {
-            if (compressedPlotlyJs is not null) return compressedPlotlyJs;
-            using var buffer = new MemoryStream();
-            using (var gzip = new GZipStream(buffer, CompressionLevel.SmallestSize, leaveOpen: true))
-                gzip.Write(System.Text.Encoding.UTF8.GetBytes(PlotlyJs()));
-            return compressedPlotlyJs = Convert.ToBase64String(buffer.ToArray());
-        }
     }
 
     /// <summary>Debian's Chromium (or CBI_CHROMIUM), the browser that draws static images.
@@ -126,7 +128,7 @@ public static class ChartDisplay
     /// headless Chromium and captured with Chromium's <c>--screenshot</c>; or null and the reason. Not
     /// Plotly.NET.ImageExport: it drives Chromium through PuppeteerSharp 24.40, which is not served here, and the 25.x
     /// NuGet substitutes gets loaded twice inside the Polyglot kernel (MissingMethodException under dotnet repl).</summary>
-    static (string? Png, string Why) StaticPng(GenericChart chart)
+    internal static (string? Png, string Why) StaticPng(GenericChart chart)
     {
         var chromium = ChromiumPath();
         if (chromium is null) return (null, "Chromium not found; install Debian's chromium (tests/run does) or set CBI_CHROMIUM");
@@ -141,7 +143,7 @@ public static class ChartDisplay
                 <!DOCTYPE html><html><head><meta charset="utf-8"><style>body { margin: 0; overflow: hidden; }</style></head>
                 <body><div id="chart" style="width:{{width}}px;height:{{height}}px"></div>
                 <script>{{PlotlyJs()}}</script>
-                <script>var figure = {{GenericChart.toFigureJson(chart)}}; Plotly.newPlot("chart", figure.data, figure.layout, { staticPlot: true });</script>
+                <script>var figure = {{FigureJson(chart)}}; Plotly.newPlot("chart", figure.data, figure.layout, { staticPlot: true });</script>
                 </body></html>
                 """);
             var png = Path.Combine(dir, "chart.png");
@@ -174,7 +176,7 @@ public static class ChartDisplay
         }
     }
 
-    static string PlotlyJs()
+    internal static string PlotlyJs()
     {
         var assembly = typeof(GenericChart).Assembly;
         var name = assembly.GetManifestResourceNames().Single(n => n.StartsWith("Plotly.NET.plotly-", StringComparison.Ordinal) && n.EndsWith(".min.js", StringComparison.Ordinal));
