@@ -126,12 +126,41 @@ public static class NotebookRunner
     {
         try
         {
-            return InteractiveDocument.LoadAsync(new FileInfo(path), kernels).GetAwaiter().GetResult();
+            var document = InteractiveDocument.LoadAsync(new FileInfo(path), kernels).GetAwaiter().GetResult();
+            // An .ipynb saved by VS Code Polyglot Notebooks carries metadata.polyglot_notebook.kernelInfo, which the reader
+            // leaves as a plain dictionary while the writer casts metadata["polyglot_notebook"] to a KernelInfoCollection:
+            // rebuilt here, so such a notebook runs and its executed copy keeps its kernel list.
+            if (document.Metadata.TryGetValue("polyglot_notebook", out var polyglot) && polyglot is not KernelInfoCollection)
+                document.Metadata["polyglot_notebook"] = KernelInfosOf(polyglot is IDictionary<string, object> p && p.TryGetValue("kernelInfo", out var info) ? info : null, kernels);
+            return document;
         }
         catch (JsonException e)
         {
             throw new NotebookFormatException(path, e.LineNumber is { } l ? (int)l + 1 : null, $"malformed .ipynb JSON: {e.Message}");
         }
+    }
+
+    static KernelInfoCollection Without(KernelInfoCollection kinds, string name)
+    {
+        var copy = new KernelInfoCollection();
+        foreach (var k in kinds.Where(k => k.Name != name)) copy.Add(k);
+        copy.DefaultKernelName = kinds.DefaultKernelName;
+        return copy;
+    }
+
+    static KernelInfoCollection KernelInfosOf(object? saved, KernelInfoCollection kernels)
+    {
+        var result = new KernelInfoCollection();
+        if (saved is IDictionary<string, object> d)
+        {
+            if (d.TryGetValue("items", out var items) && items is IEnumerable<object> list)
+                foreach (var item in list.OfType<IDictionary<string, object>>())
+                    // The writer adds the C# kernel itself (and refuses a second entry of that name).
+                    if (item.TryGetValue("name", out var n) && n is string name && name != "csharp")
+                        result.Add(new Microsoft.DotNet.Interactive.Documents.KernelInfo(name, aliases: item.TryGetValue("aliases", out var a) && a is IEnumerable<object> al ? al.OfType<string>().ToArray() : null));
+            if (d.TryGetValue("defaultKernelName", out var def) && def is string defaultName) result.DefaultKernelName = defaultName;
+        }
+        return result;
     }
 
     static NotebookRunResult Execute(CompositeKernel kernel, InteractiveDocument document, string path, string output, string name,
@@ -210,7 +239,9 @@ public static class NotebookRunner
     static void Write(InteractiveDocument source, List<InteractiveDocumentElement> executed, string output, int done, int total, string? state = null)
     {
         var document = new InteractiveDocument(executed);
-        foreach (var (k, v) in source.Metadata) document.Metadata[k] = v;
+        foreach (var (k, v) in source.Metadata)
+            // The writer adds its C# kernel to metadata["polyglot_notebook"] in place: each write gets its own copy.
+            document.Metadata[k] = v is KernelInfoCollection kinds ? Without(kinds, "csharp") : v;
         document.Metadata["kernelspec"] = new Dictionary<string, object> { ["display_name"] = ".NET (C#)", ["language"] = "C#", ["name"] = ".net-csharp" };
         document.Metadata["language_info"] = new Dictionary<string, object>
             { ["file_extension"] = ".cs", ["mimetype"] = "text/x-csharp", ["name"] = "C#", ["pygments_lexer"] = "csharp", ["version"] = "13.0" };
@@ -234,6 +265,8 @@ public static class NotebookRunner
         var root = System.Text.Json.Nodes.JsonNode.Parse(ipynb)!;
         var changed = false;
         var n = 0;
+        // A figure is written compact (one line) inside the indented notebook: indented, its number arrays would triple.
+        var compact = new List<string>();
         foreach (var cell in root["cells"]?.AsArray() ?? [])
         {
             n++;
@@ -245,11 +278,15 @@ public static class NotebookRunner
                         var text = data[key] is System.Text.Json.Nodes.JsonArray lines ? string.Concat(lines.Select(l => l?.GetValue<string>()))
                             : data[key] is System.Text.Json.Nodes.JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
                         if (text is null) continue;
-                        try { data[key] = System.Text.Json.Nodes.JsonNode.Parse(text); changed = true; }
-                        catch (JsonException) { /* not JSON after all: kept as text */ }
+                        try { compact.Add(System.Text.Json.Nodes.JsonNode.Parse(text)!.ToJsonString()); }
+                        catch (JsonException) { continue; /* not JSON after all: kept as text */ }
+                        data[key] = $"@@cbi-json-{compact.Count - 1}@@";
+                        changed = true;
                     }
         }
-        return changed ? root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n" : ipynb;
+        if (!changed) return ipynb;
+        var written = root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+        return System.Text.RegularExpressions.Regex.Replace(written, "\"@@cbi-json-(\\d+)@@\"", m => compact[int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)]);
     }
 
     /// <summary>One cell's outputs, recorded as dotnet-repl's NotebookRunner records them (so the executed notebooks

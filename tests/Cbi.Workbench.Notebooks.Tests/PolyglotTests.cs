@@ -1,3 +1,6 @@
+using Cbi.Workbench.Reporting;
+using Microsoft.DotNet.Interactive.Formatting;
+using Plotly.NET;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using static Cbi.Workbench.Notebooks.Tests.TestNotebooks;
@@ -50,6 +53,47 @@ public class PolyglotParityTests
         Assert.Contains("cell 1: display_data text/plain=second", actual);
     }
 
+    /// <summary>An .ipynb as VS Code Polyglot Notebooks saves it: kernel info in the notebook metadata, a kernel name in
+    /// each cell's metadata, a magic command, one cell that fails.</summary>
+    internal const string VsCodeIpynb = """
+        {
+         "cells": [
+          { "cell_type": "code", "execution_count": null,
+            "metadata": { "dotnet_interactive": { "language": "csharp" }, "polyglot_notebook": { "kernelName": "csharp" } },
+            "outputs": [], "source": [ "var x = 1 + 1;\n", "x" ] },
+          { "cell_type": "code", "execution_count": null,
+            "metadata": { "dotnet_interactive": { "language": "csharp" }, "polyglot_notebook": { "kernelName": "csharp" } },
+            "outputs": [], "source": [ "#!set --name h --value 21\n", "display($\"h = {h}\");\n", "throw new System.Exception(\"boom\");" ] },
+          { "cell_type": "code", "execution_count": null,
+            "metadata": { "dotnet_interactive": { "language": "csharp" }, "polyglot_notebook": { "kernelName": "csharp" } },
+            "outputs": [], "source": [ "x + 40" ] }
+         ],
+         "metadata": {
+          "kernelspec": { "display_name": ".NET (C#)", "language": "C#", "name": ".net-csharp" },
+          "language_info": { "name": "polyglot-notebook" },
+          "polyglot_notebook": { "kernelInfo": { "defaultKernelName": "csharp", "items": [ { "aliases": [], "name": "csharp" } ] } }
+         },
+         "nbformat": 4,
+         "nbformat_minor": 2
+        }
+        """;
+
+    [Fact]
+    public void a_notebook_saved_by_vs_code_runs_under_cbi_run_with_dotnet_repls_exit_code_and_outputs()
+    {
+        var dir = NewFolder();
+        var path = Path.Combine(dir, "saved.ipynb");
+        File.WriteAllText(path, VsCodeIpynb);
+        var repl = Repl(dir, null, "--run", "saved.ipynb", "--exit-after-run", "--output-path", "repl.ipynb");
+        var ours = NotebookRunner.Run(path, Path.Combine(dir, "cbi.ipynb"), new NotebookRunOptions { Progress = TextWriter.Null });
+        Assert.Equal(2, repl.ExitCode); // the failing cell
+        Assert.Equal(repl.ExitCode, ours.ExitCode);
+        var actual = Summary(Read(Path.Combine(dir, "cbi.ipynb")));
+        Assert.Equal(Summary(Read(Path.Combine(dir, "repl.ipynb"))), actual);
+        Assert.Contains(actual, l => l.StartsWith("cell 3: ", StringComparison.Ordinal) && l.Contains("42", StringComparison.Ordinal)); // ran after the failure
+        Assert.Equal("csharp", (string?)Read(Path.Combine(dir, "cbi.ipynb"))["metadata"]?["polyglot_notebook"]?["defaultKernelName"]); // as the Documents writer (and dotnet-repl) write it
+    }
+
     /// <summary>Each output as one comparable line: its kind and content (an error by its name only: dotnet-repl's
     /// JavaScript failure quotes its missing Playwright driver, ours says the cell needs a browser).</summary>
     static List<string> Summary(JsonObject notebook) =>
@@ -96,79 +140,94 @@ public class ReplRunsTheWorkbenchNotebooksTests
         }
         var charts = ChartTests.ChartOutputs(Path.Combine(root, "out", "04-lgbm-quantiles.ipynb"));
         Assert.True(charts.Count >= 5, $"04 shows {charts.Count} charts");
-        Assert.All(charts, html => Assert.Matches(ChartTests.StaticImage, html));
+        Assert.All(charts, ChartTests.AssertFigureAndPicture);
     }
 }
 
-/// <summary>Charts are readable everywhere: drawn by plotly.js where scripts run (alone or beside an AMD loader,
-/// offline), a static PNG where they do not.</summary>
+/// <summary>Charts are readable everywhere: a Plotly figure for the viewers that draw it (VS Code, JupyterLab), a PNG
+/// for those that do not (GitHub, nbviewer, nbconvert, the report), no plotly.js copied into any output.</summary>
 [Trait("Category", "Slow")]
 public class ChartTests
 {
-    internal static readonly Regex StaticImage = new("<img [^>]*src=\"data:image/png;base64,iVBORw0KGgo[A-Za-z0-9+/=]{1000,}\"");
+    static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
-    /// <summary>The text/html of every chart output of an executed notebook.</summary>
-    internal static List<string> ChartOutputs(string ipynb) =>
+    /// <summary>The data of every chart output of an executed notebook (outputs that carry a Plotly figure).</summary>
+    internal static List<JsonObject> ChartOutputs(string ipynb) =>
         Cells(Read(ipynb)).SelectMany(c => c!["outputs"]?.AsArray() ?? [])
-            .Select(o => Text(o!["data"]?["text/html"])).Where(h => h.Contains("class=\"cbi-chart\"")).ToList();
+            .Select(o => o!["data"] as JsonObject).Where(d => d?[ChartDisplay.PlotlyMimeType] is not null).Select(d => d!).ToList();
 
-    static string ChartHtml() => Cbi.Workbench.Reporting.ChartDisplay.Html(
-        Cbi.Workbench.Reporting.ShapCharts.GainImportance("gain", ["palm_oil", "crush_margin", "dxy"], [3.0, 2.0, 1.0]));
+    /// <summary>A chart output holds a figure with data and layout (a JSON object, or its text as dotnet-repl writes it), a
+    /// real PNG, and no script.</summary>
+    internal static void AssertFigureAndPicture(JsonObject data)
+    {
+        var figure = data[ChartDisplay.PlotlyMimeType]!;
+        var fig = figure is JsonObject o ? o : JsonNode.Parse(Text(figure))!.AsObject();
+        Assert.NotNull(fig["data"]);
+        Assert.NotNull(fig["layout"]);
+        var png = Convert.FromBase64String(Text(data["image/png"]).Trim());
+        Assert.Equal(PngSignature, png[..8]);
+        Assert.True(png.Length > 2_000, $"a {png.Length}-byte PNG");
+        Assert.DoesNotContain("<script", data.ToJsonString(), StringComparison.Ordinal);
+    }
 
-    /// <summary>The page's DOM after Chromium ran its scripts (no network is needed: everything is inline).</summary>
-    static string RenderedDom(string headExtra, string body)
+    static GenericChart Chart() => Cbi.Workbench.Reporting.ShapCharts.GainImportance("gain", ["palm_oil", "crush_margin", "dxy"], [3.0, 2.0, 1.0]);
+
+    [Fact]
+    public void a_chart_is_shown_as_its_plotly_figure_its_png_and_its_title()
+    {
+        Assert.Equal([ChartDisplay.PlotlyMimeType, "image/png", "text/plain"], Formatter.GetPreferredMimeTypesFor(typeof(GenericChart)));
+        var chart = Chart();
+        var data = new JsonObject
+        {
+            [ChartDisplay.PlotlyMimeType] = JsonNode.Parse(chart.ToDisplayString(ChartDisplay.PlotlyMimeType)),
+            ["image/png"] = chart.ToDisplayString("image/png"),
+        };
+        AssertFigureAndPicture(data);
+        Assert.Equal("Plotly.NET chart: gain", chart.ToDisplayString("text/plain"));
+    }
+
+    [Fact]
+    public void the_figure_keeps_six_significant_digits_and_writes_midnight_timestamps_as_dates()
+    {
+        var chart = Plotly.NET.CSharp.Chart.Line<DateTime, double, string>(
+            x: [new DateTime(2023, 7, 3), new DateTime(2023, 7, 5)], y: [67.0199966430664, 1.0 / 3]);
+        var trace = JsonNode.Parse(ChartDisplay.FigureJson(chart))!["data"]![0]!;
+        Assert.Equal(["2023-07-03", "2023-07-05"], trace["x"]!.AsArray().Select(x => (string)x!));
+        Assert.Equal([67.02, 0.333333], trace["y"]!.AsArray().Select(y => (double)y!));
+    }
+
+    [Fact]
+    public void the_figure_draws_in_plotly_js_in_headless_chromium_offline()
     {
         var dir = NewFolder();
         var page = Path.Combine(dir, "page.html");
-        File.WriteAllText(page, $"<!DOCTYPE html><html><head><meta charset=\"utf-8\">{headExtra}</head><body>{body}</body></html>");
-        var chromium = Cbi.Workbench.Reporting.ChartDisplay.ChromiumPath();
+        File.WriteAllText(page, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body><div id=\"c\"></div>" +
+            $"<script>{ChartDisplay.PlotlyJs()}</script><script>var f = {ChartDisplay.FigureJson(Chart())}; Plotly.newPlot('c', f.data, f.layout);</script></body></html>");
+        var chromium = ChartDisplay.ChromiumPath();
         Assert.True(chromium is not null, "Chromium is missing: tests/run installs Debian's chromium");
         var (code, dom) = Process(dir, null, chromium!, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
             $"--user-data-dir={Path.Combine(dir, "profile")}", "--virtual-time-budget=20000", "--dump-dom", new Uri(page).AbsoluteUri);
         Assert.True(code == 0, dom);
-        return dom;
-    }
-
-    [Fact]
-    public void a_chart_output_rendered_alone_in_headless_chromium_draws_its_svg()
-    {
-        var html = ChartHtml();
-        Assert.DoesNotMatch("<script[^>]*src=", html);
-        var dom = RenderedDom("", html);
         Assert.Contains("class=\"main-svg\"", dom);
-        Assert.DoesNotMatch(StaticImage, dom); // the interactive chart took the static image's place
     }
 
     [Fact]
-    public void a_chart_output_draws_on_a_page_with_require_js_loaded()
+    public void every_chart_in_the_committed_executed_notebooks_has_its_figure_and_png_and_each_notebook_is_at_most_1_MB()
     {
-        const string requireJs = "/usr/share/javascript/requirejs/require.min.js";
-        Assert.True(File.Exists(requireJs), "tests/run installs Debian's libjs-requirejs");
-        var layersOfOne = Regex.Matches(RenderedDom("", ChartHtml()), "class=\"main-svg\"").Count;
-        var dom = RenderedDom($"<script src=\"{new Uri(requireJs).AbsoluteUri}\"></script>" +
-                              "<script>document.documentElement.setAttribute('data-amd', typeof define === 'function' && define.amd ? 'yes' : 'no');</script>",
-                              ChartHtml() + ChartHtml());
-        Assert.Contains("data-amd=\"yes\"", dom); // an AMD loader really was on the page
-        Assert.True(layersOfOne > 0);
-        Assert.Equal(2 * layersOfOne, Regex.Matches(dom, "class=\"main-svg\"").Count); // both charts drawn
-    }
-
-    [Fact]
-    public void a_chart_output_carries_a_static_png_for_viewers_that_run_no_scripts()
-    {
-        var html = ChartHtml();
-        Assert.Matches(StaticImage, html);
-        Assert.Contains("Plotly.newPlot", html);
-    }
-
-    [Fact]
-    public void every_chart_in_the_committed_executed_notebooks_has_its_static_image()
-    {
-        var files = Directory.GetFiles(Path.Combine(Workbench.ArtifactsDir, "smoke", "notebooks"), "*.ipynb");
-        var charts = files.SelectMany(f => ChartOutputs(f).Select(h => (File: Path.GetFileName(f), Html: h))).ToList();
-        Assert.True(charts.Count(c => c.File.StartsWith("04", StringComparison.Ordinal)) >= 5, "04 has its charts");
-        foreach (var (file, html) in charts) Assert.True(StaticImage.IsMatch(html), $"{file}: a chart without its static image");
-        // No chart output may still be Plotly.NET's own (CDN) HTML or the old runner's page-wide plotly.js.
-        foreach (var f in files) Assert.DoesNotContain("cdn.plot.ly", File.ReadAllText(f));
+        foreach (var profile in new[] { "smoke", "full" })
+        {
+            var dir = Path.Combine(Workbench.ArtifactsDir, profile, "notebooks");
+            if (!Directory.Exists(dir)) continue;
+            foreach (var f in Directory.GetFiles(dir, "*.ipynb"))
+            {
+                var size = new FileInfo(f).Length;
+                Assert.True(size <= 1_000_000, $"{profile}/{Path.GetFileName(f)}: {size:N0} bytes (goal ≤ 1 MB)");
+                var text = File.ReadAllText(f);
+                Assert.DoesNotContain("cdn.plot.ly", text);
+                Assert.DoesNotContain("<script", text);
+                Assert.All(ChartOutputs(f), AssertFigureAndPicture);
+            }
+        }
+        Assert.True(ChartOutputs(Path.Combine(Workbench.ArtifactsDir, "smoke", "notebooks", "04-lgbm-quantiles.ipynb")).Count >= 5, "04 has its charts");
     }
 }

@@ -110,6 +110,7 @@ public class RunnerTests
         var exec = Cells(nb)[1]!["metadata"]!["execution"]!;
         var span = DateTimeOffset.Parse((string)exec["shell.execute_reply"]!) - DateTimeOffset.Parse((string)exec["iopub.execute_input"]!);
         Assert.True(span >= TimeSpan.FromMilliseconds(45), span.ToString());
+        Assert.Equal(["cell-1", "cell-2", "cell-3"], Cells(nb).Select(c => (string)c!["id"]!)); // nbformat 4.5: every cell has an id
         AssertValidNbformat(r.OutputPath);
     }
 

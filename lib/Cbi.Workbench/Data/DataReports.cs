@@ -45,13 +45,15 @@ public static class DataReports
         rows.AddRange(snapshot.SeriesNames.Select(s => ("series " + s, Months(snapshot.Series(s).Select(o => o.Date)))));
         rows.AddRange(snapshot.CotMarkets.Select(m => ("COT " + m, Months(snapshot.Cot(m).Select(c => c.AsOfDate)))));
         rows.Add(("WASDE dates", Months(snapshot.WasdeDates)));
-        var charts = rows.Select(r =>
-        {
-            var x = r.Months.ToArray();
-            return PChart.Point<DateTime, string, string>(x, x.Select(_ => r.Name), Name: r.Name, ShowLegend: false, MarkerSymbol: StyleParam.MarkerSymbol.Square);
-        });
-        return Plotly.NET.CSharp.GenericChartExtensions.WithSize(PChart.Combine(charts), Width: 1100, Height: 40 + 22 * rows.Count)
-            .Titled("Source coverage (one mark per month with data)");
+        // One heat map (a cell per source and month, 1 where the month has data) instead of a marker per month and source:
+        // the same picture at a tenth of the figure's size.
+        var months = rows.SelectMany(r => r.Months).Distinct().Order().ToArray();
+        var z = rows.Select(r => { var has = r.Months.ToHashSet(); return months.Select(m => has.Contains(m) ? 1 : 0).ToArray(); }).ToArray();
+        var chart = PChart.Heatmap<int, string, string, string>(zData: z, X: months.Select(m => m.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+            Y: rows.Select(r => r.Name).ToArray(), ShowScale: false, YGap: 1,
+            ColorScale: StyleParam.Colorscale.NewCustom(new[] { Tuple.Create(0.0, Color.fromString("#ffffff")), Tuple.Create(1.0, Color.fromString("#3182bd")) }));
+        return Plotly.NET.CSharp.GenericChartExtensions.WithSize(chart, Width: 1100, Height: 80 + 22 * rows.Count)
+            .Titled("Source coverage (a blue cell per month with data, white where a month has none)");
     }
 
     /// <summary>The quoted ZL close (the target series) and the back-adjusted one (ZL_BACKADJ), in US cents per

@@ -117,11 +117,17 @@ public static class ModelComparison
     /// <summary>The comparison table: skill over rw (three-quantile score, MAE), DM p-value vs rw, coverage, sharpness,
     /// three-quantile score (not a closed-form CRPS),
     /// price MAPE, and the non-overlapping periods behind the DM test (its p-value is NaN below
-    /// <see cref="MetricsSummary.MinDmEffectiveN"/>) and MASE (NaN unless the summary had the folds) — one line per model × horizon of the given split.</summary>
+    /// <see cref="MetricsSummary.MinDmEffectiveN"/>) and MASE (NaN unless the summary had the folds) — one line per model × horizon of the given split,
+    /// by horizon and best quantile score first, at full precision (a <see cref="Reporting.ResultTable"/> formats it for reading,
+    /// so a p-value of 1.8e-6 never reads 0).</summary>
     public static IReadOnlyList<BaselineComparison> Compare(IReadOnlyList<SummaryRow> summary, string split = "validation") =>
-        summary.Where(s => s.Split == split).OrderBy(s => s.Horizon).ThenBy(s => s.Model)
-            .Select(s => new BaselineComparison(s.Model, s.Horizon, s.N, Math.Round(s.QuantileScoreSkill, 4), Math.Round(s.MaeSkill, 4),
-                Math.Round(s.DmPValue, 4), Math.Round(s.Coverage80, 3), Math.Round(s.Sharpness80, 4), Math.Round(s.QuantileScore, 5),
-                Math.Round(s.MapePrice, 2), Math.Round(s.DmEffectiveN, 1), Math.Round(s.Mase, 3)))
+        summary.Where(s => s.Split == split).OrderBy(s => s.Horizon).ThenBy(s => s.QuantileScore).ThenBy(s => s.Model, StringComparer.Ordinal)
+            .Select(s => new BaselineComparison(s.Model, s.Horizon, s.N, s.QuantileScoreSkill, s.MaeSkill, s.DmPValue, s.Coverage80, s.Sharpness80,
+                s.QuantileScore, s.MapePrice, s.DmEffectiveN, s.Mase))
             .ToList();
+
+    /// <summary>Quantile-score skill against the random walk as a model × horizon matrix (one row per model, one column per
+    /// horizon, best average skill first): the holdout or validation comparison at a glance.</summary>
+    public static Reporting.ResultTable SkillMatrix(IReadOnlyList<BaselineComparison> comparison, string? title = null) =>
+        Reporting.ResultTable.Matrix(comparison.Select(c => (c.Model, c.Horizon, c.QuantileScoreSkillVsRw)), "Model", "SkillVsRw", title);
 }

@@ -208,3 +208,75 @@ public static class Release
         catch (JsonException e) { throw new InvalidDataException($"{Workbench.Relative(path)}: not a release ({e.Message}).", e); }
     }
 }
+
+/// <summary>One horizon of the holdout verdict: the released model on the holdout against the random walk on the same
+/// origins, beside the validation evidence it was released on.</summary>
+/// <param name="Horizon">Trading days ahead.</param>
+/// <param name="Released">The released model.</param>
+/// <param name="Claim"><c>skill</c> or <c>no skill</c>, as the release card claims it from validation.</param>
+/// <param name="ValidationSkill">Quantile-score skill vs the random walk on the release folds (fraction; &gt; 0 beats it).</param>
+/// <param name="ValidationSpaP">Hansen's SPA p-value over the candidates, as text: a bootstrap p of 0 is shown as below the
+/// bootstrap's resolution (&lt; 1/B), never as 0.</param>
+/// <param name="HoldoutN">Holdout origins scored.</param>
+/// <param name="HoldoutSkill">Quantile-score skill vs the random walk on the holdout (fraction).</param>
+/// <param name="HoldoutSkill95">Its 95 % interval in percent, from the Diebold–Mariano standard error (HAC, Harvey–Leybourne–
+/// Newbold corrected, t with n − 1 degrees of freedom): skill ± t·|skill / DM|; "—" where DM is withheld (N/h &lt; 10).</param>
+/// <param name="HoldoutDmP">Diebold–Mariano p-value against the random walk (NaN where withheld).</param>
+/// <param name="HoldoutCoverage80">P10–P90 coverage on the holdout (fraction; nominal 0.8).</param>
+/// <param name="HoldoutMaeSkill">P50 MAE skill vs the random walk (fraction).</param>
+/// <param name="Version">The fit that made the holdout forecasts.</param>
+/// <param name="SameFitAsRelease">Whether it is the version saved with the release.</param>
+public sealed record VerdictRow(int Horizon, string Released, string Claim, double ValidationSkill, string ValidationSpaP, int HoldoutN,
+    double HoldoutSkill, string HoldoutSkill95, double HoldoutDmP, double HoldoutCoverage80, double HoldoutMaeSkill, string Version, bool SameFitAsRelease);
+
+/// <summary>The verdict a reader takes away: per horizon the released model on the holdout, and one sentence that says
+/// "no skill" wherever there is none.</summary>
+public static class HoldoutVerdict
+{
+    /// <summary>One row per release card, by horizon.</summary>
+    /// <exception cref="InvalidOperationException">a released model has no holdout summary or fit at its horizon.</exception>
+    public static IReadOnlyList<VerdictRow> Rows(IEnumerable<ReleaseCard> cards, HoldoutResult holdout, int bootstraps = 2000)
+    {
+        ArgumentNullException.ThrowIfNull(cards);
+        ArgumentNullException.ThrowIfNull(holdout);
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        return cards.OrderBy(c => c.Horizon).Select(c =>
+        {
+            var s = holdout.Summary.SingleOrDefault(x => x.Model == c.Model && x.Horizon == c.Horizon && x.Split == "holdout")
+                    ?? throw new InvalidOperationException($"the holdout summary has no row for the released {c.Model} at h {c.Horizon}.");
+            var v = holdout.Models.SingleOrDefault(m => m.Model == c.Model && m.Horizon == c.Horizon)?.Version
+                    ?? throw new InvalidOperationException($"the holdout evaluation has no fit of the released {c.Model} at h {c.Horizon}.");
+            var interval = "—";
+            if (s.DmReliable && double.IsFinite(s.DmStatistic) && s.DmStatistic != 0 && s.N > 2)
+            {
+                var half = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, s.N - 1, 0.975) * Math.Abs(s.QuantileScoreSkill / s.DmStatistic);
+                interval = $"[{(100 * (s.QuantileScoreSkill - half)).ToString("+0.0;-0.0;0.0", inv)}, {(100 * (s.QuantileScoreSkill + half)).ToString("+0.0;-0.0;0.0", inv)}] %";
+            }
+            var spa = double.IsNaN(c.SpaPValue) ? "—" : c.SpaPValue == 0 ? $"< {(1.0 / bootstraps).ToString("0e-0", inv)}"
+                : c.SpaPValue < 0.001 ? c.SpaPValue.ToString("0.0e+00", inv) : c.SpaPValue.ToString("0.000", inv);
+            return new VerdictRow(c.Horizon, c.Model, c.Skill ? "skill" : "no skill", c.SkillVsRw, spa, s.N, s.QuantileScoreSkill, interval,
+                s.DmReliable ? s.DmPValue : double.NaN, s.Coverage80, s.MaeSkill, v, v == c.Version);
+        }).ToList();
+    }
+
+    /// <summary>The verdict in one plain sentence: where skill is claimed, whether the holdout confirms it (positive and
+    /// significant at 5 %), and "no skill" at every other horizon.</summary>
+    public static string Sentence(IReadOnlyList<VerdictRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        string Hs(IEnumerable<VerdictRow> r) { var l = r.Select(x => $"{x.Horizon}").ToList(); return l.Count == 0 ? "none" : string.Join(", ", l) + " d"; }
+        var claimed = rows.Where(r => r.Claim == "skill").ToList();
+        var confirmed = claimed.Where(r => r.HoldoutSkill > 0 && r.HoldoutDmP < 0.05).ToList();
+        var worse = rows.Where(r => r.HoldoutSkill < 0).ToList();
+        var parts = new List<string>();
+        if (rows.Any(r => r.Claim == "no skill"))
+            parts.Add($"No skill over the random walk at {Hs(rows.Where(r => r.Claim == "no skill"))} (validation could not show any).");
+        if (claimed.Count > 0)
+            parts.Add($"Skill claimed from validation at {Hs(claimed)}; the holdout confirms it (better and significant at 5 %) at {Hs(confirmed)}" +
+                      (claimed.Count > confirmed.Count ? $", and not at {Hs(claimed.Except(confirmed))}." : "."));
+        parts.Add(worse.Count == 0 ? "On the holdout the released model is nowhere worse than the random walk."
+            : $"On the holdout the released model scores below the random walk at {Hs(worse)}" +
+              (worse.Any(w => w.HoldoutDmP < 0.05) ? $", significantly at {Hs(worse.Where(w => w.HoldoutDmP < 0.05))}." : " (none significantly)."));
+        return string.Join(" ", parts);
+    }
+}

@@ -30,6 +30,40 @@ public static class HoldoutCharts
             .WithYAxisStyle<double, double, string>(TitleText: "ZL, US cents per pound (forecasts plotted at their target date)");
     }
 
+    /// <summary>Several forecast fans in one figure, a panel per horizon (two columns), in one colour scheme: the realised
+    /// close and, at each target date, the forecast P10, P50 and P90 in prices. For a figure light enough to keep with a
+    /// notebook, one origin in k is drawn (k = origins / 150, rounded up; the title says k), the realised close likewise;
+    /// the tables and CSVs hold every row.</summary>
+    /// <param name="title">Figure title.</param>
+    /// <param name="frame">The frame with the closes (US cents per pound).</param>
+    /// <param name="panels">Panel title and the prediction rows of one model at one horizon, in display order.</param>
+    /// <exception cref="ArgumentException">no panel, or a panel without rows.</exception>
+    public static GenericChart Fans(string title, Models.Frame frame, IReadOnlyList<(string Title, IReadOnlyList<PredictionRow> Rows)> panels)
+    {
+        ArgumentNullException.ThrowIfNull(panels);
+        if (panels.Count == 0 || panels.Any(p => p.Rows.Count == 0)) throw new ArgumentException("every panel needs prediction rows.", nameof(panels));
+        var step = Math.Max(1, (int)Math.Ceiling(panels.Max(p => p.Rows.Count) / 150.0));
+        var charts = panels.Select((p, k) =>
+        {
+            var ordered = p.Rows.OrderBy(r => r.TargetDate).Where((_, i) => i % step == 0).ToArray();
+            var first = p.Rows.Min(r => r.OriginDate); var last = p.Rows.Max(r => r.TargetDate);
+            var path = Enumerable.Range(0, frame.Rows).Where(i => frame.Dates[i] >= first && frame.Dates[i] <= last).Where((_, i) => i % step == 0).ToArray();
+            var x = ordered.Select(r => r.TargetDate.ToDateTime(TimeOnly.MinValue)).ToArray();
+            double Price(PredictionRow r, double q) => frame.Close[frame.RowOf(r.OriginDate)] * Math.Exp(q);
+            GenericChart Line(string name, IEnumerable<double> y, string color, DateTime[]? at = null) => PChart.Line<DateTime, double, string>(
+                x: at ?? x, y: y.ToArray(), Name: name, ShowLegend: k == 0, LineColor: Color.fromString(color), LineWidth: 1.2);
+            return PChart.Combine([
+                Line("P10", ordered.Select(r => Price(r, r.Q10)), "#9ecae1"), Line("P90", ordered.Select(r => Price(r, r.Q90)), "#9ecae1"),
+                Line("P50", ordered.Select(r => Price(r, r.Q50)), "#3182bd"),
+                Line("realised close", path.Select(i => frame.Close[i]), "#222222", path.Select(i => frame.Dates[i].ToDateTime(TimeOnly.MinValue)).ToArray()),
+            ]);
+        }).ToList();
+        var rows = (panels.Count + 1) / 2;
+        return PChart.Grid(charts, rows, Math.Min(2, panels.Count), SubPlotTitles: panels.Select(p => p.Title).ToArray(), YGap: 0.35)
+            .Titled(step > 1 ? $"{title} (one origin in {step} drawn)" : title)
+            .WithSize(1100, 280 * rows + 120);
+    }
+
     /// <summary>Equity curves of strategies (starting at 1).</summary>
     /// <param name="title">Chart title.</param>
     /// <param name="strategies">Name and daily records of each strategy.</param>

@@ -59,6 +59,29 @@ public sealed class ResultTable
         return new ResultTable(title, headers, numeric, cells, csvPath is null ? null : WriteCsv(csvPath, props.Select(p => p.Name).ToArray(), values));
     }
 
+    /// <summary>A matrix of one measure: a row per <c>Row</c> key (best mean value first for a skill, else by name), a
+    /// column per horizon (<c>h1 … h252</c>, ascending), cells formatted by <paramref name="measure"/>'s name as a column of
+    /// that name would be; a missing pair shows "—".</summary>
+    public static ResultTable Matrix(IEnumerable<(string Row, int Horizon, double Value)> cells, string rowHeader, string measure, string? title = null)
+    {
+        var list = cells.ToList();
+        var horizons = list.Select(c => c.Horizon).Distinct().Order().ToArray();
+        var kind = KindOf(measure, typeof(double));
+        var byRow = list.GroupBy(c => c.Row).ToList();
+        var ordered = kind is Kind.SignedPercent
+            ? byRow.OrderByDescending(g => g.Where(c => !double.IsNaN(c.Value)).Select(c => c.Value).DefaultIfEmpty(double.NegativeInfinity).Average()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            : byRow.OrderBy(g => g.Key, StringComparer.Ordinal);
+        var unit = kind is Kind.Percent or Kind.SignedPercent ? " (%)" : "";
+        var headers = horizons.Select(h => $"h{h}{unit}").Prepend(rowHeader).ToArray();
+        var rows = ordered.Select(g => horizons.Select(h => g.Where(c => c.Horizon == h).Select(c => Number(c.Value, kind)).FirstOrDefault() ?? "—").Prepend(g.Key).ToArray()).ToList();
+        return new ResultTable(title ?? $"{measure} by {rowHeader.ToLowerInvariant()} and horizon", headers, headers.Select((_, j) => j > 0).ToArray(), rows, null);
+    }
+
+    /// <summary>Writes every row of <paramref name="rows"/> to <paramref name="csvPath"/> (columns as
+    /// <see cref="From{T}"/> takes them, full precision, invariant culture, atomically) and returns its repository-relative
+    /// path: the complete table beside a summary a notebook shows.</summary>
+    public static string Csv<T>(IEnumerable<T> rows, string csvPath) => From(rows, null, csvPath).CsvPath!;
+
     static bool IsScalar(Type t) => t.IsPrimitive || t == typeof(string) || t == typeof(decimal) || t == typeof(DateOnly) || t == typeof(DateTime);
     static bool IsNumber(Type t)
     {
@@ -194,7 +217,9 @@ public sealed class ResultTable
     {
         Formatter.Register<ResultTable>((t, w) => w.Write(t.ToHtml()), HtmlFormatter.MimeType);
         Formatter.Register<ResultTable>((t, w) => w.Write(t.ToString()), PlainTextFormatter.MimeType);
-        Formatter.SetPreferredMimeTypesFor(typeof(ResultTable), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+        // HTML only in the notebook: every viewer renders it (VS Code, JupyterLab, nbconvert, GitHub, the report), and a
+        // second plain-text copy of every table would double the executed notebooks. ToString() gives the text.
+        Formatter.SetPreferredMimeTypesFor(typeof(ResultTable), HtmlFormatter.MimeType);
     }
 }
 
