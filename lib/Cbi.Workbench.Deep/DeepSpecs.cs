@@ -39,7 +39,7 @@ internal sealed class DeepSpecs : IModelProvider
         Func<Frame, int[], int, int, IReadOnlyList<string>>? bench = null) => new()
     {
         Name = name, Description = description, Inputs = inputs, MissingInputs = MissingInputRule.AbstainWhenUnseen,
-        Space = space, DefaultPoint = point, Expensive = true, BudgetMap = Epochs, ThreadsPerFit = new TrainConfig().Threads,
+        Space = space, DefaultPoint = point, Expensive = true, BudgetMap = Epochs, ThreadsPerFit = new TrainConfig().Threads, SerialFits = true,
         Factory = (p, b, seed, _) => new DeepForecaster(Config(name, p, b, seed)),
         Loader = dir => DeepForecaster.Load(dir, name),
         ExtraBenchmarks = bench is null ? null : (dev, rows, h, repeats, _) => bench(dev, rows, h, repeats),

@@ -181,16 +181,9 @@ internal static class Trainer
                         var loss = chunks > 1 ? Pinball.LossPart(q, cy, cm, count) : Pinball.Loss(q, cy, cm);
                         loss.backward();
                         stepLoss += loss.item<float>(); // item() waits for the backward pass, so the time below is the whole step
+                        // bf16 gradients are summed in the fp32 master, never across micro-batches in bf16.
+                        if (work is not null) ToMaster(master, workParams!, accumulate: chunks > 1);
                     }
-                    if (work is not null)
-                        for (var i = 0; i < master.Length; i++)
-                        {
-                            var g = workParams![i].grad;
-                            if (g is null) continue;
-                            var mg = master[i].grad;
-                            if (mg is null) master[i].grad = g.to(ScalarType.Float32).DetachFromDisposeScope();
-                            else mg.copy_(g);
-                        }
                     nn.utils.clip_grad_norm_(master, c.ClipNorm);
                     optimizer.step();
                     sum += stepLoss;
@@ -231,6 +224,23 @@ internal static class Trainer
         {
             tp.Dispose(); tf.Dispose(); ty.Dispose(); tm.Dispose();
             v.Past?.Dispose(); v.Future?.Dispose(); v.Y?.Dispose(); v.M?.Dispose();
+        }
+    }
+
+    /// <summary>The working copy's bf16 gradients into the fp32 master's: copied (one batch), or added and the working
+    /// gradients zeroed (micro-batches).</summary>
+    static void ToMaster(TorchSharp.Modules.Parameter[] master, TorchSharp.Modules.Parameter[] work, bool accumulate)
+    {
+        using var _ = no_grad();
+        for (var i = 0; i < master.Length; i++)
+        {
+            var g = work[i].grad;
+            if (g is null) continue;
+            var mg = master[i].grad;
+            if (mg is null) master[i].grad = g.to(ScalarType.Float32).DetachFromDisposeScope();
+            else if (accumulate) mg.add_(g.to(ScalarType.Float32));
+            else mg.copy_(g);
+            if (accumulate) g.zero_();
         }
     }
 
@@ -276,7 +286,9 @@ internal static class Trainer
     internal const long TrainElements = 1L << 23;
 
     /// <summary>Micro-batches one training step of <paramref name="batch"/> windows is split into: 1 when the widest
-    /// activation fits <see cref="TrainElements"/> or the net uses batch statistics; otherwise enough that each fits.</summary>
+    /// activation fits <see cref="TrainElements"/> or the net uses batch statistics; otherwise enough that each fits. The
+    /// size rule (lags × channels × hidden per window) is the TFT's widest activation and an upper bound for the other
+    /// sequence nets (LSTM with attention, TCN, N-BEATSx), which it may split more than they need; the step is the same.</summary>
     internal static int TrainChunks(NetShape s, int batch, QuantileNet net)
     {
         if (net.UsesBatchStatistics || batch <= 1) return 1;

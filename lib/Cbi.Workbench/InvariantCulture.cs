@@ -5,8 +5,9 @@ namespace Cbi.Workbench;
 
 /// <summary>Every number and date the workbench shows or writes is culture-invariant (a decimal point, ISO dates), in
 /// every host: a notebook's own string interpolation (<c>$"{x:F1}"</c>) formats with the current culture, so the library
-/// makes the invariant culture, with ISO 8601 dates, the process's as soon as it is loaded — in <c>cbi</c>, <c>cbi run</c>, <c>dotnet repl</c>
-/// and VS Code's kernel alike. Without it, a machine with LANG=de_DE.UTF-8 printed <c>14.07.2026</c> and <c>0,0125</c>
+/// makes the invariant culture, with ISO 8601 dates, the process's from the first use of any workbench type (a module
+/// initializer) — in <c>cbi</c>, <c>cbi run</c>, <c>dotnet repl</c> and VS Code's kernel alike; every notebook uses one
+/// (the run profile) before it shows a number. Without it, a machine with LANG=de_DE.UTF-8 printed <c>14.07.2026</c> and <c>0,0125</c>
 /// where CI prints <c>2026-07-14</c> and <c>0.0125</c>.</summary>
 internal static class InvariantCulture
 {

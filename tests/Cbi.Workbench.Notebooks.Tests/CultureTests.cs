@@ -21,6 +21,7 @@ public class CultureTests
 
             #r "{{dll}}"
             using Cbi.Workbench.Reporting;
+            var profile = Cbi.Workbench.Workbench.Profile; // a notebook's first use of the library, as every workbench notebook makes
 
             #!csharp
 
@@ -40,6 +41,16 @@ public class CultureTests
         var german = Outputs(German, "de.ipynb");
         Assert.Equal(Outputs(Default, "c.ipynb"), german);
         Assert.Contains("0.0125 2026-07-14 1,234.5 2026-07-14 15:30:00", german);
+        // The same notebook in another host, the pinned dotnet-repl, whose process the library did not start.
+        var (code, text) = Repl(dir, German.Where(kv => kv.Value != null).ToDictionary(kv => kv.Key, kv => kv.Value!), "--run", "c.dib", "--exit-after-run", "--output-path", "repl.ipynb");
+        Assert.True(code == 0, text);
+        var repl = string.Join("\n", Cells(Read(Path.Combine(dir, "repl.ipynb"))).SelectMany(c => c!["outputs"]!.AsArray()).Select(o => o!["data"]?.ToJsonString() ?? ""));
+        Assert.Contains("0.0125 2026-07-14 1,234.5 2026-07-14 15:30:00", repl);
+        // Control: without the workbench, the same host under the same locale does write German numbers and dates.
+        File.WriteAllText(Path.Combine(dir, "control.dib"), "#!csharp\n\n$\"{0.0125} {new DateOnly(2026, 7, 14)}\"\n");
+        (code, text) = Repl(dir, German.Where(kv => kv.Value != null).ToDictionary(kv => kv.Key, kv => kv.Value!), "--run", "control.dib", "--exit-after-run", "--output-path", "control.ipynb");
+        Assert.True(code == 0, text);
+        Assert.Contains("0,0125 14.07.2026", File.ReadAllText(Path.Combine(dir, "control.ipynb")));
     }
 
     [Fact]

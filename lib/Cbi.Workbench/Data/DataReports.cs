@@ -47,7 +47,10 @@ public static class DataReports
         rows.Add(("WASDE dates", Months(snapshot.WasdeDates)));
         // One heat map (a cell per source and month, 1 where the month has data) instead of a marker per month and source:
         // the same picture at a tenth of the figure's size.
-        var months = rows.SelectMany(r => r.Months).Distinct().Order().ToArray();
+        // Every month from the first to the last with any data, so a month no source covers shows as a white column.
+        var present = rows.SelectMany(r => r.Months).ToArray();
+        var months = new List<DateTime>();
+        for (var m = present.Min(); m <= present.Max(); m = m.AddMonths(1)) months.Add(m);
         var z = rows.Select(r => { var has = r.Months.ToHashSet(); return months.Select(m => has.Contains(m) ? 1 : 0).ToArray(); }).ToArray();
         var chart = PChart.Heatmap<int, string, string, string>(zData: z, X: months.Select(m => m.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
             Y: rows.Select(r => r.Name).ToArray(), ShowScale: false, YGap: 1,

@@ -297,6 +297,7 @@ public static class Conformal
             MissingInputs = baseSpec.MissingInputs,
             Expensive = baseSpec.Expensive,
             ThreadsPerFit = baseSpec.ThreadsPerFit,
+            SerialFits = baseSpec.SerialFits,
             Factory = (_, budget, seed, context) => new ConformalForecaster(baseSpec, method, o, budget, seed, context),
             Loader = dir => ConformalForecaster.Load(dir, baseSpec, method, o),
         };

@@ -114,8 +114,9 @@ public static class Backtest
     /// last date where that lies beyond it): the last outcome a model fitted on rows up to it can know.</summary>
     internal static DateOnly KnownBy(Frame frame, int lastTrainRow, int horizon) => frame.Dates[Math.Min(lastTrainRow + horizon, frame.Rows - 1)];
 
-    /// <summary>Folds fitted at once for <paramref name="spec"/>: the processors over the threads one of its fits keeps busy.</summary>
-    internal static int Parallelism(ModelSpec spec) => Math.Max(1, Environment.ProcessorCount / Math.Max(1, spec.ThreadsPerFit));
+    /// <summary>Folds fitted at once for <paramref name="spec"/>: the processors over the threads one of its fits keeps busy;
+    /// one at a time for a model whose fits share process-wide state (<see cref="ModelSpec.SerialFits"/>).</summary>
+    internal static int Parallelism(ModelSpec spec) => spec.SerialFits ? 1 : Math.Max(1, Environment.ProcessorCount / Math.Max(1, spec.ThreadsPerFit));
 
     internal static Func<Frame, Fold, IForecaster> Factory(ModelSpec spec, Func<int, IReadOnlyDictionary<string, double>?>? parameters,
         TrainingBudget budget, int seed, RunContext? context) =>
@@ -196,12 +197,20 @@ public static class Backtest
                 var fc = model.Predict(frame, origins);
                 if (fc.Count != origins.Length)
                     throw new InvalidOperationException($"{model.Name}: Predict returned {fc.Count} forecasts for {origins.Length} origins (fold {fold.Index}, h {h}).");
+                var bound = SanityBound(frame, fold.TrainRows, h);
                 for (var i = 0; i < origins.Length; i++)
                 {
                     var o = origins[i];
                     if (fc[i].IsAbstention && rule is not MissingInputRule.NotRead)
                     {
                         abstentions.Add(new Abstention(model.Name, h, frame.Dates[o], fold.Index, AbstentionReason(rule, frame, o), fold.Split));
+                        continue;
+                    }
+                    if (OutsideBound(fc[i], bound))
+                    {
+                        abstentions.Add(new Abstention(model.Name, h, frame.Dates[o], fold.Index,
+                            FormattableString.Invariant($"sanity bound: forecast (P10 {fc[i].Q10:G4}, P50 {fc[i].Q50:G4}, P90 {fc[i].Q90:G4}) outside ±{bound:G4}, {SanityMultiple} × the largest |{h}-day log return| of the fold's training rows"),
+                            fold.Split));
                         continue;
                     }
                     var (q, crossed) = Checked(model.Name, fc[i], frame, o, h, fold.Index).Repaired();
@@ -216,6 +225,30 @@ public static class Backtest
         }
         finally { (model as IDisposable)?.Dispose(); }
     }
+
+    /// <summary>How many times the largest training move a forecast may reach (<see cref="SanityBound"/>).</summary>
+    public const double SanityMultiple = 4;
+
+    /// <summary>The largest |quantile| (log return) a forecast at <paramref name="horizon"/> may have before the engine
+    /// takes it for a broken model: <see cref="SanityMultiple"/> × the largest |h-day log return| whose origin is among
+    /// the training rows; +∞ when no training row has one. A forecast beyond it — a net fed a feature that was stale in
+    /// training and then moved gave 5-day forecasts of −1,923 and +139,745 — is never written: the origin is recorded as
+    /// an abstention with the forecast and the bound, as every model's contract requires.</summary>
+    public static double SanityBound(Frame frame, IReadOnlyList<int> trainRows, int horizon)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        ArgumentNullException.ThrowIfNull(trainRows);
+        var largest = 0.0;
+        foreach (var r in trainRows)
+        {
+            var y = frame.Target(r, horizon);
+            if (double.IsFinite(y)) largest = Math.Max(largest, Math.Abs(y));
+        }
+        return largest > 0 ? SanityMultiple * largest : double.PositiveInfinity;
+    }
+
+    static bool OutsideBound(QuantileForecast q, double bound) =>
+        double.IsFinite(bound) && (Math.Abs(q.Q10) > bound || Math.Abs(q.Q50) > bound || Math.Abs(q.Q90) > bound);
 
     static QuantileForecast Checked(string model, QuantileForecast q, Frame frame, int o, int h, int fold)
     {

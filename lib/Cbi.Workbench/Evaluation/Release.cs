@@ -219,15 +219,18 @@ public static class Release
 /// bootstrap's resolution (&lt; 1/B), never as 0.</param>
 /// <param name="HoldoutN">Holdout origins scored.</param>
 /// <param name="HoldoutSkill">Quantile-score skill vs the random walk on the holdout (fraction).</param>
-/// <param name="HoldoutSkill95">Its 95 % interval in percent, from the Diebold–Mariano standard error (HAC, Harvey–Leybourne–
-/// Newbold corrected, t with n − 1 degrees of freedom): skill ± t·|skill / DM|; "—" where DM is withheld (N/h &lt; 10).</param>
+/// <param name="HoldoutSkillLow">Lower end of its 95 % interval (fraction), from the Diebold–Mariano standard error of the
+/// loss differential (HAC, Harvey–Leybourne–Newbold corrected, t with N − 1 degrees of freedom, N the paired origins):
+/// skill ± t·|skill / DM|, the random walk's mean score taken as fixed; NaN where DM is withheld (N/h &lt; 10). The interval
+/// excludes 0 exactly when the DM p-value is below 5 %.</param>
+/// <param name="HoldoutSkillHigh">Upper end of that interval (fraction); NaN where DM is withheld.</param>
 /// <param name="HoldoutDmP">Diebold–Mariano p-value against the random walk (NaN where withheld).</param>
 /// <param name="HoldoutCoverage80">P10–P90 coverage on the holdout (fraction; nominal 0.8).</param>
 /// <param name="HoldoutMaeSkill">P50 MAE skill vs the random walk (fraction).</param>
 /// <param name="Version">The fit that made the holdout forecasts.</param>
 /// <param name="SameFitAsRelease">Whether it is the version saved with the release.</param>
 public sealed record VerdictRow(int Horizon, string Released, string Claim, double ValidationSkill, string ValidationSpaP, int HoldoutN,
-    double HoldoutSkill, string HoldoutSkill95, double HoldoutDmP, double HoldoutCoverage80, double HoldoutMaeSkill, string Version, bool SameFitAsRelease);
+    double HoldoutSkill, double HoldoutSkillLow, double HoldoutSkillHigh, double HoldoutDmP, double HoldoutCoverage80, double HoldoutMaeSkill, string Version, bool SameFitAsRelease);
 
 /// <summary>The verdict a reader takes away: per horizon the released model on the holdout, and one sentence that says
 /// "no skill" wherever there is none.</summary>
@@ -246,37 +249,44 @@ public static class HoldoutVerdict
                     ?? throw new InvalidOperationException($"the holdout summary has no row for the released {c.Model} at h {c.Horizon}.");
             var v = holdout.Models.SingleOrDefault(m => m.Model == c.Model && m.Horizon == c.Horizon)?.Version
                     ?? throw new InvalidOperationException($"the holdout evaluation has no fit of the released {c.Model} at h {c.Horizon}.");
-            var interval = "—";
+            double low = double.NaN, high = double.NaN;
             if (s.DmReliable && double.IsFinite(s.DmStatistic) && s.DmStatistic != 0 && s.N > 2)
             {
                 var half = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, s.N - 1, 0.975) * Math.Abs(s.QuantileScoreSkill / s.DmStatistic);
-                interval = $"[{(100 * (s.QuantileScoreSkill - half)).ToString("+0.0;-0.0;0.0", inv)}, {(100 * (s.QuantileScoreSkill + half)).ToString("+0.0;-0.0;0.0", inv)}] %";
+                (low, high) = (s.QuantileScoreSkill - half, s.QuantileScoreSkill + half);
             }
             var spa = double.IsNaN(c.SpaPValue) ? "—" : c.SpaPValue == 0 ? $"< {(1.0 / bootstraps).ToString("0e-0", inv)}"
                 : c.SpaPValue < 0.001 ? c.SpaPValue.ToString("0.0e+00", inv) : c.SpaPValue.ToString("0.000", inv);
-            return new VerdictRow(c.Horizon, c.Model, c.Skill ? "skill" : "no skill", c.SkillVsRw, spa, s.N, s.QuantileScoreSkill, interval,
+            return new VerdictRow(c.Horizon, c.Model, c.Skill ? "skill" : "no skill", c.SkillVsRw, spa, s.N, s.QuantileScoreSkill, low, high,
                 s.DmReliable ? s.DmPValue : double.NaN, s.Coverage80, s.MaeSkill, v, v == c.Version);
         }).ToList();
     }
 
+    /// <summary>A holdout skill this close to 0 (as a fraction) reads as "no different from the random walk", not as better
+    /// or worse: the tables show one decimal of a percent.</summary>
+    public const double Negligible = 0.0005;
+
     /// <summary>The verdict in one plain sentence: where skill is claimed, whether the holdout confirms it (positive and
-    /// significant at 5 %), and "no skill" at every other horizon.</summary>
+    /// significant at 5 %), "no skill" at every other horizon, where the released model scores below the random walk (by more
+    /// than <see cref="Negligible"/>), and any horizon without a holdout score.</summary>
     public static string Sentence(IReadOnlyList<VerdictRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
         string Hs(IEnumerable<VerdictRow> r) { var l = r.Select(x => $"{x.Horizon}").ToList(); return l.Count == 0 ? "none" : string.Join(", ", l) + " d"; }
         var claimed = rows.Where(r => r.Claim == "skill").ToList();
         var confirmed = claimed.Where(r => r.HoldoutSkill > 0 && r.HoldoutDmP < 0.05).ToList();
-        var worse = rows.Where(r => r.HoldoutSkill < 0).ToList();
+        var worse = rows.Where(r => r.HoldoutSkill < -Negligible).ToList();
+        var unscored = rows.Where(r => double.IsNaN(r.HoldoutSkill)).ToList();
         var parts = new List<string>();
         if (rows.Any(r => r.Claim == "no skill"))
             parts.Add($"No skill over the random walk at {Hs(rows.Where(r => r.Claim == "no skill"))} (validation could not show any).");
         if (claimed.Count > 0)
             parts.Add($"Skill claimed from validation at {Hs(claimed)}; the holdout confirms it (better and significant at 5 %) at {Hs(confirmed)}" +
                       (claimed.Count > confirmed.Count ? $", and not at {Hs(claimed.Except(confirmed))}." : "."));
-        parts.Add(worse.Count == 0 ? "On the holdout the released model is nowhere worse than the random walk."
-            : $"On the holdout the released model scores below the random walk at {Hs(worse)}" +
+        parts.Add(worse.Count == 0 ? "On the holdout the released model is nowhere below the random walk by more than 0.05 %."
+            : $"On the holdout the released model scores below the random walk (by more than 0.05 %) at {Hs(worse)}" +
               (worse.Any(w => w.HoldoutDmP < 0.05) ? $", significantly at {Hs(worse.Where(w => w.HoldoutDmP < 0.05))}." : " (none significantly)."));
+        if (unscored.Count > 0) parts.Add($"No holdout score at {Hs(unscored)}.");
         return string.Join(" ", parts);
     }
 }

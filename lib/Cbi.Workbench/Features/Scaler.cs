@@ -10,10 +10,13 @@ namespace Cbi.Workbench.Features;
 
 /// <summary>Standardisation (x − mean)/σ per feature, fitted on training rows only and persisted with the
 /// locked feature order, so a model can refuse a frame whose columns moved. Missing values stay NaN.
-/// A feature with no training values or σ = 0 is left unscaled (mean 0, σ 1) and listed in
-/// <see cref="Unscaled"/> rather than silently dividing by zero.</summary>
+/// A feature with no training values or σ = 0 is left unscaled (mean 0, σ 1), a near-constant one only centred, and both
+/// are listed in <see cref="Unscaled"/> rather than silently dividing by (nearly) zero.</summary>
 public sealed class Scaler
 {
+    /// <summary>Relative σ below which a training feature counts as constant (see <see cref="Unscaled"/>).</summary>
+    public const double NearConstant = 1e-6;
+
     /// <summary>The feature names in the locked order the scaler was fitted on.</summary>
     public string[] FeatureNames { get; init; } = [];
     /// <summary>Training mean per feature, same order and length as <see cref="FeatureNames"/> (0 for unscaled features).</summary>
@@ -21,7 +24,8 @@ public sealed class Scaler
     /// <summary>Training sample standard deviation (n − 1) per feature, same order and length as <see cref="FeatureNames"/>
     /// (1 for unscaled features).</summary>
     public double[] Sigmas { get; init; } = [];
-    /// <summary>Features left unscaled: fewer than 2 non-missing training values, or σ zero or infinite.</summary>
+    /// <summary>Features left unscaled: fewer than 2 non-missing training values, σ zero or infinite (mean 0, σ 1), or
+    /// near-constant, σ ≤ <see cref="NearConstant"/> × max(1, |mean|) (centred at the training mean, σ 1).</summary>
     public string[] Unscaled { get; init; } = [];
     /// <summary>Number of training row indices the scaler was fitted on.</summary>
     public int TrainRows { get; init; }
@@ -58,6 +62,9 @@ public sealed class Scaler
             foreach (var r in trainRows) if (!double.IsNaN(col[r])) ss += (col[r] - m) * (col[r] - m);
             var sd = n > 1 ? Math.Sqrt(ss / (n - 1)) : 0;
             if (n < 2 || sd == 0 || double.IsInfinity(sd)) { unscaled.Add(frame.FeatureNames[j]); means[j] = 0; sigmas[j] = 1; }
+            // Near-constant in training (a stale series): dividing by its tiny σ would turn a later move of 0.1 into 1e8.
+            // Treated as constant — centred at its training mean, not scaled — and listed with the unscaled features.
+            else if (sd <= NearConstant * Math.Max(1, Math.Abs(m))) { unscaled.Add(frame.FeatureNames[j]); means[j] = m; sigmas[j] = 1; }
             else { means[j] = m; sigmas[j] = sd; }
         }
         var ordered = trainRows.OrderBy(r => r).ToArray();

@@ -80,6 +80,9 @@ public sealed record ModelSpec
     /// single-threaded; the nets' torch thread count). The walk-forward engine fits
     /// ⌊processors / this⌋ folds at once, so a 2-core machine runs two single-threaded fits side by side. ≥ 1.</summary>
     public int ThreadsPerFit { get; init; } = 1;
+    /// <summary>True when a fit uses process-wide state (libtorch's random seed and thread pool): the engine then fits this
+    /// model's folds one at a time on any machine, whatever <see cref="ThreadsPerFit"/> says.</summary>
+    public bool SerialFits { get; init; }
 
     /// <summary>How the shared training budget of a profile (boosting rounds, patience) maps to this model's own units,
     /// applied by <see cref="Create"/> before the factory sees it; null = used as given. The networks read a round budget

@@ -13,7 +13,8 @@ namespace Cbi.Workbench.Reporting;
 /// the same in any culture. Made by <see cref="ResultTableExtensions.AsTable{T}"/>; shown through formatters registered
 /// with the kernel (<c>text/html</c> and an aligned <c>text/plain</c>).
 /// <para>Formats, chosen by the column's name (the workbench's naming convention): a name containing <c>Skill</c> is a
-/// relative improvement shown in percent with a sign (+5.3); <c>Coverage</c>, <c>Share</c>, <c>Below</c> are shares
+/// relative improvement shown in percent with a sign (+5.3); a name containing <c>Coverage</c> or <c>Share</c>, or starting with
+/// <c>Below</c>, is a share
 /// shown in percent (78.7); a name ending in <c>P</c> or containing <c>PValue</c> is a p-value (3 decimals, scientific
 /// below 0.001, so 1.8e-06 never reads 0); other real numbers 4 significant digits; NaN is shown as "—" (missing
 /// stays visible); dates ISO (yyyy-MM-dd); sequences joined with ", ". Percent columns say so in their header.</para></summary>
@@ -62,11 +63,14 @@ public sealed class ResultTable
     /// <summary>A matrix of one measure: a row per <c>Row</c> key (best mean value first for a skill, else by name), a
     /// column per horizon (<c>h1 … h252</c>, ascending), cells formatted by <paramref name="measure"/>'s name as a column of
     /// that name would be; a missing pair shows "—".</summary>
+    /// <exception cref="ArgumentException">a row and horizon given twice.</exception>
     public static ResultTable Matrix(IEnumerable<(string Row, int Horizon, double Value)> cells, string rowHeader, string measure, string? title = null)
     {
         var list = cells.ToList();
         var horizons = list.Select(c => c.Horizon).Distinct().Order().ToArray();
         var kind = KindOf(measure, typeof(double));
+        var twice = list.GroupBy(c => (c.Row, c.Horizon)).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null) throw new ArgumentException($"{twice.Key.Row} at h {twice.Key.Horizon} appears {twice.Count()} times; a matrix cell holds one value.", nameof(cells));
         var byRow = list.GroupBy(c => c.Row).ToList();
         var ordered = kind is Kind.SignedPercent
             ? byRow.OrderByDescending(g => g.Where(c => !double.IsNaN(c.Value)).Select(c => c.Value).DefaultIfEmpty(double.NegativeInfinity).Average()).ThenBy(g => g.Key, StringComparer.Ordinal)

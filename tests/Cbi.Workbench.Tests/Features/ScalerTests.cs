@@ -32,6 +32,20 @@ public class ScalerTests
     }
 
     [Fact]
+    public void a_feature_near_constant_in_training_is_centred_not_divided_by_its_tiny_sigma()
+    {
+        // Constructed: σ ≈ 1e-9 in training (a stale series), then a move of 0.1 in the holdout row. Dividing by σ would give
+        // ≈ 1e8; treated as constant it gives the move itself.
+        DateOnly[] d = [new(2019, 1, 2), new(2019, 1, 3), new(2019, 1, 4), new(2019, 1, 7), new(2024, 1, 2)];
+        var f = new Frame(d, Enumerable.Repeat(double.NaN, 5).ToArray(), ["stale"], [[1.0, 1.0 + 2e-9, 1.0, 1.0 + 2e-9, 1.1]]);
+        var s = Scaler.Fit(f, [0, 1, 2, 3]);
+        Assert.Equal(["stale"], s.Unscaled);
+        Assert.Equal(1.000000001, s.Means[0], 1e-15);
+        Assert.Equal(1, s.Sigmas[0]);
+        Assert.Equal(0.1, s.Transform(f).Features[0][4], 1e-8);
+    }
+
+    [Fact]
     public void refuses_holdout_rows()
     {
         var e = Assert.Throws<ArgumentException>(() => Scaler.Fit(Small(), [0, 4]));

@@ -61,6 +61,71 @@ public class CatalogueContractTests
 
     static void Dispose(IForecaster m) => (m as IDisposable)?.Dispose();
 
+    /// <summary>One walk-forward fold of <paramref name="spec"/> on <paramref name="f"/> through the engine (the training
+    /// rows and origins of this class).</summary>
+    BacktestResult WalkForward(ModelSpec spec, Frame f) =>
+        Backtest.Run(Backtest.Factory(spec, null, Small, 42, null), spec.MissingInputs, f,
+            [new Fold(0, H, train, origins, "validation")], [H], progress: false);
+
+    /// <summary>Every origin gives a row within the sanity bound or an abstention that says why.</summary>
+    void AssertSane(string name, Frame f, BacktestResult r)
+    {
+        var bound = Backtest.SanityBound(f, train, H);
+        Assert.True(double.IsFinite(bound));
+        Assert.Equal(origins.Length, r.Rows.Count + r.Abstentions.Count);
+        Assert.All(r.Rows, x => Assert.True(Math.Abs(x.Q10) <= bound && Math.Abs(x.Q50) <= bound && Math.Abs(x.Q90) <= bound,
+            $"{name}: ({x.Q10}, {x.Q50}, {x.Q90}) beyond ±{bound}"));
+        Assert.All(r.Abstentions, a => Assert.False(string.IsNullOrWhiteSpace(a.Reason)));
+    }
+
+    [Theory, MemberData(nameof(Specs))]
+    public void a_feature_stale_in_training_that_then_moves_gives_no_forecast_beyond_the_sanity_bound(string name)
+    {
+        // Constructed edit of the real table: every feature that is present throughout is frozen at its first training
+        // value (plus 1e-9 wiggles, σ ≈ 1e-9) for the whole training period, then moves by 0.1 per origin — a stale
+        // series that resumed. A scaler dividing by that σ turned the nets' forecasts into −1,923 and +139,745.
+        var last = origins[^1];
+        var f = Copy(frame, last + H + 1, cols =>
+        {
+            foreach (var c in cols.Where(c => train.Concat(origins).All(r => !double.IsNaN(c[r]))))
+            {
+                var level = c[train[0]];
+                for (var r = 0; r < origins[0]; r++) if (!double.IsNaN(c[r])) c[r] = level + 1e-9 * (r % 2);
+                for (var r = origins[0]; r < c.Length; r++) if (!double.IsNaN(c[r])) c[r] = level + 0.1 * (r - origins[0] + 1);
+            }
+        });
+        AssertSane(name, f, WalkForward(ModelCatalog.Get(name), f));
+    }
+
+    [Theory, MemberData(nameof(Specs))]
+    public void a_flat_price_stretch_before_the_origins_gives_finite_forecasts_within_the_sanity_bound(string name)
+    {
+        // Constructed edit: the last 100 closes of the training period unchanged (a market that did not trade), as GARCH
+        // met it with zero-width bands before its variance floor.
+        var f = new Frame(frame.Dates, frame.Close.Select((c, r) => r > origins[0] - 100 && r <= origins[0] ? frame.Close[origins[0] - 100] : c).ToArray(),
+            frame.FeatureNames, frame.Features, frame.Weights, frame.Calendar);
+        AssertSane(name, f, WalkForward(ModelCatalog.Get(name), f));
+    }
+
+    [Fact]
+    public void the_engine_turns_a_forecast_beyond_the_sanity_bound_into_an_abstention_that_says_so()
+    {
+        var r = Backtest.Run((_, _) => new FixedForecaster(new QuantileForecast(-2000, 0, 140000)), MissingInputRule.NotRead, frame,
+            [new Fold(0, H, train, origins, "validation")], [H], progress: false);
+        Assert.Empty(r.Rows);
+        Assert.Equal(origins.Length, r.Abstentions.Count);
+        Assert.StartsWith("sanity bound: forecast (P10 -2000, P50 0, P90 1.4E+05) outside ±", r.Abstentions[0].Reason);
+    }
+
+    sealed class FixedForecaster(QuantileForecast q) : IForecaster
+    {
+        public string Name => "fixed";
+        public FitInfo? Info => null;
+        public void Save(string directory) => throw new NotSupportedException();
+        public void Fit(Frame frame, IReadOnlyList<int> trainRows, int horizon) { }
+        public IReadOnlyList<QuantileForecast> Predict(Frame frame, IReadOnlyList<int> originRows) => originRows.Select(_ => q).ToArray();
+    }
+
     [Theory, MemberData(nameof(Specs))]
     public void forecasts_are_unchanged_when_the_data_after_the_origin_is_cut_off(string name)
     {

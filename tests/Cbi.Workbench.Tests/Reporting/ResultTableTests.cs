@@ -91,14 +91,33 @@ public class ResultTableTests
     }
 
     static VerdictRow Verdict(int h, string claim, double skill, double dmP) =>
-        new(h, "m", claim, 0.05, "0.010", 700, skill, "—", dmP, 0.8, 0, "v", true);
+        new(h, "m", claim, 0.05, "0.010", 700, skill, double.NaN, double.NaN, dmP, 0.8, 0, "v", true);
 
     [Fact]
     public void the_verdict_sentence_says_no_skill_where_there_is_none_and_whether_the_holdout_confirms_a_claim()
     {
-        var s = HoldoutVerdict.Sentence([Verdict(1, "skill", 0.006, 0.18), Verdict(5, "skill", 0.02, 0.01), Verdict(63, "no skill", -0.046, 0.34), Verdict(252, "no skill", -0.1, 0.02)]);
-        Assert.Equal("No skill over the random walk at 63, 252 d (validation could not show any). Skill claimed from validation at 1, 5 d; " +
-                     "the holdout confirms it (better and significant at 5 %) at 5 d, and not at 1 d. On the holdout the released model scores " +
-                     "below the random walk at 63, 252 d, significantly at 252 d.", s);
+        var s = HoldoutVerdict.Sentence([Verdict(1, "skill", 0.006, 0.18), Verdict(5, "skill", 0.02, 0.01), Verdict(21, "skill", -0.0001, 0.99),
+            Verdict(63, "no skill", -0.046, 0.34), Verdict(252, "no skill", -0.1, 0.02)]);
+        Assert.Equal("No skill over the random walk at 63, 252 d (validation could not show any). Skill claimed from validation at 1, 5, 21 d; " +
+                     "the holdout confirms it (better and significant at 5 %) at 5 d, and not at 1, 21 d. On the holdout the released model scores " +
+                     "below the random walk (by more than 0.05 %) at 63, 252 d, significantly at 252 d.", s); // −0.01 % at 21 d is no difference
+    }
+
+    [Fact]
+    public void the_verdict_interval_is_skill_plus_minus_t_times_skill_over_dm_and_withheld_without_a_reliable_dm()
+    {
+        // Constructed summary rows: skill 0.02, DM −2.5 on 400 paired origins → half-width t(0.975, 399) · 0.02 / 2.5,
+        // t(0.975, 399) ≈ 1.965927 (standard t tables: 1.9659 at 400 degrees of freedom); at h 252 DM is withheld (N/h < 10).
+        SummaryRow Row(int h, bool reliable) => new("garch_n", h, "holdout", 400, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.01, 0.8, 0.1, 0, 0.5, 0.02, 0, -2.5,
+            reliable ? 0.013 : double.NaN, 400.0 / h, reliable, 0.5, 1);
+        var holdout = new HoldoutResult([], [Row(5, true), Row(252, false)], [new HoldoutModel("garch_n", 5, "v5", 400, 0), new HoldoutModel("garch_n", 252, "v252", 400, 0)],
+            new LedgerEntry(DateTime.UnixEpoch, "smoke", "x", "c", false, 1, [], new Dictionary<string, string>()), "m.csv");
+        var cards = new[] { 5, 252 }.Select(h => new ReleaseCard(h, "garch_n", h == 5, "r", 0.05, 0.79, 0.01, 400, [0], "garch_n", h == 5 ? 0 : double.NaN, 10, $"v{h}", [])).ToList();
+        var rows = HoldoutVerdict.Rows(cards, holdout);
+        Assert.Equal(0.02 - 1.965927 * 0.02 / 2.5, rows[0].HoldoutSkillLow, 1e-6);
+        Assert.Equal(0.02 + 1.965927 * 0.02 / 2.5, rows[0].HoldoutSkillHigh, 1e-6);
+        Assert.Equal("< 5e-4", rows[0].ValidationSpaP); // a bootstrap p of 0 is below 1/2,000, never "0"
+        Assert.True(double.IsNaN(rows[1].HoldoutSkillLow) && double.IsNaN(rows[1].HoldoutDmP));
+        Assert.True(rows.All(r => r.SameFitAsRelease));
     }
 }

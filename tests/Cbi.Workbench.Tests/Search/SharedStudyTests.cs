@@ -20,12 +20,25 @@ public class SharedStudyTests(PostgresFixture pg) : IClassFixture<PostgresFixtur
     [Fact]
     public void two_workers_fill_one_study_to_its_budget_with_distinct_trials()
     {
-        var workers = Enumerable.Range(0, 2).Select(w => Task.Run(() =>
+        // The race this test had (20 runs in a row now pass): the two workers were thread-pool tasks, so with xUnit's
+        // parallel tests holding the pool the second one could start — or finish opening the study — after the first had
+        // run all 12 trials. Each worker now has its own thread and both open the study before either optimizes, as two
+        // `cbi worker` processes started together would; which trials each claims is then decided by the study alone.
+        using var opened = new Barrier(2);
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var workers = Enumerable.Range(0, 2).Select(w => new Thread(() =>
         {
-            using var s = Study.Open("two-workers", KilledStudy.Space, Quiet, pg.Server.Location);
-            s.Optimize(t => { Thread.Sleep(30); return KilledStudy.Objective(t); }, 12);
+            try
+            {
+                using var s = Study.Open("two-workers", KilledStudy.Space, Quiet, pg.Server.Location);
+                if (!opened.SignalAndWait(TimeSpan.FromMinutes(2))) throw new TimeoutException("the other worker never opened the study");
+                s.Optimize(t => { Thread.Sleep(30); return KilledStudy.Objective(t); }, 12);
+            }
+            catch (Exception e) { errors.Enqueue(e); try { opened.RemoveParticipant(); } catch (InvalidOperationException) { /* already past the rendezvous */ } }
         })).ToArray();
-        Task.WaitAll(workers);
+        foreach (var t in workers) t.Start();
+        foreach (var t in workers) t.Join();
+        Assert.Empty(errors);
         using var study = Study.OpenReadOnly("two-workers", pg.Server.Location);
         var trials = study.Trials;
         Assert.Equal(Enumerable.Range(0, 12), trials.Select(t => t.Number));
