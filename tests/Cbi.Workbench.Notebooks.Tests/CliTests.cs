@@ -37,6 +37,37 @@ public class CliTests
     }
 
     [Fact]
+    public void help_and_each_verbs_help_are_generated_from_its_declared_options()
+    {
+        var root = ScratchRoot();
+        var (code, help) = Cbi(root, "help");
+        Assert.Equal(0, code);
+        foreach (var verb in new[] { "backtest", "bench", "export", "features", "leakage-guard", "manifest", "models", "report", "run", "run-all", "search", "sql", "study", "warehouse", "worker" })
+            Assert.Contains($"  {verb} ", help);
+        (code, help) = Cbi(root, "backtest", "--help");
+        Assert.Equal(0, code);
+        Assert.Contains("--model <NAME[,NAME…]> (REQUIRED)", help);
+        Assert.Contains("--profile <smoke|full>", help);
+        Assert.Contains("--horizons <5,21>", help);
+    }
+
+    [Theory]
+    [InlineData("'--modle' was not matched. Did you mean one of the following?\n--model", "backtest", "--modle", "rw")]
+    [InlineData("'--horizon' was not matched. Did you mean one of the following?\n--horizons", "search", "--horizon", "x")]
+    [InlineData("Option '--horizons': 'x' in '5,x' is not an integer ≥ 1", "search", "--model", "lgbm", "--horizons", "5,x")]
+    [InlineData("Option '--horizon': 'x' is not an integer ≥ 1.", "worker", "--storage", "postgres://cbi@127.0.0.1:1/studies", "--horizon", "x")]
+    [InlineData("Option '--profile': 'huge' is not one of smoke, full.", "backtest", "--model", "rw", "--profile", "huge")]
+    [InlineData("Option '--as-of': '2020-13-01' is not a date of the form YYYY-MM-DD.", "export", "--as-of", "2020-13-01")]
+    public void a_wrong_option_is_refused_by_name_before_anything_runs(string message, params string[] args)
+    {
+        var root = ScratchRoot();
+        var (code, output) = Cbi(root, args);
+        Assert.Equal(1, code);
+        Assert.Contains(message, output.Replace("\r", ""));
+        Assert.False(Directory.Exists(Path.Combine(root, "artifacts")), "nothing may run for a command line that does not parse");
+    }
+
+    [Fact]
     public void run_all_stops_the_chain_at_the_first_failing_notebook()
     {
         var root = ScratchRoot();

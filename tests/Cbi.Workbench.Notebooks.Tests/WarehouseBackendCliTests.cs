@@ -60,7 +60,7 @@ public class WarehouseBackendCliTests
         var env = new Dictionary<string, string?> { ["CBI_BQ_PROJECT"] = null, ["CBI_BQ_DATASET"] = null, ["CBI_WAREHOUSE_BACKEND"] = null };
         var (code, stderr) = Cbi(env, "warehouse", "--backend", "postgres", "--dry-run");
         Assert.Equal(1, code);
-        Assert.Contains("warehouse backend 'postgres' is unknown (--backend / CBI_WAREHOUSE_BACKEND): use duckdb or bigquery.", stderr);
+        Assert.Contains("Option '--backend': 'postgres' is not one of duckdb, bigquery.", stderr); // refused by the command line, before anything runs
 
         var dir = Directory.CreateTempSubdirectory("cbi-bq-nodataset-");
         try
