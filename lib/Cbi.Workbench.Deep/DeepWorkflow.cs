@@ -87,22 +87,39 @@ public static class DeepWorkflow
         var keep = Enumerable.Range(0, w.Count).Where(i => w.Abstain[i] is null).ToArray();
         if (keep.Length == 0) throw new ArgumentException("tft: the model abstains at every given origin.", nameof(origins));
         var shape = d.Config.Shape(lay);
-        using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var past = tensor(w.Past, [w.Count, shape.Encoder, shape.Channels]).index_select(0, tensor(keep.Select(i => (long)i).ToArray()));
-        var fut = tensor(w.Future, [w.Count, shape.Heads, shape.FutureChannels]).index_select(0, tensor(keep.Select(i => (long)i).ToArray()));
         ((Tft)net).eval();
-        var (_, pw, fw, att) = ((Tft)net).Run(past, fut);
+        // In batches no wider than inference allows (250 origins at once of a 120-lag, 64-wide TFT took gigabytes): the
+        // selection weights and attention are summed per batch and averaged at the end.
+        var batch = Trainer.InferenceBatch(shape, 512);
+        double[]? pwSum = null, fwSum = null, attSum = null;
+        long pwCount = 0, fwCount = 0;
+        for (var start = 0; start < keep.Length; start += batch)
+        {
+            using var scope = NewDisposeScope();
+            var ids = keep.Skip(start).Take(batch).Select(i => (long)i).ToArray();
+            var past = tensor(w.Past, [w.Count, shape.Encoder, shape.Channels]).index_select(0, tensor(ids));
+            var fut = tensor(w.Future, [w.Count, shape.Heads, shape.FutureChannels]).index_select(0, tensor(ids));
+            var (_, pw, fw, att) = ((Tft)net).Run(past, fut);
+            Add(ref pwSum, pw.sum([0, 1]).data<float>().ToArray()); pwCount += pw.shape[0] * pw.shape[1];
+            Add(ref fwSum, fw.sum([0, 1]).data<float>().ToArray()); fwCount += fw.shape[0] * fw.shape[1];
+            Add(ref attSum, att.sum([0]).data<float>().ToArray());
+        }
+        static void Add(ref double[]? sum, float[] part)
+        {
+            sum ??= new double[part.Length];
+            for (var i = 0; i < part.Length; i++) sum[i] += part[i];
+        }
         var pastNames = new List<string> { "close log return" };
         pastNames.AddRange(lay.Observed.Select(j => lay.FeatureNames[j]));
         pastNames.AddRange(lay.Known.Select(j => lay.FeatureNames[j] + " (known)"));
         pastNames.AddRange(lay.Masked.Select(j => lay.FeatureNames[j] + " missing"));
-        var a = att.mean([0]).data<float>().ToArray();
+        var a = attSum!.Select(x => x / keep.Length).ToArray();
         var rows = new double[shape.Heads][];
-        for (var k = 0; k < shape.Heads; k++) rows[k] = a.AsSpan(k * (shape.Encoder + shape.Heads), shape.Encoder + shape.Heads).ToArray().Select(x => (double)x).ToArray();
-        return new TftExplanation(pastNames, pw.mean([0, 1]).data<float>().ToArray().Select(x => (double)x).ToArray(),
+        for (var k = 0; k < shape.Heads; k++) rows[k] = a.AsSpan(k * (shape.Encoder + shape.Heads), shape.Encoder + shape.Heads).ToArray();
+        return new TftExplanation(pastNames, pwSum!.Select(x => x / pwCount).ToArray(),
             ["day of week (sin)", "day of week (cos)", "day of year (sin)", "day of year (cos)", "log horizon"],
-            fw.mean([0, 1]).data<float>().ToArray().Select(x => (double)x).ToArray(), lay.HeadHorizons, shape.Encoder, rows, keep.Length);
+            fwSum!.Select(x => x / fwCount).ToArray(), lay.HeadHorizons, shape.Encoder, rows, keep.Length);
     }
 
     /// <summary>Grouped bars of the quantile-score skill against the random walk (1 − loss / loss of <c>rw</c> on shared

@@ -266,6 +266,24 @@ public class DeepNetTests(WarehouseFixture wh, ITestOutputHelper output)
     }
 
     [Fact]
+    public void explaining_a_wide_tft_over_many_origins_averages_its_weights_batch_by_batch()
+    {
+        // 60 origins of a 120-lag, 64-wide TFT: inference batches of ⌊2^24 / (120 · channels · 64)⌋ windows, so several.
+        var (train, _) = Rows();
+        var f = Dev;
+        var spec = ModelCatalog.Get("tft");
+        var m = spec.Create(new Dictionary<string, double> { ["hidden"] = 64, ["encoder"] = 120 }, new TrainingBudget(100, 0, MaxRecentRows: 128));
+        m.Fit(f, train, H);
+        using var _ = (IDisposable)m;
+        var origins = Enumerable.Range(train[^1] - 59, 60).ToArray();
+        var why = DeepWorkflow.ExplainTft(m, f, origins);
+        Assert.Equal(60, why.Origins);
+        Assert.Equal(1.0, why.PastWeights.Sum(), 4);   // softmax weights over the inputs, averaged: still a distribution
+        Assert.Equal(1.0, why.FutureWeights.Sum(), 4);
+        Assert.All(why.Attention, row => Assert.Equal(1.0, row.Sum(), 4));
+    }
+
+    [Fact]
     public void a_tiny_net_overfits_a_few_real_windows_far_below_the_random_walk()
     {
         // 32 real windows (2014), no validation tail, 300 epochs: the net memorises them. The random walk's loss on the
