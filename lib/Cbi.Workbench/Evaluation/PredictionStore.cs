@@ -50,15 +50,20 @@ public static class PredictionStore
     /// <exception cref="IOException">another writer still holds the table after the wait (nothing is written).</exception>
     /// <exception cref="FileNotFoundException">no warehouse.</exception>
     /// <exception cref="DuckDB.NET.Data.DuckDBException">the warehouse is locked by another process (nothing is written).</exception>
-    public static void Write(IReadOnlyCollection<PredictionRow> rows, string? path = null, string? warehousePath = "")
+    public static void Write(IReadOnlyCollection<PredictionRow> rows, string? path = null, string? warehousePath = "") => Write(rows, [], path, warehousePath);
+
+    /// <summary>As <see cref="Write(IReadOnlyCollection{PredictionRow}, string?, string?)"/>, and the rows of the
+    /// <paramref name="withdrawn"/> keys (origins at which the model now abstains) are deleted from both stores, so a row
+    /// an earlier run wrote there is not kept beside the abstention that replaced it.</summary>
+    static void Write(IReadOnlyCollection<PredictionRow> rows, IReadOnlyCollection<Abstention> withdrawn, string? path, string? warehousePath)
     {
         path = Path.GetFullPath(path ?? DefaultParquetPath);
-        Validate(rows);
+        if (rows.Count > 0 || withdrawn.Count == 0) Validate(rows);
         // Writers of one Parquet table take turns: each reads, merges and replaces it under the lock (no lost update).
         using var gate = StoreLock.Acquire(path);
         using var wh = warehousePath is null ? null : OpenWarehouse(warehousePath.Length == 0 ? Workbench.WarehousePath : warehousePath);
         using var tx = wh?.BeginTransaction();
-        if (wh != null) Replace(wh, "predictions", rows);
+        if (wh != null) Replace(wh, "predictions", rows, withdrawn);
         var tmp = AtomicFile.TempPath(path);
         try
         {
@@ -67,7 +72,7 @@ public static class PredictionStore
                 Exec(con, WarehouseSql.CreateTable("p", Columns));
                 if (File.Exists(path))
                     Exec(con, WarehouseSql.InsertFromParquet("p", ColumnNames, path));
-                Replace(con, "p", rows);
+                Replace(con, "p", rows, withdrawn);
                 Exec(con, WarehouseSql.CopyToParquet(WarehouseSql.OrderedRows("p", "model, horizon, origin_date, split"), tmp, "parquet"));
             }
             tx?.Commit();
@@ -77,7 +82,8 @@ public static class PredictionStore
         {
             if (File.Exists(tmp)) File.Delete(tmp);
         }
-        Log.Progress($"[predictions] {rows.Count} rows of {Models(rows)} written to {Workbench.Relative(path)}" + (wh is null ? "" : " and the warehouse"));
+        Log.Progress($"[predictions] {rows.Count} rows of {Models(rows)} written to {Workbench.Relative(path)}" + (wh is null ? "" : " and the warehouse") +
+                     (withdrawn.Count > 0 ? $"; rows at {withdrawn.Count} origins where the model abstained removed" : ""));
     }
 
     /// <summary>A backtest's rows (as <see cref="Write(IReadOnlyCollection{PredictionRow}, string?, string?)"/>) and its
@@ -87,7 +93,7 @@ public static class PredictionStore
     /// stay the contract's; the abstentions are its companion, so no origin is silently missing.</summary>
     public static void Write(BacktestResult run, string? path = null, string? warehousePath = "")
     {
-        if (run.Rows.Count > 0) Write(run.Rows, path, warehousePath);
+        if (run.Rows.Count > 0 || run.Abstentions.Count > 0) Write(run.Rows, run.Abstentions, path, warehousePath);
         WriteAbstentions(run.Abstentions, path is null ? null : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "abstentions.parquet"));
     }
 
@@ -131,13 +137,21 @@ public static class PredictionStore
     }
 
     /// <summary>Deletes the rows whose key (model, horizon, split, origin_date) the new rows carry, then appends them.</summary>
-    static void Replace(DuckDBConnection con, string table, IEnumerable<PredictionRow> rows)
+    static void Replace(DuckDBConnection con, string table, IEnumerable<PredictionRow> rows, IReadOnlyCollection<Abstention>? withdrawn = null)
     {
         Exec(con, WarehouseSql.CreateTempTable("incoming", Columns));
         Append(con, "incoming", rows);
         Exec(con, WarehouseSql.DeleteReplacedKeys(table, "incoming"));
         Exec(con, WarehouseSql.InsertAllFrom(table, "incoming"));
         Exec(con, WarehouseSql.DropTable("incoming"));
+        if (withdrawn is { Count: > 0 })
+        {
+            // Keys only: the same key columns as a row, the values unused.
+            Exec(con, WarehouseSql.CreateTempTable("withdrawn", Columns));
+            Append(con, "withdrawn", withdrawn.Select(a => new PredictionRow(a.Model, a.Horizon, a.Origin, a.Origin, double.NaN, 0, 0, 0, a.Fold, a.Split)));
+            Exec(con, WarehouseSql.DeleteReplacedKeys(table, "withdrawn"));
+            Exec(con, WarehouseSql.DropTable("withdrawn"));
+        }
     }
 
     /// <summary>Reads the Parquet table (all models, or the ones named).</summary>

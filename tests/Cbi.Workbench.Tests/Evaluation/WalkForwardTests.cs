@@ -109,6 +109,27 @@ public class WalkForwardTests
     }
 
     [Fact]
+    public void an_origin_where_the_model_now_abstains_loses_the_row_an_earlier_run_wrote_there()
+    {
+        var dir = Directory.CreateTempSubdirectory("cbi-pred-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "predictions.parquet");
+            var f = Cycle(500);
+            var rows = Backtest.Run(ModelCatalog.Get("rw"), f, Expanding(f, 300, 50, 2, 5), [5], progress: false).Rows;
+            PredictionStore.WriteParquet(rows.ToList(), path);
+            // A later run abstains at the first three origins (e.g. under the sanity bound) and forecasts the others.
+            var gone = rows.Take(3).Select(r => new Abstention(r.Model, r.Horizon, r.OriginDate, r.Fold, "sanity bound: test")).ToList();
+            var later = new BacktestResult(rows.Skip(3).ToList(), 0, 0, gone, TimeSpan.Zero);
+            PredictionStore.Write(later, path, warehousePath: null);
+            var table = PredictionStore.ReadParquet(path);
+            Assert.Equal(rows.Count - 3, table.Count);
+            Assert.DoesNotContain(table, r => gone.Any(g => g.Origin == r.OriginDate));
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+
+    [Fact]
     public void parquet_table_has_the_contract_columns_and_replaces_exactly_the_keys_written()
     {
         var dir = Directory.CreateTempSubdirectory("cbi-pred-");
