@@ -163,7 +163,9 @@ internal static class Trainer
                     // Wide nets are trained in micro-batches whose gradients add up to the batch's (each one's activations
                     // freed after its backward pass), so a TFT at its widest point fits in memory; the step is the same.
                     var chunks = TrainChunks(shape, batch, net);
-                    var count = chunks > 1 ? m.sum().item<float>() : 0f;
+                    // The whole batch's target count as a tensor: each micro-batch's loss is divided by it without any
+                    // implicit Scalar (TorchSharp's implicit scalars and dispose scopes do not mix safely).
+                    var count = chunks > 1 ? m.sum().clamp_min(1) : null;
                     var rowsPerChunk = (batch + chunks - 1) / chunks;
                     double stepLoss = 0;
                     if (work is not null)
@@ -178,12 +180,11 @@ internal static class Trainer
                         var len = Math.Min(rowsPerChunk, batch - start);
                         var (cp, cf, cy, cm) = chunks > 1 ? (xp.narrow(0, start, len), xf.narrow(0, start, len), y.narrow(0, start, len), m.narrow(0, start, len)) : (xp, xf, y, m);
                         var q = work is null ? net.call(cp, cf) : work.call(cp.to(ScalarType.BFloat16), cf.to(ScalarType.BFloat16)).to(ScalarType.Float32);
-                        var loss = chunks > 1 ? Pinball.LossPart(q, cy, cm, count) : Pinball.Loss(q, cy, cm);
-                        loss.backward();
+                        var loss = chunks > 1 ? Pinball.LossPart(q, cy, cm, count!) : Pinball.Loss(q, cy, cm);
+                        loss.backward(); // gradients of the micro-batches add up in .grad (autograd accumulates)
                         stepLoss += loss.item<float>(); // item() waits for the backward pass, so the time below is the whole step
-                        // bf16 gradients are summed in the fp32 master, never across micro-batches in bf16.
-                        if (work is not null) ToMaster(master, workParams!, accumulate: chunks > 1);
                     }
+                    if (work is not null) ToMaster(master, workParams!);
                     nn.utils.clip_grad_norm_(master, c.ClipNorm);
                     optimizer.step();
                     sum += stepLoss;
@@ -227,9 +228,9 @@ internal static class Trainer
         }
     }
 
-    /// <summary>The working copy's bf16 gradients into the fp32 master's: copied (one batch), or added and the working
-    /// gradients zeroed (micro-batches).</summary>
-    static void ToMaster(TorchSharp.Modules.Parameter[] master, TorchSharp.Modules.Parameter[] work, bool accumulate)
+    /// <summary>The working copy's bf16 gradients (summed over the step's micro-batches by autograd) copied into the fp32
+    /// master's.</summary>
+    static void ToMaster(TorchSharp.Modules.Parameter[] master, TorchSharp.Modules.Parameter[] work)
     {
         using var _ = no_grad();
         for (var i = 0; i < master.Length; i++)
@@ -238,9 +239,7 @@ internal static class Trainer
             if (g is null) continue;
             var mg = master[i].grad;
             if (mg is null) master[i].grad = g.to(ScalarType.Float32).DetachFromDisposeScope();
-            else if (accumulate) mg.add_(g.to(ScalarType.Float32));
             else mg.copy_(g);
-            if (accumulate) g.zero_();
         }
     }
 

@@ -50,11 +50,12 @@ internal static class Pinball
     }
 
     /// <summary>The masked pinball sum of a micro-batch over <paramref name="count"/>, the target count of its whole
-    /// batch: the micro-batches' values add up to <see cref="Loss"/> of the batch, and so do their gradients.</summary>
-    internal static Tensor LossPart(Tensor q, Tensor y, Tensor mask, float count)
+    /// batch (a one-element tensor, at least 1): the micro-batches' values add up to <see cref="Loss"/> of the batch, and so
+    /// do their gradients.</summary>
+    internal static Tensor LossPart(Tensor q, Tensor y, Tensor mask, Tensor count)
     {
         using var tau = tensor(new float[] { 0.1f, 0.5f, 0.9f }, device: q.device);
         var e = y.unsqueeze(-1) - q;
-        return (maximum(tau * e, (tau - 1) * e).sum(-1) * mask).sum() / Math.Max(1f, count);
+        return (maximum(tau * e, (tau - 1) * e).sum(-1) * mask).sum() / count;
     }
 }
