@@ -15,6 +15,20 @@ internal static class CommandLine
     static Option<bool> Flag(string name, string description) => new(name) { Description = description };
     static Option<string[]> Many(string name, string description, string help) => new(name) { Description = description, HelpName = help };
 
+    /// <summary>An option whose one value <paramref name="parse"/> reads (null: not acceptable); otherwise the error
+    /// "Option 'NAME': 'VALUE' is not EXPECTED." names the option, the value and what it accepts.</summary>
+    static Option<T> Parsed<T>(string name, string description, string help, string expected, Func<string, T?> parse) where T : struct => new(name)
+    {
+        Description = description, HelpName = help,
+        CustomParser = r =>
+        {
+            var token = Token(r);
+            if (parse(token) is { } value) return value;
+            r.AddError($"Option '{name}': '{token}' is not {expected}.");
+            return default;
+        },
+    };
+
     static Option<string> Choice(string name, string description, params string[] values)
     {
         var o = new Option<string>(name)
@@ -34,41 +48,17 @@ internal static class CommandLine
 
     static string Token(ArgumentResult r) => r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
 
-    static Option<int> Integer(string name, string description, int min = 1) => new(name)
-    {
-        Description = description, HelpName = "N",
-        CustomParser = r =>
-        {
-            var token = Token(r);
-            if (int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) && v >= min) return v;
-            r.AddError($"Option '{name}': '{token}' is not an integer ≥ {min}.");
-            return default;
-        },
-    };
+    static Option<int> Integer(string name, string description, int min = 1) =>
+        Parsed<int>(name, description, "N", $"an integer ≥ {min}",
+            t => int.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) && v >= min ? v : null);
 
-    static Option<double> Seconds(string name, string description) => new(name)
-    {
-        Description = description, HelpName = "SECONDS",
-        CustomParser = r =>
-        {
-            var token = Token(r);
-            if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v)) return v;
-            r.AddError($"Option '{name}': '{token}' is not a positive number of seconds.");
-            return default;
-        },
-    };
+    static Option<double> Seconds(string name, string description) =>
+        Parsed<double>(name, description, "SECONDS", "a positive number of seconds",
+            t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v) ? v : null);
 
-    static Option<DateOnly> Date(string name, string description) => new(name)
-    {
-        Description = description, HelpName = "YYYY-MM-DD",
-        CustomParser = r =>
-        {
-            var token = Token(r);
-            if (DateOnly.TryParseExact(token, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
-            r.AddError($"Option '{name}': '{token}' is not a date of the form YYYY-MM-DD.");
-            return default;
-        },
-    };
+    static Option<DateOnly> Date(string name, string description) =>
+        Parsed<DateOnly>(name, description, "YYYY-MM-DD", "a date of the form YYYY-MM-DD",
+            t => DateOnly.TryParseExact(t, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null);
 
     /// <summary>A comma list of integers ≥ 1 (horizons, worker counts).</summary>
     static Option<string> IntList(string name, string description, string help) => new(name)

@@ -94,12 +94,14 @@ public static class DeepWorkflow
         var batch = Trainer.InferenceBatch(shape, 512);
         double[]? pwSum = null, fwSum = null, attSum = null;
         long pwCount = 0, fwCount = 0;
+        using var allPast = tensor(w.Past, [w.Count, shape.Encoder, shape.Channels]);
+        using var allFuture = tensor(w.Future, [w.Count, shape.Heads, shape.FutureChannels]);
         for (var start = 0; start < keep.Length; start += batch)
         {
             using var scope = NewDisposeScope();
-            var ids = keep.Skip(start).Take(batch).Select(i => (long)i).ToArray();
-            var past = tensor(w.Past, [w.Count, shape.Encoder, shape.Channels]).index_select(0, tensor(ids));
-            var fut = tensor(w.Future, [w.Count, shape.Heads, shape.FutureChannels]).index_select(0, tensor(ids));
+            using var ids = tensor(keep.Skip(start).Take(batch).Select(i => (long)i).ToArray());
+            var past = allPast.index_select(0, ids);
+            var fut = allFuture.index_select(0, ids);
             var (_, pw, fw, att) = ((Tft)net).Run(past, fut);
             Add(ref pwSum, pw.sum([0, 1]).data<float>().ToArray()); pwCount += pw.shape[0] * pw.shape[1];
             Add(ref fwSum, fw.sum([0, 1]).data<float>().ToArray()); fwCount += fw.shape[0] * fw.shape[1];

@@ -291,8 +291,7 @@ internal static class Trainer
     internal static int TrainChunks(NetShape s, int batch, QuantileNet net)
     {
         if (net.UsesBatchStatistics || batch <= 1) return 1;
-        var perWindow = Math.Max(1L, (long)s.Encoder * s.Channels * Math.Max(1, s.Hidden));
-        var rows = Math.Max(1L, TrainElements / perWindow);
+        var rows = Math.Max(1L, TrainElements / WindowElements(s));
         return (int)Math.Min(batch, (batch + rows - 1) / rows);
     }
 
@@ -306,7 +305,11 @@ internal static class Trainer
     /// needed 1.6 GB per activation and pushed the full run past 4 GB); at least 1. Eval mode has no batch statistics, so the
     /// outputs do not depend on it (beyond floating-point summation order).</summary>
     internal static int InferenceBatch(NetShape s, int wanted) =>
-        (int)Math.Clamp(InferenceElements / Math.Max(1L, (long)s.Encoder * s.Channels * Math.Max(1, s.Hidden)), 1, Math.Max(1, wanted));
+        (int)Math.Clamp(InferenceElements / WindowElements(s), 1, Math.Max(1, wanted));
+
+    /// <summary>Elements of one window's widest activation, lags × channels × hidden width (the TFT's per-variable
+    /// selection GRNs), ≥ 1: the unit of <see cref="TrainElements"/> and <see cref="InferenceElements"/>.</summary>
+    static long WindowElements(NetShape s) => Math.Max(1L, (long)s.Encoder * s.Channels * Math.Max(1, s.Hidden));
 
     /// <summary>Forward pass of many windows in fp32 eval mode, [N, K, 3] as a managed array.</summary>
     internal static float[] Predict(QuantileNet net, WindowSet w, NetShape s, Device device, int batch = 512)

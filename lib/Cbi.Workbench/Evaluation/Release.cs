@@ -238,8 +238,11 @@ public static class HoldoutVerdict
 {
     /// <summary>One row per release card, by horizon.</summary>
     /// <exception cref="InvalidOperationException">a released model has no holdout summary or fit at its horizon.</exception>
-    public static IReadOnlyList<VerdictRow> Rows(IEnumerable<ReleaseCard> cards, HoldoutResult holdout, int bootstraps = 2000)
+    /// <param name="bootstraps">The SPA's bootstrap replications (a p-value of 0 is shown as below 1 / this); default
+    /// <see cref="ReleaseOptions.Bootstraps"/>, the release rule's.</param>
+    public static IReadOnlyList<VerdictRow> Rows(IEnumerable<ReleaseCard> cards, HoldoutResult holdout, int? bootstraps = null)
     {
+        var replications = bootstraps ?? new ReleaseOptions().Bootstraps;
         ArgumentNullException.ThrowIfNull(cards);
         ArgumentNullException.ThrowIfNull(holdout);
         var inv = System.Globalization.CultureInfo.InvariantCulture;
@@ -255,7 +258,7 @@ public static class HoldoutVerdict
                 var half = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, s.N - 1, 0.975) * Math.Abs(s.QuantileScoreSkill / s.DmStatistic);
                 (low, high) = (s.QuantileScoreSkill - half, s.QuantileScoreSkill + half);
             }
-            var spa = double.IsNaN(c.SpaPValue) ? "—" : c.SpaPValue == 0 ? $"< {(1.0 / bootstraps).ToString("0e-0", inv)}"
+            var spa = double.IsNaN(c.SpaPValue) ? "—" : c.SpaPValue == 0 ? $"< {(1.0 / replications).ToString("0e-0", inv)}"
                 : c.SpaPValue < 0.001 ? c.SpaPValue.ToString("0.0e+00", inv) : c.SpaPValue.ToString("0.000", inv);
             return new VerdictRow(c.Horizon, c.Model, c.Skill ? "skill" : "no skill", c.SkillVsRw, spa, s.N, s.QuantileScoreSkill, low, high,
                 s.DmReliable ? s.DmPValue : double.NaN, s.Coverage80, s.MaeSkill, v, v == c.Version);
