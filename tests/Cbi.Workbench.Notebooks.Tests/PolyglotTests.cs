@@ -105,17 +105,17 @@ public class PolyglotParityTests
         }))).ToList();
 }
 
-/// <summary>The workbench's own notebooks under dotnet-repl, as CI runs them: all seven in order, on a scratch copy of
-/// the workbench (its raw data and benchmarks, lib/bin linked), each exiting 0.</summary>
+/// <summary>The workbench's own notebooks under dotnet-repl, as CI runs them: all eight in order, on a scratch copy of
+/// the workbench (its raw data, benchmarks and operations rules, lib/bin linked), each exiting 0.</summary>
 [Trait("Category", "Slow")]
 public class ReplRunsTheWorkbenchNotebooksTests
 {
     [Fact]
-    public void all_seven_notebooks_run_under_dotnet_repl_and_04_shows_its_charts()
+    public void all_eight_notebooks_run_under_dotnet_repl_and_04_shows_its_charts()
     {
         var root = NewFolder();
         File.WriteAllText(Path.Combine(root, "Cbi.Workbench.sln"), "");
-        foreach (var (from, to) in new[] { ("notebooks", "notebooks"), (Path.Combine("data", "raw"), Path.Combine("data", "raw")), (Path.Combine("artifacts", "bench"), Path.Combine("artifacts", "bench")) })
+        foreach (var (from, to) in new[] { ("notebooks", "notebooks"), (Path.Combine("data", "raw"), Path.Combine("data", "raw")), (Path.Combine("artifacts", "bench"), Path.Combine("artifacts", "bench")), ("config", "config") })
             foreach (var f in Directory.EnumerateFiles(Path.Combine(Workbench.Root, from), "*", SearchOption.AllDirectories))
             {
                 var target = Path.Combine(root, to, Path.GetRelativePath(Path.Combine(Workbench.Root, from), f));
@@ -126,7 +126,7 @@ public class ReplRunsTheWorkbenchNotebooksTests
         File.CreateSymbolicLink(Path.Combine(root, "lib", "bin"), Path.Combine(Workbench.Root, "lib", "bin"));
         var env = new Dictionary<string, string> { ["CBI_ROOT"] = root, ["CBI_INPUT_PROFILE"] = "smoke" };
         var notebooks = Directory.GetFiles(Path.Combine(root, "notebooks"), "0*.dib").Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(7, notebooks.Count);
+        Assert.Equal(8, notebooks.Count);
         foreach (var nb in notebooks)
         {
             var output = Path.Combine(root, "out", Path.GetFileNameWithoutExtension(nb) + ".ipynb");

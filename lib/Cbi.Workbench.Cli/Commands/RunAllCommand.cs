@@ -3,12 +3,12 @@ using Cbi.Workbench.Notebooks;
 
 namespace Cbi.Workbench.Cli;
 
-/// <summary>`cbi run-all`: notebooks/01… to 07… in order, each written under artifacts/&lt;profile&gt;/notebooks/;
+/// <summary>`cbi run-all`: notebooks/01… to 08… in order, each written under artifacts/&lt;profile&gt;/notebooks/;
 /// the chain stops at the first notebook that fails, because every later one reads what the earlier wrote.</summary>
 internal sealed class RunAllCommand : ICliCommand
 {
     public string Name => "run-all";
-    public string Usage => "run-all [--profile smoke|full] [--input key=value]... [--cell-timeout SECONDS]  run notebooks/01…07 in order, stop at the first failure";
+    public string Usage => "run-all [--profile smoke|full] [--input key=value]... [--cell-timeout SECONDS]  run notebooks/01…08 in order, stop at the first failure";
 
     public int Run(string[] args)
     {
@@ -71,8 +71,9 @@ internal sealed class RunAllCommand : ICliCommand
         WriteManifest(inputs, started, wall.Elapsed, done, "ok", null);
         stderr.WriteLine($"run-all: all {notebooks.Count} notebooks ok, wall {wall.Elapsed.TotalSeconds:F1} s; " +
                                 $"outputs in {Workbench.Relative(Path.Combine(Workbench.ArtifactsDir, inputs["profile"], "notebooks"))}");
-        // The reviewer's page: the last notebook (07-holdout) as one offline HTML report.
-        var last = RunCommand.DefaultOutput(notebooks[^1], inputs);
+        // The reviewer's page: the holdout verdict (07-holdout) as one offline HTML report; operations (08) come after it.
+        var holdout = notebooks.FirstOrDefault(f => Path.GetFileName(f).StartsWith("07-", StringComparison.Ordinal)) ?? notebooks[^1];
+        var last = RunCommand.DefaultOutput(holdout, inputs);
         var report = Path.Combine(Workbench.ArtifactsDir, inputs["profile"], "report.html");
         Cbi.Workbench.Reporting.NotebookReport.Render(last, report);
         stderr.WriteLine($"run-all: report {Workbench.Relative(report)}");

@@ -185,6 +185,18 @@ internal static class WarehouseSql
         "SELECT model_version, origin_date, horizon FROM forecasts WHERE model_version IN (" +
         string.Join(", ", modelVersions.Select(v => $"'{Quote(v)}'")) + ")";
 
+    // ---------------------------------------------------------------- the operations ledger (Operations/OperationsStore)
+
+    /// <summary>Adds the rows of <paramref name="incoming"/> whose key (model, version, horizon, origin_date) is not in
+    /// <paramref name="table"/> yet (the first filing of a forecast stays).</summary>
+    internal static string InsertNewOperationalForecasts(string table, string incoming) =>
+        $"INSERT INTO {table} SELECT DISTINCT ON (model, version, horizon, origin_date) * FROM {incoming} i WHERE NOT EXISTS " +
+        $"(SELECT 1 FROM {table} x WHERE x.model = i.model AND x.version = i.version AND x.horizon = i.horizon AND x.origin_date = i.origin_date)";
+
+    internal static string ReadOperationalForecasts(string path) =>
+        "SELECT origin_date, horizon, target_date, role, model, version, origin_close, q10, q50, q90, release, created_at " +
+        $"FROM read_parquet('{Quote(path)}') ORDER BY horizon, role, model, version, origin_date";
+
     // ---------------------------------------------------------------- BigQuery backend only
 
     /// <summary>Replaces a prediction run's keys in one BigQuery transaction (a multi-statement query): the staged rows'
@@ -283,6 +295,10 @@ internal static class WarehouseSql
         yield return new("forecasts.exists", TableExists("forecasts"), Portability.DuckDb, DuckDbCatalog);
         yield return new("forecasts.read", ReadForecasts, Portability.Portable);
         yield return new("forecasts.keys", ForecastKeys(["ensemble@1a2b3c", "lgbm@4d5e6f"]), Portability.Portable);
+        yield return new("operations.create", CreateTable("f", Operations.OperationsStore.Columns), Portability.DuckDb, NoTypes);
+        yield return new("operations.insert_new", InsertNewOperationalForecasts("f", "n"), Portability.DuckDb, "DISTINCT ON is DuckDB/PostgreSQL; the ledger is a local Parquet file merged in DuckDB");
+        yield return new("operations.copy", CopyToParquet(OrderedRows("f", "horizon, role, model, version, origin_date"), "/tmp/operations.parquet", "parquet"), Portability.DuckDb, LocalFile);
+        yield return new("operations.read", ReadOperationalForecasts("/tmp/operations.parquet"), Portability.DuckDb, LocalFile);
         yield return new("predictions.replace_bigquery", BigQueryReplacePredictions("predictions_staging_cbi"), Portability.BigQuery,
             "a BigQuery multi-statement transaction; its two statements are predictions.delete_replaced and predictions.insert, which are portable");
         yield return new("cli.sql_lockdown", LockDown, Portability.DuckDb, "DuckDB session settings that keep `cbi sql` from touching files");

@@ -44,11 +44,15 @@ public static class ForecastExport
             var (q, _) = forecasts[i].Repaired();
             var o = originRows[i];
             var c = frame.Close[o];
-            var target = frame.Calendar.Sessions(frame.Dates[o].AddDays(1), frame.Dates[o].AddDays(horizon * 2 + 14))[horizon - 1];
-            list.Add(new ForecastRow(frame.Dates[o], horizon, target, modelVersion, c * Math.Exp(q.Q10), c * Math.Exp(q.Q50), c * Math.Exp(q.Q90), now));
+            list.Add(new ForecastRow(frame.Dates[o], horizon, TargetDate(frame, o, horizon), modelVersion, c * Math.Exp(q.Q10), c * Math.Exp(q.Q50), c * Math.Exp(q.Q90), now));
         }
         return list;
     }
+
+    /// <summary>The <paramref name="horizon"/>-th exchange session after the date of <paramref name="row"/> (from the frame's
+    /// calendar, so it may lie beyond the data).</summary>
+    internal static DateOnly TargetDate(Frame frame, int row, int horizon) =>
+        frame.Calendar.Sessions(frame.Dates[row].AddDays(1), frame.Dates[row].AddDays(horizon * 2 + 14))[horizon - 1];
 
     /// <summary>Appends rows whose (model_version, origin_date, horizon) is new to the warehouse table and the Parquet
     /// copy; returns how many were new. The warehouse is locked first; the Parquet file is replaced atomically after the

@@ -86,6 +86,12 @@ public class SqlPortabilityTests
             var forecasts = BigQuery.BigQueryClientTests.ForecastRows();
             ForecastExport.Append(forecasts, wh, Path.Combine(dir.FullName, "forecasts.parquet"));
             ForecastExport.Read(wh);
+            var ledger = Path.Combine(dir.FullName, "operations.parquet");
+            var operational = forecasts.Select(f => new Cbi.Workbench.Operations.OperationalForecast(f.OriginDate, f.Horizon, f.TargetDate, "released",
+                f.ModelVersion.Split('@')[0], f.ModelVersion.Split('@')[1], f.P50, Math.Log(f.P10 / f.P50), 0, Math.Log(f.P90 / f.P50), "r", f.CreatedAt)).ToList();
+            Cbi.Workbench.Operations.OperationsStore.Append(operational, ledger);
+            Cbi.Workbench.Operations.OperationsStore.Append(operational, ledger);
+            Assert.Equal(operational.Count, Cbi.Workbench.Operations.OperationsStore.Read(ledger).Count);
             Warehouse.Build(warehousePath: wh, log: TextWriter.Null);   // carries predictions and forecasts over
             BigQueryWarehouse.Plan(wh, Path.Combine(dir.FullName, "plan"));
             using (var db = new DuckDBConnection($"Data Source={wh};ACCESS_MODE=READ_ONLY"))
