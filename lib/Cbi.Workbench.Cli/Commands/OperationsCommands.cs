@@ -13,14 +13,20 @@ internal static class OperationsArgs
 
     internal static (RunProfile Profile, string ProfileDir, OperationsRules Rules) Read(CliArgs a)
     {
+        var (profile, dir) = Profile(a);
+        return (profile, dir, OperationsRules.Read(a.Get("rules") ?? OperationsRules.DefaultPath));
+    }
+
+    /// <summary>The profile named by --profile (else the active one) and its artifact folder.</summary>
+    internal static (RunProfile Profile, string ProfileDir) Profile(CliArgs a)
+    {
         if (a.Get("profile") is { } p)
         {
             RunProfile.For(p);
             Environment.SetEnvironmentVariable(Workbench.ParameterVariable("profile"), p);
         }
         var profile = RunProfile.Current;
-        var rules = OperationsRules.Read(a.Get("rules") ?? OperationsRules.DefaultPath);
-        return (profile, Path.Combine(Workbench.ArtifactsDir, profile.Name), rules);
+        return (profile, Path.Combine(Workbench.ArtifactsDir, profile.Name));
     }
 
     /// <summary>Prepares the models and frames and runs operations over <paramref name="days"/> (one day: an as-of forecast).</summary>
@@ -79,12 +85,7 @@ internal sealed class ValidateCommand : ICliCommand
     {
         var a = new CliArgs(args);
         a.RejectUnknown("profile", "as-of", "recent");
-        if (a.Get("profile") is { } p)
-        {
-            RunProfile.For(p);
-            Environment.SetEnvironmentVariable(Workbench.ParameterVariable("profile"), p);
-        }
-        var dir = Path.Combine(Workbench.ArtifactsDir, RunProfile.Current.Name);
+        var (_, dir) = OperationsArgs.Profile(a);
         var ledger = OperationsStore.Read(OperationsStore.PathIn(dir));
         if (ledger.Count == 0) throw new InvalidOperationException($"no operational forecasts in {Workbench.Relative(OperationsStore.PathIn(dir))}; run `cbi forecast` or `cbi replay` first.");
         var prices = ModelComparison.FrameFor(ModelInputs.Prices, Warehouse.EnsureBuilt());
