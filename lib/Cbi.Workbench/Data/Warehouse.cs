@@ -111,7 +111,9 @@ public static class Warehouse
     internal static readonly string[] CarriedTables = ["predictions", "forecasts"];
 
     /// <summary>Copies <see cref="CarriedTables"/> from the warehouse being replaced into the new one, so a rebuild of the
-    /// data never drops results. An old file that cannot be read (locked by another process) stops the build.</summary>
+    /// data never drops results (a predictions table without the profile column is migrated:
+    /// <see cref="Evaluation.PredictionStore.MigrateWarehouseTable"/>). An old file that cannot be read (locked by another
+    /// process) stops the build.</summary>
     static void CarryOver(DuckDBConnection db, string oldPath, Action<string> step)
     {
         if (!File.Exists(oldPath)) return;
@@ -135,6 +137,8 @@ public static class Warehouse
             }
         }
         finally { Exec(db, WarehouseSql.Detach("old")); }
+        // A predictions table from before the profile column cannot say whose its rows are: the store migrates it.
+        Evaluation.PredictionStore.MigrateWarehouseTable(db, step);
     }
 
     internal static string BuildCode => typeof(Warehouse).Assembly.ManifestModule.ModuleVersionId.ToString("N");
