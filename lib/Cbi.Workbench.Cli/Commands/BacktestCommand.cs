@@ -40,8 +40,8 @@ internal sealed class BacktestCommand : ICliCommand
             Console.WriteLine($"{spec.Name}: {run.Rows.Count} prediction rows, {run.QuantileCrossings} quantile crossings repaired, " +
                               $"{run.Abstentions.Count} abstentions, {run.Elapsed.TotalSeconds:F1} s");
         }
-        PredictionStore.WriteParquet(rows);
-        if (!a.Has("no-warehouse")) PredictionStore.WriteWarehouse(rows);
+        // Both stores in one write (warehouse commit, then the Parquet rename), so a killed run cannot leave them apart unrepaired.
+        PredictionStore.Write(rows, warehousePath: a.Has("no-warehouse") ? null : "");
         // Skill needs the reference's rows on the same origins: read them from the table when not computed here.
         var all = PredictionStore.ReadParquet();
         var names = models.Select(m => m.Name).Append(ModelCatalog.Reference.Name).ToHashSet();

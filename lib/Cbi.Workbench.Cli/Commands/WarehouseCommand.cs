@@ -32,6 +32,14 @@ internal sealed class WarehouseCommand : ICliCommand
         var report = Warehouse.Build(warehousePath: path);
         Console.WriteLine($"warehouse {report.Path}: {report.MarketRows} market rows, {report.SeriesRows} series values, " +
                           $"{report.CotRows} COT rows; quality {report.Errors} errors, {report.Warnings} warnings; {report.Seconds:F1} s");
+        // The warehouse's predictions mirror each profile's predictions.parquet (the truth): a rebuild that migrated a table
+        // without profiles, or a write killed before its Parquet rename, is put right here rather than at the next write.
+        if (Path.GetFullPath(path) == Path.GetFullPath(Workbench.WarehousePath))
+            foreach (var profile in new[] { RunProfile.Smoke, RunProfile.Full })
+            {
+                var parquet = Path.Combine(Workbench.ArtifactsDir, profile.Name, "predictions.parquet");
+                if (File.Exists(parquet)) Evaluation.PredictionStore.Reconcile(parquet, path);
+            }
         return 0;
     }
 

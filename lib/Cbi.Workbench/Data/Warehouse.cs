@@ -34,6 +34,8 @@ public static class Warehouse
     /// <param name="log">Progress lines; null = <see cref="Log.Writer"/>.</param>
     /// <exception cref="RawDataException">A raw file is missing, changed (hash mismatch) or malformed, or two
     /// sources of the same series disagree.</exception>
+    /// <exception cref="IOException">a store still writes the old warehouse after 10 minutes (the build waits for it so
+    /// that its rows are carried over), or the old warehouse cannot be read; the old warehouse is kept.</exception>
     public static BuildReport Build(string? rawDir = null, string? warehousePath = null, TextWriter? log = null)
     {
         rawDir ??= Workbench.RawDir;
@@ -76,6 +78,7 @@ public static class Warehouse
         var full = Path.GetFullPath(warehousePath);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var tmp = AtomicFile.TempPath(full);
+        StoreLock? gate = null;
         try
         {
             Step("writing tables");
@@ -86,6 +89,8 @@ public static class Warehouse
                 WriteTables(db, inputs, findings, manifest, dataVersion, rawDir);
                 Step("roll calendar, back-adjusted ZL, targets (SQL)");
                 Exec(db, WarehouseSql.Derived());
+                // From the carry-over to the replacement no store may write the old file: its rows would go with it.
+                gate = StoreLock.Acquire(full);
                 CarryOver(db, full, Step);
                 Exec(db, WarehouseSql.Checkpoint);
             }
@@ -93,6 +98,7 @@ public static class Warehouse
         }
         finally
         {
+            gate?.Dispose();
             if (File.Exists(tmp)) File.Delete(tmp);
             if (File.Exists(tmp + ".wal")) File.Delete(tmp + ".wal");
         }
@@ -111,7 +117,9 @@ public static class Warehouse
     internal static readonly string[] CarriedTables = ["predictions", "forecasts"];
 
     /// <summary>Copies <see cref="CarriedTables"/> from the warehouse being replaced into the new one, so a rebuild of the
-    /// data never drops results. An old file that cannot be read (locked by another process) stops the build.</summary>
+    /// data never drops results (a predictions table without the profile column is migrated:
+    /// <see cref="Evaluation.PredictionStore.MigrateWarehouseTable"/>). An old file that cannot be read (locked by another
+    /// process) stops the build.</summary>
     static void CarryOver(DuckDBConnection db, string oldPath, Action<string> step)
     {
         if (!File.Exists(oldPath)) return;
@@ -135,6 +143,8 @@ public static class Warehouse
             }
         }
         finally { Exec(db, WarehouseSql.Detach("old")); }
+        // A predictions table from before the profile column cannot say whose its rows are: the store migrates it.
+        Evaluation.PredictionStore.MigrateWarehouseTable(db, step);
     }
 
     internal static string BuildCode => typeof(Warehouse).Assembly.ManifestModule.ModuleVersionId.ToString("N");

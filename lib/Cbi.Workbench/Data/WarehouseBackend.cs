@@ -59,9 +59,10 @@ internal interface IWarehouseBackend : IDisposable
     /// <summary>Writes a query's rows to a local Parquet file (the training export).</summary>
     void ExportParquet(string sql, string parquetPath);
 
-    /// <summary>Writes prediction rows to the warehouse table <c>predictions</c>, replacing exactly the (model, horizon,
-    /// split, origin_date) keys they carry, all or nothing.</summary>
-    void ReplacePredictions(IReadOnlyCollection<PredictionRow> rows);
+    /// <summary>Writes prediction rows to the warehouse table <c>predictions</c> as <paramref name="profile"/>'s,
+    /// replacing exactly the (profile, model, horizon, split, origin_date) keys they carry, all or nothing; the other
+    /// profiles' rows are untouched.</summary>
+    void ReplacePredictions(string profile, IReadOnlyCollection<PredictionRow> rows);
 
     /// <summary>Appends forecasts whose (model_version, origin_date, horizon) is new to the table <c>forecasts</c>;
     /// returns how many were new.</summary>
@@ -97,7 +98,7 @@ internal sealed class DuckDbWarehouse(string path) : IWarehouseBackend
     public void ExportParquet(string sql, string parquetPath) => WarehouseSql.Exec(Read(), WarehouseSql.CopyToParquet(sql, parquetPath));
 
     /// <inheritdoc/>
-    public void ReplacePredictions(IReadOnlyCollection<PredictionRow> rows) { Close(); PredictionStore.WriteWarehouse(rows, Path); }
+    public void ReplacePredictions(string profile, IReadOnlyCollection<PredictionRow> rows) { Close(); PredictionStore.WriteWarehouse(rows, profile, Path); }
 
     /// <summary>The Parquet copy of the forecasts table that <see cref="AppendForecasts"/> rewrites; null =
     /// <see cref="ForecastExport.DefaultParquetPath"/>.</summary>

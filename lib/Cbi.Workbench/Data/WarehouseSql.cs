@@ -172,6 +172,36 @@ internal static class WarehouseSql
         $"DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM {incoming} WHERE {incoming}.model = {table}.model AND {incoming}.horizon = {table}.horizon " +
         $"AND {incoming}.split = {table}.split AND {incoming}.origin_date = {table}.origin_date)";
 
+    /// <summary>As <see cref="DeleteReplacedKeys"/>, for the warehouse table, whose key also holds the profile: only
+    /// <paramref name="profile"/>'s rows are replaced (the other profile's rows with the same key stay).</summary>
+    internal static string DeleteReplacedKeysOfProfile(string table, string incoming, string profile) =>
+        $"{DeleteReplacedKeys(table, incoming)} AND {table}.profile = '{Quote(profile)}'";
+
+    /// <summary>Inserts every row of <paramref name="source"/> (the contract columns) into the warehouse table under
+    /// <paramref name="profile"/>; the target columns are named, so the column order of the table does not matter.</summary>
+    internal static string InsertWithProfile(string table, string source, string profile) =>
+        $"INSERT INTO {table} (profile, {PredictionColumnNames}) SELECT '{Quote(profile)}', {PredictionColumnNames} FROM {source}";
+
+    const string PredictionColumnNames = "model, horizon, origin_date, target_date, y, q10, q50, q90, fold, split";
+
+    /// <summary>Whether a table of the open database has a column (1) or not (0).</summary>
+    internal static string ColumnExists(string table, string column) =>
+        $"SELECT count(*) FROM information_schema.columns WHERE table_schema = 'main' AND table_name = '{table}' AND column_name = '{column}'";
+
+    /// <summary>How many rows differ between the warehouse rows of <paramref name="profile"/> and the Parquet table at
+    /// <paramref name="path"/>: the rows of each that the other lacks (as multisets), 0 when they hold the same rows.</summary>
+    internal static string ProfileRowsDiffer(string profile, string path)
+    {
+        var warehouse = $"SELECT {PredictionColumnNames} FROM predictions WHERE profile = '{Quote(profile)}'";
+        var parquet = $"SELECT {PredictionColumnNames} FROM read_parquet('{Quote(path)}')";
+        return $"SELECT count(*) FROM (({warehouse} EXCEPT ALL {parquet}) UNION ALL ({parquet} EXCEPT ALL {warehouse})) d";
+    }
+
+    internal static string CountProfileRows(string profile) => $"SELECT count(*) FROM predictions WHERE profile = '{Quote(profile)}'";
+    internal static string DeleteProfileRows(string profile) => $"DELETE FROM predictions WHERE profile = '{Quote(profile)}'";
+    internal static string InsertProfileFromParquet(string profile, string path) =>
+        $"INSERT INTO predictions (profile, {PredictionColumnNames}) SELECT '{Quote(profile)}', {PredictionColumnNames} FROM read_parquet('{Quote(path)}')";
+
     internal static string ReadPredictions(string path, IReadOnlyCollection<string> models) =>
         $"SELECT model, horizon, origin_date, target_date, y, q10, q50, q90, fold, split FROM read_parquet('{Quote(path)}')" +
         (models.Count > 0 ? $" WHERE model IN ({string.Join(", ", models.Select(x => $"'{Quote(x)}'"))})" : "") + " ORDER BY model, horizon, origin_date";
@@ -201,8 +231,8 @@ internal static class WarehouseSql
 
     /// <summary>Replaces a prediction run's keys in one BigQuery transaction (a multi-statement query): the staged rows'
     /// keys are deleted and the staged rows inserted, or nothing changes.</summary>
-    internal static string BigQueryReplacePredictions(string staging) =>
-        $"BEGIN TRANSACTION;\n{DeleteReplacedKeys("predictions", staging)};\n{InsertAllFrom("predictions", staging)};\nCOMMIT TRANSACTION;";
+    internal static string BigQueryReplacePredictions(string staging, string profile) =>
+        $"BEGIN TRANSACTION;\n{DeleteReplacedKeysOfProfile("predictions", staging, profile)};\n{InsertWithProfile("predictions", staging, profile)};\nCOMMIT TRANSACTION;";
 
     // ---------------------------------------------------------------- CLI `cbi sql`
 
@@ -268,13 +298,24 @@ internal static class WarehouseSql
         yield return new("build.checkpoint", Checkpoint, Portability.DuckDb, "DuckDB flushes its write-ahead log into the file; BigQuery has no such step");
         yield return new("plan.table_columns", TableColumns, Portability.DuckDb,
             "INFORMATION_SCHEMA is standard, but BigQuery qualifies it by dataset (dataset.INFORMATION_SCHEMA.COLUMNS) and has no schema 'main'; the plan is made from the local DuckDB build");
-        yield return new("predictions.create", CreateTableIfMissing("predictions", Evaluation.PredictionStore.Columns), Portability.DuckDb, NoTypes);
+        yield return new("predictions.exists", TableExists("predictions"), Portability.DuckDb, DuckDbCatalog);
+        yield return new("predictions.has_profile", ColumnExists("predictions", "profile"), Portability.DuckDb,
+            "INFORMATION_SCHEMA is standard, but BigQuery qualifies it by dataset and has no schema 'main'; the migration of a warehouse without the profile column runs on the DuckDB file");
+        yield return new("predictions.drop_unprofiled", DropTable("predictions"), Portability.Portable);
+        yield return new("predictions.create_profiled", CreateTable("predictions", Evaluation.PredictionStore.WarehouseColumns), Portability.DuckDb, NoTypes);
+        yield return new("predictions.create", CreateTableIfMissing("predictions", Evaluation.PredictionStore.WarehouseColumns), Portability.DuckDb, NoTypes);
+        yield return new("predictions.create_bigquery", CreateTableIfMissing("predictions", BigQueryTypes.Columns(Evaluation.PredictionStore.WarehouseColumns)), Portability.BigQuery,
+            "the same table with BigQuery type names (BigQueryTypes translates the DuckDB column list)");
+        yield return new("predictions.profile_differs", ProfileRowsDiffer("smoke", "/tmp/predictions.parquet"), Portability.DuckDb, LocalFile);
+        yield return new("predictions.profile_count", CountProfileRows("smoke"), Portability.Portable);
+        yield return new("predictions.profile_delete", DeleteProfileRows("smoke"), Portability.Portable);
+        yield return new("predictions.profile_restore", InsertProfileFromParquet("smoke", "/tmp/predictions.parquet"), Portability.DuckDb, LocalFile);
         yield return new("predictions.create_scratch", CreateTable("p", Evaluation.PredictionStore.Columns), Portability.DuckDb, NoTypes);
         yield return new("predictions.create_incoming", CreateTempTable("incoming", Evaluation.PredictionStore.Columns), Portability.DuckDb,
             "TEMP tables exist in BigQuery only inside a script session; the BigQuery backend stages rows in a real table loaded from Parquet");
         yield return new("predictions.read_old_parquet", InsertFromParquet("p", "model, horizon, origin_date, target_date, y, q10, q50, q90, fold, split", "/tmp/predictions.parquet"), Portability.DuckDb, LocalFile);
-        yield return new("predictions.delete_replaced", DeleteReplacedKeys("predictions", "incoming"), Portability.Portable);
-        yield return new("predictions.insert", InsertAllFrom("predictions", "incoming"), Portability.Portable);
+        yield return new("predictions.delete_replaced", DeleteReplacedKeysOfProfile("predictions", "incoming", "smoke"), Portability.Portable);
+        yield return new("predictions.insert", InsertWithProfile("predictions", "incoming", "smoke"), Portability.Portable);
         yield return new("predictions.drop_incoming", DropTable("incoming"), Portability.Portable);
         yield return new("predictions.copy", CopyToParquet(OrderedRows("p", "model, horizon, origin_date, split"), "/tmp/predictions.parquet", "parquet"), Portability.DuckDb, LocalFile);
         yield return new("predictions.read_parquet", ReadPredictions("/tmp/predictions.parquet", ["rw", "mean"]), Portability.DuckDb, LocalFile);
@@ -299,7 +340,7 @@ internal static class WarehouseSql
         yield return new("operations.insert_new", InsertNewOperationalForecasts("f", "n"), Portability.DuckDb, "DISTINCT ON is DuckDB/PostgreSQL; the ledger is a local Parquet file merged in DuckDB");
         yield return new("operations.copy", CopyToParquet(OrderedRows("f", "horizon, role, model, version, origin_date"), "/tmp/operations.parquet", "parquet"), Portability.DuckDb, LocalFile);
         yield return new("operations.read", ReadOperationalForecasts("/tmp/operations.parquet"), Portability.DuckDb, LocalFile);
-        yield return new("predictions.replace_bigquery", BigQueryReplacePredictions("predictions_staging_cbi"), Portability.BigQuery,
+        yield return new("predictions.replace_bigquery", BigQueryReplacePredictions("predictions_staging_cbi", "smoke"), Portability.BigQuery,
             "a BigQuery multi-statement transaction; its two statements are predictions.delete_replaced and predictions.insert, which are portable");
         yield return new("cli.sql_lockdown", LockDown, Portability.DuckDb, "DuckDB session settings that keep `cbi sql` from touching files");
         yield return new("cli.sql_parse", ParseQuery, Portability.DuckDb, "DuckDB's own parser (json_serialize_sql) decides that `cbi sql` runs one query");

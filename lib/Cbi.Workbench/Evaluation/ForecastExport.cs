@@ -59,12 +59,15 @@ public static class ForecastExport
     /// table commits.</summary>
     /// <exception cref="ArgumentException">a row with non-finite or unordered prices.</exception>
     /// <exception cref="FileNotFoundException">no warehouse.</exception>
+    /// <exception cref="IOException">another writer still holds the warehouse after 10 minutes (nothing is written).</exception>
     public static int Append(IReadOnlyCollection<ForecastRow> rows, string? warehousePath = null, string? parquetPath = null)
     {
         Validate(rows);
         var wh = Path.GetFullPath(warehousePath ?? Workbench.WarehousePath);
         if (!File.Exists(wh)) throw new FileNotFoundException($"no warehouse at {Workbench.Relative(wh)}; build it with `cbi warehouse` first.", wh);
         var parquet = Path.GetFullPath(parquetPath ?? DefaultParquetPath);
+        // Takes turns with the prediction writers and rebuilds of the same warehouse (DuckDB lets one process write it).
+        using var gate = StoreLock.Acquire(wh);
         using var con = new DuckDBConnection($"DataSource={wh}");
         con.Open();
         Exec(con, WarehouseSql.CreateTableIfMissing("forecasts", Columns));

@@ -77,8 +77,18 @@ public class SqlPortabilityTests
             // Real predictions (the random walk on the ZL series) and the smoke run's real abstentions and forecasts.
             var frame = ModelComparison.PriceFrame(snapshot.Bars("ZL"));
             var rows = Backtest.Run(ModelCatalog.Get("rw"), frame, WalkForwardSplit.Create(frame, new WalkForwardOptions { Horizon = 5, Folds = 1, Step = 20 }), [5], progress: false).Rows;
-            var predictions = Path.Combine(dir.FullName, "predictions.parquet");
+            // In a profile's folder, as in artifacts/: the warehouse rows carry that profile (the catalogue's examples say smoke).
+            var predictions = Path.Combine(dir.FullName, "smoke", "predictions.parquet");
+            // A warehouse from before the profile column: the first write migrates its table.
+            using (var old = new DuckDBConnection($"Data Source={wh}"))
+            {
+                old.Open();
+                Exec(old, CreateTable("predictions", PredictionStore.Columns));
+            }
             PredictionStore.Write(rows, predictions, wh);
+            PredictionStore.Write(rows, predictions, wh);
+            // The Parquet table alone gains a model (as --no-warehouse does): the next write repairs the warehouse from it.
+            PredictionStore.WriteParquet(rows.Select(r => r with { Model = "rw_copy" }).ToList(), predictions);
             PredictionStore.Write(rows, predictions, wh);
             PredictionStore.ReadParquet(predictions, "rw", "mean");
             PredictionStore.WriteAbstentions(SmokeAbstentions(), Path.Combine(dir.FullName, "abstentions.parquet"));

@@ -172,10 +172,10 @@ public class WalkForwardTests
             var db = Path.Combine(dir.FullName, "w.duckdb");
             var f = Cycle(500);
             var rw = Backtest.Run(ModelCatalog.Get("rw"), f, Expanding(f, 300, 50, 2, 1), [1], progress: false).Rows.ToList();
-            Assert.Throws<FileNotFoundException>(() => PredictionStore.WriteWarehouse(rw, db));
+            Assert.Throws<FileNotFoundException>(() => PredictionStore.WriteWarehouse(rw, "smoke", db));
             using (var create = new DuckDBConnection($"DataSource={db}")) create.Open();
-            PredictionStore.WriteWarehouse(rw, db);
-            PredictionStore.WriteWarehouse(rw, db);
+            PredictionStore.WriteWarehouse(rw, "smoke", db);
+            PredictionStore.WriteWarehouse(rw, "smoke", db);
             using var con = new DuckDBConnection($"DataSource={db}");
             con.Open();
             using var cmd = con.CreateCommand();

@@ -90,11 +90,13 @@ internal sealed class BigQueryWarehouse(BigQueryClient client, string dataset) :
         var t => throw new NotSupportedException($"column {f.Name}: BigQuery type {t} is not read by the workbench."),
     };
 
-    /// <summary>Stages the rows with a Parquet load job, then deletes their keys and inserts them in one BigQuery
-    /// transaction (<see cref="WarehouseSql.BigQueryReplacePredictions"/>); the staging table is deleted either way.</summary>
+    /// <summary>Stages the rows with a Parquet load job, then deletes their keys of <paramref name="profile"/> and inserts
+    /// them under it in one BigQuery transaction (<see cref="WarehouseSql.BigQueryReplacePredictions"/>); the staging
+    /// table is deleted either way. A dataset whose table predates the profile column is not migrated here (the DuckDB
+    /// store migrates its file): the insert into its missing column is refused.</summary>
     /// <exception cref="ArgumentException">The rows are invalid (see <see cref="PredictionStore.Write(IReadOnlyCollection{PredictionRow}, string?, string?)"/>).</exception>
     /// <exception cref="BigQueryException">A load or the transaction failed; the table is unchanged.</exception>
-    public void ReplacePredictions(IReadOnlyCollection<PredictionRow> rows)
+    public void ReplacePredictions(string profile, IReadOnlyCollection<PredictionRow> rows)
     {
         PredictionStore.Validate(rows);
         var staging = $"predictions_staging_{Guid.NewGuid():N}";
@@ -105,9 +107,10 @@ internal sealed class BigQueryWarehouse(BigQueryClient client, string dataset) :
             PredictionStore.WriteParquet(rows, parquet);
             var schema = Fields(PredictionStore.Columns);
             Wait(client.LoadParquetAsync(parquet, dataset, staging, schema));
-            Wait(client.QueryAsync(WarehouseSql.CreateTableIfMissing("predictions", BigQueryTypes.Columns(PredictionStore.Columns)), dataset));
-            Wait(client.QueryAsync(WarehouseSql.BigQueryReplacePredictions(staging), dataset));
-            Log.Progress($"[predictions] {rows.Count} rows written to {Describe} (table predictions)");
+            // The staged file has the contract columns; the profile is added by the insert (WarehouseSql.InsertWithProfile).
+            Wait(client.QueryAsync(WarehouseSql.CreateTableIfMissing("predictions", BigQueryTypes.Columns(PredictionStore.WarehouseColumns)), dataset));
+            Wait(client.QueryAsync(WarehouseSql.BigQueryReplacePredictions(staging, profile), dataset));
+            Log.Progress($"[predictions] {rows.Count} rows written to {Describe} (table predictions, profile {profile})");
         }
         finally
         {

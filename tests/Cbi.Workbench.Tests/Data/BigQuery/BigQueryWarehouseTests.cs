@@ -141,8 +141,8 @@ public class BigQueryWarehouseTests(WarehouseFixture wh)
         var folds = WalkForwardSplit.Create(frame, new WalkForwardOptions { Horizon = 5, Folds = 2, Step = 20 });
         var rows = Backtest.Run(ModelCatalog.Get("rw"), frame, folds, [5], progress: false).Rows;
         Assert.NotEmpty(rows);
-        backend.ReplacePredictions(rows);
-        backend.ReplacePredictions(rows);
+        backend.ReplacePredictions("smoke", rows);
+        backend.ReplacePredictions("smoke", rows);
 
         Assert.Equal((long)rows.Count, Convert.ToInt64(bq.Scalar("SELECT count(*) FROM predictions WHERE model = 'rw'")));
         Assert.Equal(rows.Sum(r => r.Q50), Convert.ToDouble(bq.Scalar("SELECT sum(q50) FROM predictions")), 9);
@@ -181,8 +181,8 @@ public class BigQueryWarehouseTests(WarehouseFixture wh)
             foreach (var backend in new IWarehouseBackend[] { new DuckDbWarehouse(copy) { ForecastsParquet = Path.Combine(dir.FullName, "forecasts.parquet") }, Backend(bq) })
                 using (backend)
                 {
-                    backend.ReplacePredictions(rows);
-                    backend.ReplacePredictions(rows);
+                    backend.ReplacePredictions("smoke", rows);
+                    backend.ReplacePredictions("smoke", rows);
                     counts.Add((backend.AppendForecasts(forecasts), backend.AppendForecasts(forecasts),
                         backend.Query(WarehouseSql.CountRows("predictions"), r => r.GetInt64(0)).Single()));
                 }
