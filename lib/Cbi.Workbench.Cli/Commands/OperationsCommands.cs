@@ -35,8 +35,20 @@ internal static class OperationsArgs
     {
         var warehouse = Warehouse.EnsureBuilt();
         var frames = OperationsJob.Frames(OperationsJob.InputsOfRelease(profileDir), warehouse);
+        var sessions = days(frames[ModelInputs.Prices]); // checked before any model is fitted
         using var models = OperationsJob.Prepare(RunContext.FromArtifacts(profile, profileDir), profileDir, frames, shadow: !a.Has("no-shadow"));
-        return OperationsJob.Run(models, frames, days(frames[ModelInputs.Prices]), rules, profileDir, warehouse, reason, alertsPath, alertStatePath, line => Console.Error.WriteLine(line));
+        return OperationsJob.Run(models, frames, sessions, rules, profileDir, warehouse, reason, alertsPath, alertStatePath, line => Console.Error.WriteLine(line));
+    }
+
+    /// <summary>An operations day given by <paramref name="option"/>: a ZL session with a close, on or after the holdout's
+    /// first day (the released models were fitted on the sessions before it).</summary>
+    internal static DateOnly Session(Frame prices, DateOnly day, string option)
+    {
+        if (prices.RowOf(day) < 0)
+            throw new ArgumentException($"{option} {day:yyyy-MM-dd} is not a ZL session with a close (the data run {prices.Dates[0]:yyyy-MM-dd} … {prices.Dates[^1]:yyyy-MM-dd}).");
+        if (day < Validation.Holdout.Start)
+            throw new ArgumentException($"{option} {day:yyyy-MM-dd} is before {Validation.Holdout.Start:yyyy-MM-dd}: the released models were fitted on the sessions before it, so a forecast from there would be in sample.");
+        return day;
     }
 
     internal static void PrintSummary(OperationsResult r)
@@ -62,7 +74,7 @@ internal sealed class ForecastCommand : ICliCommand
         a.RejectUnknown([.. OperationsArgs.Known, "as-of"]);
         var (profile, dir, rules) = OperationsArgs.Read(a);
         var asOf = a.GetDate("as-of");
-        var r = OperationsArgs.Run(a, profile, dir, rules, prices => [asOf ?? prices.Dates[^1]], "cbi forecast --as-of",
+        var r = OperationsArgs.Run(a, profile, dir, rules, prices => [OperationsArgs.Session(prices, asOf ?? prices.Dates[^1], "--as-of")], "cbi forecast --as-of",
             OperationsJob.AlertsPath(dir), OperationsJob.AlertStatePath(dir));
         foreach (var x in r.Alerts) Console.WriteLine($"alert {x.AsOf:yyyy-MM-dd} {x.State,-8} {x.Rule} [{x.Subject}]: {x.Evidence}");
         foreach (var f in r.Forecasts.OrderBy(f => f.Horizon).ThenBy(f => f.Role, StringComparer.Ordinal))
@@ -86,16 +98,23 @@ internal sealed class ValidateCommand : ICliCommand
         var a = new CliArgs(args);
         a.RejectUnknown("profile", "as-of", "recent");
         var (_, dir) = OperationsArgs.Profile(a);
-        var ledger = OperationsStore.Read(OperationsStore.PathIn(dir));
-        if (ledger.Count == 0) throw new InvalidOperationException($"no operational forecasts in {Workbench.Relative(OperationsStore.PathIn(dir))}; run `cbi forecast` or `cbi replay` first.");
+        var all = OperationsStore.Read(OperationsStore.PathIn(dir));
+        // One release at a time: the current one (its forecasts carry its id), so versions are never pooled.
+        var release = OperationalModels.ReleaseId(Release.PathIn(dir));
+        var ledger = all.Where(f => f.Release == release).ToList();
+        if (ledger.Count == 0)
+            throw new InvalidOperationException($"no operational forecasts of the current release {release} in {Workbench.Relative(OperationsStore.PathIn(dir))} ({all.Count} of other releases); run `cbi forecast` or `cbi replay` first.");
         var prices = ModelComparison.FrameFor(ModelInputs.Prices, Warehouse.EnsureBuilt());
         var asOf = a.GetDate("as-of") ?? prices.Dates[^1];
         var matured = MaturedScoring.Score(ledger, prices, asOf);
+        if (matured.Count == 0)
+            throw new InvalidOperationException($"none of the {ledger.Count} forecasts of release {release} has matured by {asOf:yyyy-MM-dd}; nothing to score ({Workbench.Relative(Path.Combine(dir, "operations", "matured.csv"))} left as it was).");
         var summary = MaturedScoring.Summarize(matured, a.GetInt("recent", 60));
         var csv = Path.Combine(dir, "operations", "matured.csv");
         Reporting.ResultTable.Csv(summary, csv);
         OperationsArgs.PrintSummary(new OperationsResult([asOf], ledger, [], matured, summary, [], [], 0, 0, []));
-        Console.WriteLine($"{matured.Count} of {ledger.Count} filed forecasts matured by {asOf:yyyy-MM-dd}; summary in {Workbench.Relative(csv)}");
+        Console.WriteLine($"{matured.Count} of {ledger.Count} filed forecasts of release {release} matured by {asOf:yyyy-MM-dd}" +
+                          (all.Count > ledger.Count ? $" ({all.Count - ledger.Count} of other releases not scored)" : "") + $"; summary in {Workbench.Relative(csv)}");
         return 0;
     }
 }
@@ -114,7 +133,12 @@ internal sealed class ReplayCommand : ICliCommand
         var from = a.GetDate("from") ?? throw new ArgumentException("--from YYYY-MM-DD is required (the replay starts after it).");
         var count = a.GetInt("sessions", 250);
         var (profile, dir, rules) = OperationsArgs.Read(a);
-        var r = OperationsArgs.Run(a, profile, dir, rules, prices => OperationsJob.SessionsAfter(prices, from, count),
+        var r = OperationsArgs.Run(a, profile, dir, rules, prices =>
+            {
+                var days = OperationsJob.SessionsAfter(prices, from, count);
+                OperationsArgs.Session(prices, days[0], "--from: the first session");
+                return days;
+            },
             string.Create(CultureInfo.InvariantCulture, $"cbi replay --from {from:yyyy-MM-dd} --sessions {count}"),
             Path.Combine(OperationsJob.ReplayDir(dir, from, count), "alerts.jsonl"), null);
         OperationsArgs.PrintSummary(r);

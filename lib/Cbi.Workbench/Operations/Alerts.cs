@@ -140,7 +140,7 @@ public static class AlertRules
             var lo = (f.Q50 - f.Q10) / (r.Q50 - r.Q10);
             var hi = (f.Q90 - f.Q50) / (r.Q90 - r.Q50);
             yield return new AlertCheck("band-collapse", $"h{f.Horizon}", Math.Min(lo, hi) < rule.MinSideShare,
-                Inv($"{f.ModelVersion} from {f.OriginDate:yyyy-MM-dd}: P10 {f.P10:0.00} / P50 {f.P50:0.00} / P90 {f.P90:0.00} c/lb; its lower side is {lo:P0} and its upper side {hi:P0} of the random walk's (minimum {rule.MinSideShare:P0})"));
+                Inv($"{f.ModelVersion} from {f.OriginDate:yyyy-MM-dd}: P10 {f.P10:0.00} / P50 {f.P50:0.00} / P90 {f.P90:0.00} c/lb; its lower side is {lo:P1} and its upper side {hi:P1} of the random walk's (minimum {rule.MinSideShare:P1})"));
         }
     }
 
@@ -173,16 +173,22 @@ public static class AlertRules
     static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary>Turns daily rule checks into alerts: an alert fires on the day a condition begins and resolves on the day it
-/// ends, so a condition that lasts is delivered once, not every day.</summary>
-public sealed class AlertBook
+/// <summary>Turns daily rule checks into alerts: an alert fires on the day a condition begins and resolves once it has been
+/// clear on <see cref="ClearChecks"/> consecutive checks, so a condition that lasts is delivered once, not every day, and
+/// one that hovers at its threshold does not fire and resolve day after day.</summary>
+/// <param name="clearChecks">Consecutive clear checks before an active condition resolves (≥ 1; default 3).</param>
+public sealed class AlertBook(int clearChecks = 3)
 {
     readonly Dictionary<(string Rule, string Subject), string> active = [];
+    readonly Dictionary<(string Rule, string Subject), int> clear = [];
+
+    /// <summary>Consecutive clear checks before an active condition resolves.</summary>
+    public int ClearChecks { get; } = clearChecks >= 1 ? clearChecks : throw new ArgumentOutOfRangeException(nameof(clearChecks), clearChecks, "at least 1.");
 
     /// <summary>The (rule, subject) pairs active now, with their evidence when they fired.</summary>
     public IReadOnlyDictionary<(string Rule, string Subject), string> Active => active;
 
-    sealed record Entry(string Rule, string Subject, string Evidence);
+    sealed record Entry(string Rule, string Subject, string Evidence, int ClearSoFar = 0);
 
     /// <summary>The book saved at <paramref name="path"/> (none active when there is no file).</summary>
     /// <exception cref="InvalidDataException">the file is not an alert state (naming it).</exception>
@@ -193,18 +199,21 @@ public sealed class AlertBook
         try
         {
             foreach (var e in System.Text.Json.JsonSerializer.Deserialize<Entry[]>(File.ReadAllText(path)) ?? [])
+            {
                 book.active[(e.Rule, e.Subject)] = e.Evidence;
+                if (e.ClearSoFar > 0) book.clear[(e.Rule, e.Subject)] = e.ClearSoFar;
+            }
         }
         catch (System.Text.Json.JsonException e) { throw new InvalidDataException($"{Workbench.Relative(path)}: not an alert state ({e.Message}).", e); }
         return book;
     }
 
-    /// <summary>Saves the active conditions (atomically).</summary>
+    /// <summary>Saves the active conditions and how many clear checks each has had since (atomically).</summary>
     public void Save(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         AtomicFile.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(
-            active.OrderBy(kv => kv.Key.Rule, StringComparer.Ordinal).ThenBy(kv => kv.Key.Subject, StringComparer.Ordinal).Select(kv => new Entry(kv.Key.Rule, kv.Key.Subject, kv.Value)),
+            active.OrderBy(kv => kv.Key.Rule, StringComparer.Ordinal).ThenBy(kv => kv.Key.Subject, StringComparer.Ordinal).Select(kv => new Entry(kv.Key.Rule, kv.Key.Subject, kv.Value, clear.GetValueOrDefault(kv.Key))),
             new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
     }
 
@@ -217,8 +226,14 @@ public sealed class AlertBook
         {
             var key = (c.Rule, c.Subject);
             var was = active.ContainsKey(key);
+            if (c.Active) clear.Remove(key);
             if (c.Active && !was) { active[key] = c.Evidence; list.Add(new Alert(asOf, c.Rule, c.Subject, "fired", c.Evidence)); }
-            else if (!c.Active && was) { active.Remove(key); list.Add(new Alert(asOf, c.Rule, c.Subject, "resolved", c.Evidence)); }
+            else if (!c.Active && was && (clear[key] = clear.GetValueOrDefault(key) + 1) >= ClearChecks)
+            {
+                active.Remove(key);
+                clear.Remove(key);
+                list.Add(new Alert(asOf, c.Rule, c.Subject, "resolved", c.Evidence));
+            }
         }
         return list;
     }

@@ -30,7 +30,9 @@ public sealed record MaturedForecast(OperationalForecast Forecast, double Y, dou
 /// <param name="Coverage80">Share inside P10–P90 (nominal 0.8).</param>
 /// <param name="PriceMae">Mean |P50 − close|, US cents per pound.</param>
 /// <param name="DmPValue">Diebold–Mariano p-value against the reference (HAC with h − 1 lags, Harvey et al. correction);
-/// NaN for the reference itself and below 10 non-overlapping periods (N/h &lt; 10), as everywhere in the workbench.</param>
+/// NaN for the reference itself, below 10 non-overlapping periods (N/h &lt; 10), as everywhere in the workbench, and for
+/// the size-of-move groups: they are selected by the outcome itself (a small move favours a narrow band), so no test of
+/// equal scores applies within them.</param>
 public sealed record MaturedSummary(int Horizon, string Role, string Model, string Group, int N, double QuantileScore, double ReferenceQuantileScore,
     double Skill, double Coverage80, double PriceMae, double DmPValue);
 
@@ -46,6 +48,10 @@ public static class MaturedScoring
     public static IReadOnlyList<MaturedForecast> Score(IEnumerable<OperationalForecast> forecasts, Frame prices, DateOnly asOf)
     {
         var all = forecasts.Where(f => f.TargetDate <= asOf).ToList();
+        var twice = all.GroupBy(f => (f.Horizon, f.Role, f.OriginDate)).FirstOrDefault(g => g.Count() > 1);
+        if (twice != null)
+            throw new ArgumentException($"{twice.Count()} {twice.Key.Role} forecasts at h {twice.Key.Horizon} from {twice.Key.OriginDate:yyyy-MM-dd} ({string.Join(", ", twice.Select(f => f.ModelVersion))}): " +
+                                        "score the forecasts of one release at a time (their release id).", nameof(forecasts));
         var reference = all.Where(f => f.Role == Roles.Reference).ToDictionary(f => (f.Horizon, f.OriginDate));
         var list = new List<MaturedForecast>();
         foreach (var f in all)
@@ -119,7 +125,7 @@ public static class MaturedScoring
         var refQs = paired.Count == 0 ? double.NaN : paired.Average(m => reference[(key.Horizon, m.Forecast.OriginDate)].QuantileScore);
         var ownQs = paired.Count == 0 ? double.NaN : paired.Average(m => m.QuantileScore);
         var dm = double.NaN;
-        if (key.Role != Roles.Reference && paired.Count >= 10 * key.Horizon && paired.Count >= key.Horizon + 2)
+        if (key.Role != Roles.Reference && !group.StartsWith("move:", StringComparison.Ordinal) && paired.Count >= 10 * key.Horizon && paired.Count >= key.Horizon + 2)
         {
             try
             {

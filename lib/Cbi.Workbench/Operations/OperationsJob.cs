@@ -106,35 +106,47 @@ public static class OperationsJob
     /// <param name="alertsPath">The alert file the run's alerts are added to (without duplicates); null: none written (a check run).</param>
     /// <param name="alertStatePath">Where the active alert conditions persist between runs (live operations: a condition
     /// that began yesterday does not fire again today); null: the run starts with none active and keeps none (a replay).</param>
-    /// <param name="progress">Receives one line every 25 days.</param>
-    /// <exception cref="ArgumentException">no session, or a session without a ZL close.</exception>
+    /// <param name="progress">Receives one line every 25 days, and a warning when an alert e-mail could not be delivered.</param>
+    /// <exception cref="ArgumentException">no session, a session without a ZL close, a session before the holdout (the
+    /// released models were fitted on the rows before it: a forecast there would be in sample), or a correlation market
+    /// the warehouse does not hold.</exception>
     public static OperationsResult Run(OperationalModels models, IReadOnlyDictionary<ModelInputs, Frame> frames, IReadOnlyList<DateOnly> sessions,
         OperationsRules rules, string profileDir, string warehousePath, string reason, string? alertsPath, string? alertStatePath, Action<string>? progress = null)
     {
         if (sessions.Count == 0) throw new ArgumentException("no operations day given.", nameof(sessions));
         var prices = frames[ModelInputs.Prices];
         var bad = sessions.FirstOrDefault(d => prices.RowOf(d) < 0);
-        if (bad != default) throw new ArgumentException($"{bad:yyyy-MM-dd} is not a ZL session with a close (the data run {prices.Dates[0]:yyyy-MM-dd} … {prices.Dates[^1]:yyyy-MM-dd}).", nameof(sessions));
+        if (bad != default) throw new ArgumentException($"{bad:yyyy-MM-dd} is not a ZL session with a close (the data run {prices.Dates[0]:yyyy-MM-dd} … {prices.Dates[^1]:yyyy-MM-dd}).");
         var days = sessions.Distinct().Order().ToList();
+        if (days[0] < Holdout.Start)
+            throw new ArgumentException($"{days[0]:yyyy-MM-dd} is before {Holdout.Start:yyyy-MM-dd}: the released models were fitted on the sessions before it, so a forecast from there would be in sample.");
+        var trainingEnd = Snapshot.Load(warehousePath, Holdout.Start.AddDays(-1));
+        var unknown = rules.Correlation.Markets.FirstOrDefault(m => !trainingEnd.Symbols.Contains(m) && !trainingEnd.SeriesNames.Contains(m));
+        if (unknown != null) throw new ArgumentException($"correlation market '{unknown}' of the rules is neither a symbol ({string.Join(", ", trainingEnd.Symbols)}) nor a daily series ({string.Join(", ", trainingEnd.SeriesNames)}).");
         if (days[^1] >= Holdout.Start)
             Holdout.Read(prices, $"operations: {reason} ({days[0]:yyyy-MM-dd} … {days[^1]:yyyy-MM-dd}) with the released models", release: true,
                 logPath: Path.Combine(profileDir, "holdout-reads.jsonl"), profile: Path.GetFileName(Path.GetFullPath(profileDir)));
         var (forecasts, abstentions) = models.Forecast(frames, days, DateTime.UtcNow);
+        // What matures during the run: the release's forecasts filed before (live operations score yesterday's forecasts
+        // today), and this run's; a key made again now is this run's.
+        var made = forecasts.Select(f => (f.Model, f.Version, f.Horizon, f.OriginDate)).ToHashSet();
+        var scored = OperationsStore.Read(OperationsStore.PathIn(profileDir))
+            .Where(f => f.Release == models.Release && !made.Contains((f.Model, f.Version, f.Horizon, f.OriginDate))).Concat(forecasts).ToList();
         var horizons = models.Models.Select(m => m.Horizon).Distinct().Order().ToList();
         var book = alertStatePath is null ? new AlertBook() : AlertBook.Load(alertStatePath);
         var alerts = new List<Alert>();
         var emails = 0;
+        var pending = new List<Alert>();
         var featureModels = models.Models.Where(m => m.Inputs != ModelInputs.Prices).ToList();
         var profile = Path.GetFileName(Path.GetFullPath(profileDir));
         IReadOnlyList<MaturedForecast> matured = [];
         IReadOnlyList<AlertCheck> lastChecks = [];
         var correlations = new List<CorrelationPoint>();
         // Sources must have been current when the released models' training data ended (the day before the holdout).
-        var trainingEnd = Snapshot.Load(warehousePath, Holdout.Start.AddDays(-1));
         for (var i = 0; i < days.Count; i++)
         {
             var d = days[i];
-            matured = MaturedScoring.Score(forecasts.Where(f => f.OriginDate <= d), prices, d);
+            matured = MaturedScoring.Score(scored.Where(f => f.OriginDate <= d), prices, d);
             var snapshot = Snapshot.Load(warehousePath, d);
             var checks = new List<AlertCheck>();
             checks.AddRange(AlertRules.Coverage(matured, horizons, rules.Coverage));
@@ -147,7 +159,7 @@ public static class OperationsJob
                     correlations.Add(point);
                     if (AlertRules.Correlation(point, rules.Correlation, rules.Stale) is { } c) checks.Add(c);
                 }
-            if (featureModels.Count > 0 && i % rules.Drift.EverySessions == 0 && frames.TryGetValue(ModelInputs.Features, out var features) && features.RowOf(d) is >= 0 and var row)
+            if (featureModels.Count > 0 && (i % rules.Drift.EverySessions == 0 || i == days.Count - 1) && frames.TryGetValue(ModelInputs.Features, out var features) && features.RowOf(d) is >= 0 and var row)
             {
                 var train = Enumerable.Range(0, Splits.FirstRowOnOrAfter(features, Holdout.Start)).ToArray();
                 checks.Add(AlertRules.Drift(features, train, row, rules.Drift, string.Join(", ", featureModels.Select(m => $"{m.Model} h{m.Horizon}").Distinct())));
@@ -157,7 +169,7 @@ public static class OperationsJob
             lastChecks = checks;
             var today = book.Update(d, checks);
             alerts.AddRange(today);
-            if (AlertDelivery.Email(rules.Email, today, profile)) emails++;
+            pending.AddRange(today);
             if ((i + 1) % 25 == 0 || i == days.Count - 1)
                 progress?.Invoke($"[operations] day {i + 1}/{days.Count} {d:yyyy-MM-dd}: {forecasts.Count(f => f.OriginDate <= d)} forecasts, {matured.Count} matured, {alerts.Count} alerts so far, {book.Active.Count} active");
         }
@@ -166,6 +178,12 @@ public static class OperationsJob
             ForecastExport.Append(forecasts.Select(f => f.InPrices()).ToList(), warehousePath, Path.Combine(profileDir, "forecasts.parquet"));
         if (alertsPath != null) AlertDelivery.ToFile(alertsPath, alerts);
         if (alertStatePath != null) book.Save(alertStatePath);
+        // Delivered after everything is filed, so a mail server that is down loses no forecast; only live operations
+        // e-mail (a replay's alerts are history, in its file).
+        if (alertStatePath != null)
+            foreach (var day in pending.GroupBy(a => a.AsOf))
+                try { if (AlertDelivery.Email(rules.Email, day.ToList(), profile)) emails++; }
+                catch (InvalidOperationException e) { progress?.Invoke($"[operations] WARNING: {e.Message}; the alerts are in {Workbench.Relative(alertsPath ?? "the alert file")}"); }
         return new OperationsResult(days, forecasts, abstentions, matured, MaturedScoring.Summarize(matured), alerts, correlations.ToList(), added, emails, lastChecks);
     }
 

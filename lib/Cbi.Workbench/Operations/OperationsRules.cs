@@ -69,6 +69,7 @@ public sealed record OperationsRules(CoverageRule Coverage, SkillRule Skill, Sta
         Require(Shadow.PValue is > 0 and < 1, "shadow.pValue", Shadow.PValue, "in (0, 1)");
         Require(Band!.MinSideShare is > 0 and < 1, "band.minSideShare", Band.MinSideShare, "in (0, 1)");
         Require(Email.Port is > 0 and < 65536, "email.port", Email.Port, "a TCP port");
+        Require(Email.Security is "none" or "starttls" or "ssl", "email.security", Email.Security, "none, starttls or ssl");
         Require(string.IsNullOrEmpty(Email.Host) || Email.To is { Count: > 0 }, "email.to", "[]", "at least one address when email.host is set");
     }
 }

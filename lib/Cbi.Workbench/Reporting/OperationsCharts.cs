@@ -22,9 +22,13 @@ public static class OperationsCharts
                      where points.Count > 0
                      select (Name: $"h={h} {r}", Points: points)).ToList();
         DateTime[] X(IEnumerable<(DateOnly Date, int, double, double)> p) => p.Select(x => x.Date.ToDateTime(TimeOnly.MinValue)).ToArray();
-        var coverage = PChart.Combine(lines.Select(l => PChart.Line<DateTime, double, string>(x: X(l.Points), y: l.Points.Select(p => p.Coverage80).ToArray(), Name: l.Name)))
+        // One colour per line in both panels (the skill panel hides its legend entries, so Plotly would otherwise colour
+        // its lines from where the palette left off).
+        string[] palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+        Color ColourOf(int i) => Color.fromString(palette[i % palette.Length]);
+        var coverage = PChart.Combine(lines.Select((l, i) => PChart.Line<DateTime, double, string>(x: X(l.Points), y: l.Points.Select(p => p.Coverage80).ToArray(), Name: l.Name, LineColor: ColourOf(i))))
             .WithYAxisStyle<double, double, string>(TitleText: $"coverage, last {window}");
-        var skill = PChart.Combine(lines.Select(l => PChart.Line<DateTime, double, string>(x: X(l.Points), y: l.Points.Select(p => p.Skill).ToArray(), Name: l.Name, ShowLegend: false)))
+        var skill = PChart.Combine(lines.Select((l, i) => PChart.Line<DateTime, double, string>(x: X(l.Points), y: l.Points.Select(p => p.Skill).ToArray(), Name: l.Name, ShowLegend: false, LineColor: ColourOf(i))))
             .WithYAxisStyle<double, double, string>(TitleText: $"skill vs rw, last {window}");
         return PChart.Grid([coverage, skill], 2, 1, SubPlotTitles: new[] { "P10–P90 coverage (nominal 0.8)", "quantile-score skill against the random walk (> 0 beats it)" }, YGap: 0.3)
             .Titled(title).WithSize(1000, 640);

@@ -45,6 +45,15 @@ public class OperationsTests
     }
 
     [Fact]
+    public void two_versions_of_one_role_at_one_origin_are_refused_rather_than_pooled()
+    {
+        var p = Prices();
+        var a = F(Roles.Released, 1, p.Dates[0], p.Dates[1], 100, -0.1, 0, 0.1);
+        var e = Assert.Throws<ArgumentException>(() => MaturedScoring.Score([a, a with { Version = "v2" }], p, p.Dates[2]));
+        Assert.Contains("m@v1, m@v2", e.Message);
+    }
+
+    [Fact]
     public void a_target_session_without_a_close_stays_unscored()
     {
         var p = Prices();
@@ -90,15 +99,20 @@ public class OperationsTests
     }
 
     [Fact]
-    public void an_alert_fires_once_when_its_condition_begins_and_resolves_when_it_ends()
+    public void an_alert_fires_once_when_its_condition_begins_and_resolves_after_three_clear_checks()
     {
         var book = new AlertBook();
         var d = new DateOnly(2026, 3, 2);
-        Assert.Equal("fired", Assert.Single(book.Update(d, [new AlertCheck("stale-input", "CL", true, "e1")])).State);
-        Assert.Empty(book.Update(d.AddDays(1), [new AlertCheck("stale-input", "CL", true, "e2")]));
+        AlertCheck Cl(bool active, string e) => new("stale-input", "CL", active, e);
+        Assert.Equal("fired", Assert.Single(book.Update(d, [Cl(true, "e1")])).State);
+        Assert.Empty(book.Update(d.AddDays(1), [Cl(true, "e2")]));
         Assert.Empty(book.Update(d.AddDays(2), [])); // not checked that day: the state stays
-        var resolved = Assert.Single(book.Update(d.AddDays(3), [new AlertCheck("stale-input", "CL", false, "e3")]));
-        Assert.Equal(("resolved", "e3"), (resolved.State, resolved.Evidence));
+        Assert.Empty(book.Update(d.AddDays(3), [Cl(false, "clear once")]));
+        Assert.Empty(book.Update(d.AddDays(4), [Cl(true, "back")]));     // hovering at the threshold: no new alert
+        Assert.Empty(book.Update(d.AddDays(5), [Cl(false, "c1")]));
+        Assert.Empty(book.Update(d.AddDays(6), [Cl(false, "c2")]));
+        var resolved = Assert.Single(book.Update(d.AddDays(7), [Cl(false, "c3")]));
+        Assert.Equal(("resolved", "c3"), (resolved.State, resolved.Evidence));
     }
 
     [Fact]
@@ -139,7 +153,7 @@ public class OperationsTests
         var collapsed = F(Roles.Released, 63, d, d.AddDays(90), 73, -0.001, 0, 0.43, "rw_garch+aci");
         var check = Assert.Single(AlertRules.Band([reference, collapsed], new BandRule()));
         Assert.True(check.Active);
-        Assert.Contains("lower side is 1 %", check.Evidence);
+        Assert.Contains("lower side is 0.6 %", check.Evidence);
         Assert.False(Assert.Single(AlertRules.Band([reference, collapsed with { Q10 = -0.1 }], new BandRule())).Active);
     }
 
@@ -202,7 +216,7 @@ public class OperationsTests
         Assert.Contains($"127.0.0.1:{port}", e.Message);
     }
 
-    static int FreePort()
+    internal static int FreePort()
     {
         var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         l.Start();
@@ -328,6 +342,20 @@ public class RealOperationsTests(WarehouseFixture wh)
             Assert.Equal(r.Alerts.Count, File.ReadAllLines(alerts).Length);
             Assert.Equal(r.Forecasts.Select(f => (f.ModelVersion, f.OriginDate, f.Horizon)).ToHashSet(),
                 ForecastExport.Read(warehouse).Select(f => (f.ModelVersion, f.OriginDate, f.Horizon)).ToHashSet());
+
+            // The next day live: yesterday's filed forecasts mature today and are scored; a mail server that is down costs
+            // a warning, not the day's forecasts.
+            var next = OperationsJob.SessionsAfter(prices, days[^1], 1);
+            var warnings = new List<string>();
+            var live = OperationsJob.Run(models, frames, next, OperationsRules.Default with { Email = new EmailRule("127.0.0.1", OperationsTests.FreePort(), To: ["desk@localhost"]) },
+                profileDir, warehouse, "test live day", OperationsJob.AlertsPath(profileDir), OperationsJob.AlertStatePath(profileDir), warnings.Add);
+            Assert.Equal(models.Models.Count, live.NewForecasts);
+            Assert.True(live.Matured.Count > r.Matured.Count, $"{live.Matured.Count} matured live");
+            Assert.Contains(warnings, w => w.Contains("WARNING: alert e-mail to 127.0.0.1"));
+            Assert.True(File.Exists(OperationsJob.AlertStatePath(profileDir)));
+
+            var early = Assert.Throws<ArgumentException>(() => OperationsJob.Run(models, frames, [new DateOnly(2023, 6, 29)], OperationsRules.Default, profileDir, warehouse, "test", null, null));
+            Assert.Contains("in sample", early.Message);
         }
         finally { dir.Delete(recursive: true); }
     }
