@@ -166,7 +166,7 @@ public static class AlertRules
             try { p = Evaluation.Metrics.DieboldMariano(pairs.Select(x => x.Shadow.QuantileScore).ToArray(), pairs.Select(x => x.Released.QuantileScore).ToArray(), h).PValue; }
             catch (ArgumentException) { p = 1; } // identical losses: no difference to test
             yield return new AlertCheck("promotion-proposed", subject, gain >= rule.Margin && p < rule.PValue,
-                Inv($"shadow {g.First().Forecast.ModelVersion} against released {pairs[0].Released.Forecast.ModelVersion} over {pairs.Count} matured forecasts: quantile score {s:0.00000} vs {r:0.00000} ({gain:+0.0%;−0.0%}), Diebold–Mariano p {p:0.000}; proposal needs ≥ {rule.Margin:P0} and p < {rule.PValue}"));
+                Inv($"shadow {g.First().Forecast.ModelVersion} against released {pairs[0].Released.Forecast.ModelVersion} over {pairs.Count} matured forecasts: quantile score {s:0.00000} vs {r:0.00000} ({gain:+0.0%;−0.0%}), Diebold–Mariano p {p:G3}; proposal needs ≥ {rule.Margin:P0} and p < {rule.PValue}"));
         }
     }
 
