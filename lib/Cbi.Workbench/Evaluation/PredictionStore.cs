@@ -177,6 +177,8 @@ public static class PredictionStore
         long differ;
         try
         {
+            // The cheap fingerprint first: on every write the stores normally agree.
+            if (exists && WarehouseSql.Scalar(wh, WarehouseSql.ProfileRowsMatch(profile, path)) is true) return 0;
             differ = Convert.ToInt64(WarehouseSql.Scalar(wh, exists ? WarehouseSql.ProfileRowsDiffer(profile, path) : WarehouseSql.CountProfileRows(profile)));
         }
         catch (DuckDBException e) when (exists) { throw Unreadable(path, e); }
