@@ -95,6 +95,7 @@ internal static class CommandLine
         "forecast" => [Date("--as-of", "the origin session (default: the last with a close)"), Profile(), Text("--rules", "operations rules file", "config/operations.json"), Flag("--no-shadow", "no shadow candidates")],
         "replay" => [Date("--from", "the replay starts after this date"), Integer("--sessions", "sessions to replay"), Profile(), Text("--rules", "operations rules file", "config/operations.json"), Flag("--no-shadow", "no shadow candidates")],
         "validate" => [Date("--as-of", "score outcomes known by this date (default: the last close)"), Profile(), Integer("--recent", "matured forecasts in the recent window")],
+        "ingest" => [Text("--incoming", "the incoming folder", "data/incoming")],
         "leakage-guard" => [Integer("--dates", "as-of dates to check"), Date("--from", "first as-of date"), Date("--to", "last as-of date"), Text("--warehouse", "DuckDB warehouse file", "PATH")],
         "manifest" => [Flag("--write", "regenerate data/raw/MANIFEST.tsv from the provenance facts")],
         "models" => [],

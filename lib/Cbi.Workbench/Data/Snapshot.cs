@@ -161,9 +161,11 @@ public sealed class Snapshot
             if (f.QualityErrors != "0")
                 throw new InvalidDataException($"warehouse {path} was built with {f.QualityErrors ?? "an unknown number of"} quality error(s) " +
                                                $"(see its quality_report table); fix the raw data and {Fix}.");
-            // Always this checkout's data/raw: a warehouse copied along with another checkout's data must not pass.
-            var manifest = Path.Combine(Workbench.RawDir, RawManifest.FileName);
-            var current = File.Exists(manifest) ? RawManifest.DataVersion(Workbench.RawDir) : null;
+            // Always this checkout's data (data/raw, with any accepted incoming rows): a warehouse copied along with another
+            // checkout's data must not pass.
+            var raw = Incoming.EffectiveRawDir(Workbench.RawDir, Incoming.DefaultDir);
+            var manifest = Path.Combine(raw, RawManifest.FileName);
+            var current = File.Exists(manifest) ? RawManifest.DataVersion(raw) : null;
             if (current != f.DataVersion)
                 throw new InvalidDataException($"stale warehouse {path}: built from raw data version {f.DataVersion}, but {manifest} " +
                                                (current is null ? "is missing" : $"is now version {current}") + $"; {Fix}.");

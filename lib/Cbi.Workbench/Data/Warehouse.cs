@@ -38,7 +38,7 @@ public static class Warehouse
     /// that its rows are carried over), or the old warehouse cannot be read; the old warehouse is kept.</exception>
     public static BuildReport Build(string? rawDir = null, string? warehousePath = null, TextWriter? log = null)
     {
-        rawDir ??= Workbench.RawDir;
+        rawDir ??= Incoming.EffectiveRawDir(Workbench.RawDir, Incoming.DefaultDir);
         warehousePath ??= Workbench.WarehousePath;
         log ??= Log.Writer;
         var sw = Stopwatch.StartNew();
@@ -158,7 +158,7 @@ public static class Warehouse
     /// <exception cref="RawDataException">A raw file is missing, changed or malformed (see <see cref="Build"/>).</exception>
     public static string EnsureBuilt(string? rawDir = null, string? warehousePath = null, TextWriter? log = null)
     {
-        rawDir ??= Workbench.RawDir;
+        rawDir ??= Incoming.EffectiveRawDir(Workbench.RawDir, Incoming.DefaultDir);
         warehousePath ??= Workbench.WarehousePath;
         if (File.Exists(warehousePath))
         {
