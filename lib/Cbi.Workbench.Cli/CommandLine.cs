@@ -93,6 +93,7 @@ internal static class CommandLine
         "features" => [Date("--as-of", "point-in-time cut"), Text("--out", "the Parquet file to write", "PATH"), Text("--warehouse", "DuckDB warehouse file", "PATH"),
             Text("--features", "feature names, comma-separated", "a,b,…"), Integer("--bench", "time this many full builds")],
         "forecast" => [Date("--as-of", "the origin session (default: the last with a close)"), Profile(), Text("--rules", "operations rules file", "config/operations.json"), Flag("--no-shadow", "no shadow candidates")],
+        "promote" => [Integer("--horizon", "the horizon whose shadow is promoted"), Text("--reason", "why (recorded)", "TEXT"), Profile()],
         "replay" => [Date("--from", "the replay starts after this date"), Integer("--sessions", "sessions to replay"), Profile(), Text("--rules", "operations rules file", "config/operations.json"), Flag("--no-shadow", "no shadow candidates")],
         "validate" => [Date("--as-of", "score outcomes known by this date (default: the last close)"), Profile(), Integer("--recent", "matured forecasts in the recent window")],
         "ingest" => [Text("--incoming", "the incoming folder", "data/incoming")],

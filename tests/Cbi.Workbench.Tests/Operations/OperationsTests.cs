@@ -360,3 +360,55 @@ public class RealOperationsTests(WarehouseFixture wh)
         finally { dir.Delete(recursive: true); }
     }
 }
+
+/// <summary>Performing a promotion, on a scratch copy of the committed smoke release and its saved fits.</summary>
+public class PromotionTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("cbi-promote-").FullName;
+
+    public PromotionTests()
+    {
+        foreach (var sub in new[] { "release", "models" })
+            foreach (var f in Directory.EnumerateFiles(Path.Combine(Workbench.ArtifactsDir, "smoke", sub), "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(dir, sub, Path.GetRelativePath(Path.Combine(Workbench.ArtifactsDir, "smoke", sub), f));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(f, target);
+            }
+    }
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    [Fact]
+    public void a_promotion_without_an_active_proposal_is_refused_and_the_release_is_unchanged()
+    {
+        var before = OperationalModels.ReleaseId(Release.PathIn(dir));
+        var e = Assert.Throws<InvalidOperationException>(() => Promotion.Promote(dir, 5, "looks better"));
+        Assert.Contains("no active promotion proposal for h5", e.Message);
+        Assert.Equal(before, OperationalModels.ReleaseId(Release.PathIn(dir)));
+    }
+
+    [Fact]
+    public void a_promotion_releases_the_shadows_fit_keeps_the_old_release_and_is_recorded()
+    {
+        // The shadow of h5 in the committed smoke replay (its ledger); its fit is in the model store.
+        var (model, version) = OperationsStore.Read(OperationsStore.PathIn(Path.Combine(Workbench.ArtifactsDir, "smoke")))
+            .Where(f => f.Horizon == 5 && f.Role == Roles.Shadow).Select(f => (f.Model, f.Version)).Distinct().Single();
+        var book = new AlertBook();
+        book.Update(new DateOnly(2026, 7, 13), [new AlertCheck("promotion-proposed", $"h5 shadow {model}", true,
+            $"shadow {model}@{version} against released garch_n@b4a287142785 over 245 matured forecasts: quantile score 0.01 vs 0.0102 (+2.0%), Diebold–Mariano p 0.01")]);
+        book.Save(OperationsJob.AlertStatePath(dir));
+        var before = OperationalModels.ReleaseId(Release.PathIn(dir));
+
+        var r = Promotion.Promote(dir, 5, "the shadow earned it");
+        var card = Release.Read(Release.PathIn(dir)).Single(c => c.Horizon == 5);
+        Assert.Equal((model, version, false), (card.Model, card.Version, card.Skill));
+        Assert.Contains("promoted from shadow", card.Reason);
+        var released = Release.Read(Path.Combine(Workbench.ArtifactsDir, "smoke", "release", "release.json")).Single(c => c.Horizon == 5);
+        Assert.Equal(($"{released.Model}@{released.Version}", $"{model}@{version}", before), (r.From, r.To, r.ReleaseBefore));
+        Assert.NotEqual(before, r.ReleaseAfter);
+        Assert.True(File.Exists(Path.Combine(dir, "release", "history", before + ".json")));
+        Assert.Single(File.ReadAllLines(Path.Combine(dir, "release", "promotions.jsonl")));
+        Assert.Equal(released.Model, Release.Read(Path.Combine(dir, "release", "history", before + ".json")).Single(c => c.Horizon == 5).Model);
+    }
+}
