@@ -11,13 +11,20 @@ internal static class ModelArgs
     {
         var names = a.Get("model") ?? throw new ArgumentException("--model NAME[,NAME…] is required (`cbi models` lists them; groups: all, baselines, fast).");
         var models = ModelCatalog.Resolve(names);
+        var profile = Profile(a);
+        if (a.Get("horizons") is { } h) profile = profile.WithHorizons(RunProfile.ParseHorizons(h, "--horizons"));
+        return (models, profile);
+    }
+
+    /// <summary>The profile named by --profile, made the active one for the run (the entry points' parameter); else the
+    /// active profile.</summary>
+    internal static RunProfile Profile(CliArgs a)
+    {
         if (a.Get("profile") is { } p)
         {
             RunProfile.For(p);
             Environment.SetEnvironmentVariable(Workbench.ParameterVariable("profile"), p);
         }
-        var profile = RunProfile.Current;
-        if (a.Get("horizons") is { } h) profile = profile.WithHorizons(RunProfile.ParseHorizons(h, "--horizons"));
-        return (models, profile);
+        return RunProfile.Current;
     }
 }

@@ -20,12 +20,7 @@ internal static class OperationsArgs
     /// <summary>The profile named by --profile (else the active one) and its artifact folder.</summary>
     internal static (RunProfile Profile, string ProfileDir) Profile(CliArgs a)
     {
-        if (a.Get("profile") is { } p)
-        {
-            RunProfile.For(p);
-            Environment.SetEnvironmentVariable(Workbench.ParameterVariable("profile"), p);
-        }
-        var profile = RunProfile.Current;
+        var profile = ModelArgs.Profile(a);
         return (profile, Path.Combine(Workbench.ArtifactsDir, profile.Name));
     }
 
@@ -38,17 +33,6 @@ internal static class OperationsArgs
         var sessions = days(frames[ModelInputs.Prices]); // checked before any model is fitted
         using var models = OperationsJob.Prepare(RunContext.FromArtifacts(profile, profileDir), profileDir, frames, shadow: !a.Has("no-shadow"));
         return OperationsJob.Run(models, frames, sessions, rules, profileDir, warehouse, reason, alertsPath, alertStatePath, line => Console.Error.WriteLine(line));
-    }
-
-    /// <summary>An operations day given by <paramref name="option"/>: a ZL session with a close, on or after the holdout's
-    /// first day (the released models were fitted on the sessions before it).</summary>
-    internal static DateOnly Session(Frame prices, DateOnly day, string option)
-    {
-        if (prices.RowOf(day) < 0)
-            throw new ArgumentException($"{option} {day:yyyy-MM-dd} is not a ZL session with a close (the data run {prices.Dates[0]:yyyy-MM-dd} … {prices.Dates[^1]:yyyy-MM-dd}).");
-        if (day < Validation.Holdout.Start)
-            throw new ArgumentException($"{option} {day:yyyy-MM-dd} is before {Validation.Holdout.Start:yyyy-MM-dd}: the released models were fitted on the sessions before it, so a forecast from there would be in sample.");
-        return day;
     }
 
     internal static void PrintSummary(OperationsResult r)
@@ -74,7 +58,7 @@ internal sealed class ForecastCommand : ICliCommand
         a.RejectUnknown([.. OperationsArgs.Known, "as-of"]);
         var (profile, dir, rules) = OperationsArgs.Read(a);
         var asOf = a.GetDate("as-of");
-        var r = OperationsArgs.Run(a, profile, dir, rules, prices => [OperationsArgs.Session(prices, asOf ?? prices.Dates[^1], "--as-of")], "cbi forecast --as-of",
+        var r = OperationsArgs.Run(a, profile, dir, rules, prices => [OperationsJob.CheckDay(prices, asOf ?? prices.Dates[^1], "--as-of")], "cbi forecast --as-of",
             OperationsJob.AlertsPath(dir), OperationsJob.AlertStatePath(dir));
         foreach (var x in r.Alerts) Console.WriteLine($"alert {x.AsOf:yyyy-MM-dd} {x.State,-8} {x.Rule} [{x.Subject}]: {x.Evidence}");
         foreach (var f in r.Forecasts.OrderBy(f => f.Horizon).ThenBy(f => f.Role, StringComparer.Ordinal))
@@ -136,7 +120,7 @@ internal sealed class ReplayCommand : ICliCommand
         var r = OperationsArgs.Run(a, profile, dir, rules, prices =>
             {
                 var days = OperationsJob.SessionsAfter(prices, from, count);
-                OperationsArgs.Session(prices, days[0], "--from: the first session");
+                OperationsJob.CheckDay(prices, days[0], "--from: the first session");
                 return days;
             },
             string.Create(CultureInfo.InvariantCulture, $"cbi replay --from {from:yyyy-MM-dd} --sessions {count}"),

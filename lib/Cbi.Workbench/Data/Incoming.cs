@@ -63,7 +63,7 @@ public static class Incoming
         foreach (var a in accepted)
         {
             var file = Path.Combine(incomingDir, a.Path);
-            if (!File.Exists(file) || Sha256(file) != a.Sha256)
+            if (!File.Exists(file) || RawManifest.Sha256Of(incomingDir, a.Path) != a.Sha256)
                 throw new RawDataException(Workbench.Relative(file), 0, null, $"accepted on {a.AcceptedUtc:yyyy-MM-dd} with SHA-256 {a.Sha256[..12]}… but now {(File.Exists(file) ? "different" : "missing")}; accepted data are append-only.");
         }
         var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(File.ReadAllText(Path.Combine(rawDir, RawManifest.FileName)) + File.ReadAllText(Path.Combine(incomingDir, AcceptedFile)))))[..12];
@@ -109,7 +109,7 @@ public static class Incoming
             log.WriteLine($"[incoming] {pending.Count} new file(s) extend the vendored data; building a scratch warehouse to run the loaders and the quality gate");
             Warehouse.Build(Path.Combine(scratch, "raw"), Path.Combine(scratch, "warehouse.duckdb"), log);
             var now = DateTime.UtcNow;
-            var fresh = pending.Select(p => new IncomingFile(p, Sha256(Path.Combine(incomingDir, p)), added[p].Rows, added[p].First, added[p].Last, now)).ToList();
+            var fresh = pending.Select(p => new IncomingFile(p, RawManifest.Sha256Of(incomingDir, p), added[p].Rows, added[p].First, added[p].Last, now)).ToList();
             var list = Path.Combine(incomingDir, AcceptedFile);
             var text = File.Exists(list) ? File.ReadAllText(list) : Header + "\n";
             if (!text.EndsWith('\n')) text += "\n";
@@ -143,75 +143,49 @@ public static class Incoming
             var rows = NewRows(target, incoming, name);
             var text = File.ReadAllText(target);
             if (text.Length > 0 && !text.EndsWith('\n')) text += "\n";
-            File.WriteAllText(target, text + string.Concat(rows.Select(r => r + "\n")));
-            added[rel] = (rows.Count, rows.Count > 0 ? Key(rows[0]) : "", rows.Count > 0 ? Key(rows[^1]) : "");
+            File.WriteAllText(target, text + string.Concat(rows.Select(r => r.Text + "\n")));
+            added[rel] = (rows.Count, rows.Count > 0 ? rows[0].Key : "", rows.Count > 0 ? rows[^1].Key : "");
         }
         RawManifest.Write(outDir);
         return added;
     }
 
-    /// <summary>The rows of <paramref name="incoming"/> that extend <paramref name="existing"/>.</summary>
-    static List<string> NewRows(string existing, string incoming, string name)
+    /// <summary>The rows of <paramref name="incoming"/> that extend <paramref name="existing"/>: their keys (first field) and
+    /// their text, parsed by the loaders' strict CSV reader (<see cref="RawCsv"/>: quoting, field counts).</summary>
+    static List<(string Key, string Text)> NewRows(string existing, string incoming, string name)
     {
-        var old = File.ReadAllLines(existing);
-        var lines = File.ReadAllLines(incoming);
-        if (lines.Length == 0) throw new RawDataException(name, 0, null, "the file is empty.");
-        if (lines[0].TrimEnd('\r') != old[0].TrimEnd('\r'))
-            throw new RawDataException(name, 1, null, $"header '{lines[0]}' differs from the vendored file's '{old[0]}'.");
-        var columns = Fields(old[0]);
-        var byKey = new Dictionary<string, (string Line, int Number)>(StringComparer.Ordinal);
-        for (var i = 1; i < old.Length; i++)
-        {
-            if (string.IsNullOrWhiteSpace(old[i])) continue;
-            if (!byKey.TryAdd(Key(old[i]), (old[i].TrimEnd('\r'), i + 1)))
-                throw new RawDataException(name, 0, columns[0], $"the vendored file's first column does not identify a row (key '{Key(old[i])}' twice), so rows cannot be appended to it.");
-        }
+        var old = RawCsv.Read(existing, Workbench.Relative(existing));
+        var csv = RawCsv.Read(incoming, name);
+        if (!csv.Header.SequenceEqual(old.Header))
+            throw new RawDataException(name, 1, null, $"header '{string.Join(',', csv.Header)}' differs from the vendored file's '{string.Join(',', old.Header)}'.");
+        var column = old.Header[0];
+        var byKey = new Dictionary<string, (string[] Fields, int Line)>(StringComparer.Ordinal);
+        foreach (var (line, fields) in old.Rows)
+            if (!byKey.TryAdd(fields[0], (fields, line)))
+                throw new RawDataException(name, 0, column, $"the vendored file's first column does not identify a row (key '{fields[0]}' twice), so rows cannot be appended to it.");
         var last = byKey.Keys.Max(StringComparer.Ordinal) ?? "";
-        var fresh = new List<string>();
+        var text = File.ReadAllLines(incoming);
+        var fresh = new List<(string Key, string Text)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 1; i < lines.Length; i++)
+        foreach (var (line, fields) in csv.Rows)
         {
-            var line = lines[i].TrimEnd('\r');
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            var fields = Fields(line);
-            if (fields.Count != columns.Count)
-                throw new RawDataException(name, i + 1, null, $"{fields.Count} fields, the header has {columns.Count}.");
             var key = fields[0];
             if (!DateOnly.TryParseExact(key, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) && !DateOnly.TryParse(key, CultureInfo.InvariantCulture, out _))
-                throw new RawDataException(name, i + 1, columns[0], $"'{key}' is not a date.");
-            if (!seen.Add(key)) throw new RawDataException(name, i + 1, columns[0], $"key {key} appears twice.");
+                throw new RawDataException(name, line, column, $"'{key}' is not a date.");
+            if (!seen.Add(key)) throw new RawDataException(name, line, column, $"key {key} appears twice.");
             if (byKey.TryGetValue(key, out var o))
             {
-                if (o.Line == line) continue; // a repeat of the history: nothing new
-                var oldFields = Fields(o.Line);
-                var c = Enumerable.Range(0, columns.Count).First(j => oldFields[j] != fields[j]);
-                throw new RawDataException(name, i + 1, columns[c],
-                    $"rewrites the past: on {key} the vendored file ({Workbench.Relative(existing)} line {o.Number}) has '{oldFields[c]}', this file '{fields[c]}'; history is append-only.");
+                var c = Enumerable.Range(0, fields.Length).FirstOrDefault(j => fields[j] != o.Fields[j], -1);
+                if (c < 0) continue; // a repeat of the history: nothing new
+                throw new RawDataException(name, line, old.Header[c],
+                    $"rewrites the past: on {key} the vendored file ({Workbench.Relative(existing)} line {o.Line}) has '{o.Fields[c]}', this file '{fields[c]}'; history is append-only.");
             }
-            if (string.CompareOrdinal(key, last) <= 0 || (fresh.Count > 0 && string.CompareOrdinal(key, Key(fresh[^1])) <= 0))
-                throw new RawDataException(name, i + 1, columns[0], $"key {key} is not after the last one ({(fresh.Count > 0 ? Key(fresh[^1]) : last)}): new rows are appended in date order.");
-            fresh.Add(line);
+            var previous = fresh.Count > 0 ? fresh[^1].Key : last;
+            if (string.CompareOrdinal(key, previous) <= 0)
+                throw new RawDataException(name, line, column, $"key {key} is not after the last one ({previous}): new rows are appended in date order.");
+            fresh.Add((key, text[line - 1].TrimEnd('\r')));
         }
         return fresh;
     }
 
-    static string Key(string line) => Fields(line)[0];
-
-    /// <summary>The comma-separated fields of a CSV line (double quotes enclose a field that holds commas).</summary>
-    static List<string> Fields(string line)
-    {
-        var list = new List<string>();
-        var sb = new StringBuilder();
-        var quoted = false;
-        foreach (var ch in line.TrimEnd('\r'))
-        {
-            if (ch == '"') { quoted = !quoted; sb.Append(ch); }
-            else if (ch == ',' && !quoted) { list.Add(sb.ToString()); sb.Clear(); }
-            else sb.Append(ch);
-        }
-        list.Add(sb.ToString());
-        return list;
-    }
-
-    static string Sha256(string file) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)));
 }

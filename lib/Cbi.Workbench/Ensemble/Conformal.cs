@@ -132,14 +132,19 @@ internal sealed class ConformalForecaster(ModelSpec baseSpec, ConformalMethod me
         upper = ConformalQuantile(cal.Select(c => (c.Y - c.Q50) / Spread(c.Q90 - c.Q50, typicalUpper)), 1 - Alpha);
     }
 
-    FitInfo InfoFor(Frame frame, int[] rows, string calibrationText) =>
-        new(Name, horizon, frame.Dates[rows[0]], frame.Dates[rows[^1]], rows.Length, frame.FeatureHash, new Dictionary<string, string>
+    FitInfo InfoFor(Frame frame, int[] rows, string calibrationText)
+    {
+        var parameters = new Dictionary<string, string>
         {
             ["base"] = baseSpec.Name, ["method"] = method.ToString(), ["calibration"] = calibrationText,
             ["base_fit"] = $"{model!.Info!.TrainStart:yyyy-MM-dd} … {model.Info.TrainEnd:yyyy-MM-dd}",
             ["adjust_lower"] = lower.ToString("G6", CultureInfo.InvariantCulture), ["adjust_upper"] = upper.ToString("G6", CultureInfo.InvariantCulture),
             ["gamma"] = method == ConformalMethod.Aci ? options.Gamma.ToString("G4", CultureInfo.InvariantCulture) : "",
-        }.With(method == ConformalMethod.Aci && maxAlpha is not null, "max_alpha", options.MaxAlpha.ToString("G4", CultureInfo.InvariantCulture)), seed);
+        };
+        // Only a bounded ACI records its bound, so every other fit record (and version) is what it was before the option.
+        if (method == ConformalMethod.Aci && maxAlpha is { } cap) parameters["max_alpha"] = cap.ToString("G4", CultureInfo.InvariantCulture);
+        return new(Name, horizon, frame.Dates[rows[0]], frame.Dates[rows[^1]], rows.Length, frame.FeatureHash, parameters, seed);
+    }
 
     static (double, double) Twice(double x) => (x, x);
 
@@ -290,17 +295,6 @@ internal sealed class ConformalForecaster(ModelSpec baseSpec, ConformalMethod me
     {
         (model as IDisposable)?.Dispose();
         model = null;
-    }
-}
-
-static class ParameterDictionary
-{
-    /// <summary>The dictionary with one more entry when <paramref name="when"/> (a setting only some methods have, so the
-    /// others' fit records, and versions, stay as they were).</summary>
-    internal static Dictionary<string, string> With(this Dictionary<string, string> d, bool when, string key, string value)
-    {
-        if (when) d[key] = value;
-        return d;
     }
 }
 

@@ -238,6 +238,8 @@ public static class HoldoutVerdict
 {
     /// <summary>One row per release card, by horizon.</summary>
     /// <exception cref="InvalidOperationException">a released model has no holdout summary or fit at its horizon.</exception>
+    /// <param name="cards">The release cards (one per horizon).</param>
+    /// <param name="holdout">The holdout evaluation of the released models and the baselines.</param>
     /// <param name="bootstraps">The SPA's bootstrap replications (a p-value of 0 is shown as below 1 / this); default
     /// <see cref="ReleaseOptions.Bootstraps"/>, the release rule's.</param>
     public static IReadOnlyList<VerdictRow> Rows(IEnumerable<ReleaseCard> cards, HoldoutResult holdout, int? bootstraps = null)

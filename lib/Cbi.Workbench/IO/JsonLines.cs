@@ -26,10 +26,13 @@ internal static class JsonLines
 
     /// <summary>Appends one record by rewriting the whole log atomically: a crash leaves the previous log, never a
     /// torn line; a last line without its newline gets one first.</summary>
-    internal static void Append<T>(string path, T record)
+    internal static void Append<T>(string path, T record) => AppendAll(path, [record]);
+
+    /// <summary>Appends records, one line each, by one atomic rewrite (as <see cref="Append{T}"/>).</summary>
+    internal static void AppendAll<T>(string path, IEnumerable<T> records)
     {
         var text = File.Exists(path) ? File.ReadAllText(path) : "";
         if (text.Length > 0 && !text.EndsWith('\n')) text += "\n";
-        AtomicFile.WriteAllText(path, text + JsonSerializer.Serialize(record) + "\n");
+        AtomicFile.WriteAllText(path, text + string.Concat(records.Select(r => JsonSerializer.Serialize(r) + "\n")));
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Cbi.Workbench.Data;
 using Cbi.Workbench.Features;
 using Cbi.Workbench.IO;
@@ -36,7 +35,7 @@ public static class AlertRules
             var cov = last.Count(m => m.Covered) / (double)last.Count;
             var half = rule.Z * Math.Sqrt(0.8 * 0.2 * h / rule.Window);
             yield return new AlertCheck("coverage", $"h{h}", Math.Abs(cov - 0.8) > half,
-                Inv($"P10–P90 coverage {cov:P1} of the last {last.Count} matured {last[0].Forecast.Model} forecasts (targets {last[0].Forecast.TargetDate:yyyy-MM-dd} … {last[^1].Forecast.TargetDate:yyyy-MM-dd}); band {0.8 - half:P1} … {0.8 + half:P1}"));
+                FormattableString.Invariant($"P10–P90 coverage {cov:P1} of the last {last.Count} matured {last[0].Forecast.Model} forecasts (targets {last[0].Forecast.TargetDate:yyyy-MM-dd} … {last[^1].Forecast.TargetDate:yyyy-MM-dd}); band {0.8 - half:P1} … {0.8 + half:P1}"));
         }
     }
 
@@ -49,7 +48,7 @@ public static class AlertRules
             var point = MaturedScoring.Rolling(matured, h, Roles.Released, rule.Window).LastOrDefault();
             if (point.N < rule.Window || double.IsNaN(point.Skill)) continue;
             yield return new AlertCheck("skill", $"h{h}", point.Skill < rule.Min,
-                Inv($"quantile-score skill {point.Skill:+0.0%;−0.0%} against the random walk over the last {point.N} matured forecasts (to {point.Date:yyyy-MM-dd}); floor {rule.Min:+0.0%;−0.0%}"));
+                FormattableString.Invariant($"quantile-score skill {point.Skill:+0.0%;−0.0%} against the random walk over the last {point.N} matured forecasts (to {point.Date:yyyy-MM-dd}); floor {rule.Min:+0.0%;−0.0%}"));
         }
     }
 
@@ -77,7 +76,7 @@ public static class AlertRules
             var age = last is { } d ? asOf.DayNumber - d.DayNumber : int.MaxValue;
             yield return new AlertCheck("stale-input", source, age > limit,
                 last is null ? $"{kind} source {source}: no value available by {asOf:yyyy-MM-dd}"
-                    : Inv($"{kind} source {source}: latest value dated {last:yyyy-MM-dd}, {age} days before {asOf:yyyy-MM-dd} (limit {limit} days: the longer of the rule's {before.Limit} and its longest wait in the year to {then:yyyy-MM-dd})"));
+                    : FormattableString.Invariant($"{kind} source {source}: latest value dated {last:yyyy-MM-dd}, {age} days before {asOf:yyyy-MM-dd} (limit {limit} days: the longer of the rule's {before.Limit} and its longest wait in the year to {then:yyyy-MM-dd})"));
         }
     }
 
@@ -116,8 +115,8 @@ public static class AlertRules
         var recent = Enumerable.Range(Math.Max(0, asOfRow - rule.Window + 1), Math.Min(rule.Window, asOfRow + 1)).ToArray();
         var drift = FeatureReport.KsDrift(frame, trainRows, recent).Where(d => d.KsStatistic > rule.KsAbove).ToList();
         return new AlertCheck("feature-drift", subject, drift.Count > rule.MaxFeatures,
-            Inv($"{drift.Count} of {frame.FeatureNames.Length} features have KS D > {rule.KsAbove} between the training rows and the {recent.Length} sessions to {frame.Dates[asOfRow]:yyyy-MM-dd} (tolerated {rule.MaxFeatures})") +
-            (drift.Count > 0 ? ": " + string.Join(", ", drift.Take(5).Select(d => Inv($"{d.Feature} {d.KsStatistic:0.00}"))) + (drift.Count > 5 ? ", …" : "") : ""));
+            FormattableString.Invariant($"{drift.Count} of {frame.FeatureNames.Length} features have KS D > {rule.KsAbove} between the training rows and the {recent.Length} sessions to {frame.Dates[asOfRow]:yyyy-MM-dd} (tolerated {rule.MaxFeatures})") +
+            (drift.Count > 0 ? ": " + string.Join(", ", drift.Take(5).Select(d => FormattableString.Invariant($"{d.Feature} {d.KsStatistic:0.00}"))) + (drift.Count > 5 ? ", …" : "") : ""));
     }
 
     /// <summary>A correlation break (<see cref="CorrelationRule"/>), evaluated only when both windows are full and the market
@@ -126,7 +125,7 @@ public static class AlertRules
     {
         if (double.IsNaN(point.Z) || point.AsOf.DayNumber - point.LastCommonDate.DayNumber > stale.DailyDays) return null;
         return new AlertCheck("correlation-break", point.Market, Math.Abs(point.Z) > rule.Z,
-            Inv($"correlation of ZL with {point.Market} {point.Correlation:0.00} over the last {point.N} common return days to {point.LastCommonDate:yyyy-MM-dd} against {point.ReferenceCorrelation:0.00} over the {point.ReferenceN} before; Fisher z {point.Z:0.00} (threshold ±{rule.Z})"));
+            FormattableString.Invariant($"correlation of ZL with {point.Market} {point.Correlation:0.00} over the last {point.N} common return days to {point.LastCommonDate:yyyy-MM-dd} against {point.ReferenceCorrelation:0.00} over the {point.ReferenceN} before; Fisher z {point.Z:0.00} (threshold ±{rule.Z})"));
     }
 
     /// <summary>A collapsed band (<see cref="BandRule"/>) of each horizon's released forecast made on a day, against the
@@ -140,7 +139,7 @@ public static class AlertRules
             var lo = (f.Q50 - f.Q10) / (r.Q50 - r.Q10);
             var hi = (f.Q90 - f.Q50) / (r.Q90 - r.Q50);
             yield return new AlertCheck("band-collapse", $"h{f.Horizon}", Math.Min(lo, hi) < rule.MinSideShare,
-                Inv($"{f.ModelVersion} from {f.OriginDate:yyyy-MM-dd}: P10 {f.P10:0.00} / P50 {f.P50:0.00} / P90 {f.P90:0.00} c/lb; its lower side is {lo:P1} and its upper side {hi:P1} of the random walk's (minimum {rule.MinSideShare:P1})"));
+                FormattableString.Invariant($"{f.ModelVersion} from {f.OriginDate:yyyy-MM-dd}: P10 {f.P10:0.00} / P50 {f.P50:0.00} / P90 {f.P90:0.00} c/lb; its lower side is {lo:P1} and its upper side {hi:P1} of the random walk's (minimum {rule.MinSideShare:P1})"));
         }
     }
 
@@ -156,7 +155,7 @@ public static class AlertRules
             var subject = $"h{h} shadow {g.First().Forecast.Model}";
             if (pairs.Count < 10 * h || pairs.Count < h + 2)
             {
-                yield return new AlertCheck("promotion-proposed", subject, false, Inv($"{pairs.Count} paired matured forecasts: fewer than 10 non-overlapping {h}-day periods, no test"));
+                yield return new AlertCheck("promotion-proposed", subject, false, FormattableString.Invariant($"{pairs.Count} paired matured forecasts: fewer than 10 non-overlapping {h}-day periods, no test"));
                 continue;
             }
             var s = pairs.Average(p => p.Shadow.QuantileScore);
@@ -166,11 +165,10 @@ public static class AlertRules
             try { p = Evaluation.Metrics.DieboldMariano(pairs.Select(x => x.Shadow.QuantileScore).ToArray(), pairs.Select(x => x.Released.QuantileScore).ToArray(), h).PValue; }
             catch (ArgumentException) { p = 1; } // identical losses: no difference to test
             yield return new AlertCheck("promotion-proposed", subject, gain >= rule.Margin && p < rule.PValue,
-                Inv($"shadow {g.First().Forecast.ModelVersion} against released {pairs[0].Released.Forecast.ModelVersion} over {pairs.Count} matured forecasts: quantile score {s:0.00000} vs {r:0.00000} ({gain:+0.0%;−0.0%}), Diebold–Mariano p {p:G3}; proposal needs ≥ {rule.Margin:P0} and p < {rule.PValue}"));
+                FormattableString.Invariant($"shadow {g.First().Forecast.ModelVersion} against released {pairs[0].Released.Forecast.ModelVersion} over {pairs.Count} matured forecasts: quantile score {s:0.00000} vs {r:0.00000} ({gain:+0.0%;−0.0%}), Diebold–Mariano p {p:G3}; proposal needs ≥ {rule.Margin:P0} and p < {rule.PValue}"));
         }
     }
 
-    static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>Turns daily rule checks into alerts: an alert fires on the day a condition begins and resolves once it has been
@@ -211,7 +209,6 @@ public sealed class AlertBook(int clearChecks = 3)
     /// <summary>Saves the active conditions and how many clear checks each has had since (atomically).</summary>
     public void Save(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         AtomicFile.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(
             active.OrderBy(kv => kv.Key.Rule, StringComparer.Ordinal).ThenBy(kv => kv.Key.Subject, StringComparer.Ordinal).Select(kv => new Entry(kv.Key.Rule, kv.Key.Subject, kv.Value, clear.GetValueOrDefault(kv.Key))),
             new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
@@ -251,11 +248,7 @@ public static class AlertDelivery
         var existing = JsonLines.Read<Alert>(path, "an alert");
         var seen = existing.Select(a => (a.AsOf, a.Rule, a.Subject, a.State)).ToHashSet();
         var fresh = alerts.Where(a => seen.Add((a.AsOf, a.Rule, a.Subject, a.State))).ToList();
-        if (fresh.Count == 0) return 0;
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var text = File.Exists(path) ? File.ReadAllText(path) : "";
-        if (text.Length > 0 && !text.EndsWith('\n')) text += "\n";
-        AtomicFile.WriteAllText(path, text + string.Concat(fresh.Select(a => System.Text.Json.JsonSerializer.Serialize(a) + "\n")));
+        if (fresh.Count > 0) JsonLines.AppendAll(path, fresh);
         return fresh.Count;
     }
 
@@ -269,7 +262,7 @@ public static class AlertDelivery
         message.From.Add(MimeKit.MailboxAddress.Parse(rule.From));
         foreach (var to in rule.To) message.To.Add(MimeKit.MailboxAddress.Parse(to));
         var fired = alerts.Count(a => a.State == "fired");
-        message.Subject = Inv($"[cbi {profile}] {alerts[0].AsOf:yyyy-MM-dd}: {fired} alert(s) fired, {alerts.Count - fired} resolved");
+        message.Subject = FormattableString.Invariant($"[cbi {profile}] {alerts[0].AsOf:yyyy-MM-dd}: {fired} alert(s) fired, {alerts.Count - fired} resolved");
         message.Body = new MimeKit.TextPart("plain")
         {
             Text = string.Join("\n\n", alerts.Select(a => $"{a.State.ToUpperInvariant()} {a.Rule} — {a.Subject} ({a.AsOf:yyyy-MM-dd})\n{a.Evidence}")) + "\n",
@@ -294,5 +287,4 @@ public static class AlertDelivery
         }
     }
 
-    static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -115,17 +115,15 @@ public static class OperationsJob
     {
         if (sessions.Count == 0) throw new ArgumentException("no operations day given.", nameof(sessions));
         var prices = frames[ModelInputs.Prices];
-        var bad = sessions.FirstOrDefault(d => prices.RowOf(d) < 0);
-        if (bad != default) throw new ArgumentException($"{bad:yyyy-MM-dd} is not a ZL session with a close (the data run {prices.Dates[0]:yyyy-MM-dd} … {prices.Dates[^1]:yyyy-MM-dd}).");
         var days = sessions.Distinct().Order().ToList();
-        if (days[0] < Holdout.Start)
-            throw new ArgumentException($"{days[0]:yyyy-MM-dd} is before {Holdout.Start:yyyy-MM-dd}: the released models were fitted on the sessions before it, so a forecast from there would be in sample.");
+        foreach (var d in days) CheckDay(prices, d);
+        var profile = Path.GetFileName(Path.GetFullPath(profileDir));
         var trainingEnd = Snapshot.Load(warehousePath, Holdout.Start.AddDays(-1));
         var unknown = rules.Correlation.Markets.FirstOrDefault(m => !trainingEnd.Symbols.Contains(m) && !trainingEnd.SeriesNames.Contains(m));
         if (unknown != null) throw new ArgumentException($"correlation market '{unknown}' of the rules is neither a symbol ({string.Join(", ", trainingEnd.Symbols)}) nor a daily series ({string.Join(", ", trainingEnd.SeriesNames)}).");
         if (days[^1] >= Holdout.Start)
             Holdout.Read(prices, $"operations: {reason} ({days[0]:yyyy-MM-dd} … {days[^1]:yyyy-MM-dd}) with the released models", release: true,
-                logPath: Path.Combine(profileDir, "holdout-reads.jsonl"), profile: Path.GetFileName(Path.GetFullPath(profileDir)));
+                logPath: Path.Combine(profileDir, "holdout-reads.jsonl"), profile: profile);
         var (forecasts, abstentions) = models.Forecast(frames, days, DateTime.UtcNow);
         // What matures during the run: the release's forecasts filed before (live operations score yesterday's forecasts
         // today), and this run's; a key made again now is this run's.
@@ -138,7 +136,6 @@ public static class OperationsJob
         var emails = 0;
         var pending = new List<Alert>();
         var featureModels = models.Models.Where(m => m.Inputs != ModelInputs.Prices).ToList();
-        var profile = Path.GetFileName(Path.GetFullPath(profileDir));
         IReadOnlyList<MaturedForecast> matured = [];
         IReadOnlyList<AlertCheck> lastChecks = [];
         var correlations = new List<CorrelationPoint>();
@@ -185,6 +182,24 @@ public static class OperationsJob
                 try { if (AlertDelivery.Email(rules.Email, day.ToList(), profile)) emails++; }
                 catch (InvalidOperationException e) { progress?.Invoke($"[operations] WARNING: {e.Message}; the alerts are in {Workbench.Relative(alertsPath ?? "the alert file")}"); }
         return new OperationsResult(days, forecasts, abstentions, matured, MaturedScoring.Summarize(matured), alerts, correlations.ToList(), added, emails, lastChecks);
+    }
+
+    /// <summary>Checks that <paramref name="day"/> can be an operations day: a ZL session with a close, on or after the
+    /// holdout's first day (the released models were fitted on the sessions before it, so a forecast from there would be
+    /// in sample).</summary>
+    /// <param name="prices">The price frame.</param>
+    /// <param name="day">The day.</param>
+    /// <param name="option">The command-line option that gave it, named in the error (null: none).</param>
+    /// <returns><paramref name="day"/>.</returns>
+    /// <exception cref="ArgumentException">either condition fails.</exception>
+    public static DateOnly CheckDay(Frame prices, DateOnly day, string? option = null)
+    {
+        var what = option is null ? $"{day:yyyy-MM-dd}" : $"{option} {day:yyyy-MM-dd}";
+        if (prices.RowOf(day) < 0)
+            throw new ArgumentException($"{what} is not a ZL session with a close (the data run {prices.Dates[0]:yyyy-MM-dd} … {prices.Dates[^1]:yyyy-MM-dd}).");
+        if (day < Holdout.Start)
+            throw new ArgumentException($"{what} is before {Holdout.Start:yyyy-MM-dd}: the released models were fitted on the sessions before it, so a forecast from there would be in sample.");
+        return day;
     }
 
     /// <summary>&lt;profile dir&gt;/operations/alerts.jsonl: the alerts of live operations (<c>cbi forecast</c>).</summary>

@@ -16,7 +16,7 @@ public sealed record PromotionRecord(DateTime TimeUtc, int Horizon, string From,
 
 /// <summary>Performing a promotion — never done by the rules themselves: a person asks for it, only while the live alert
 /// state holds an active <c>promotion-proposed</c> for that horizon (the shadow earned it on matured forecasts), and it is
-/// recorded: the previous release.json is kept under release/history/&lt;id&gt;.json, the card of the horizon names the
+/// recorded: the shadow is the fit the operations ledger holds for this release and horizon, the previous release.json is kept under release/history/&lt;id&gt;.json, the card of the horizon names the
 /// shadow's model and fitted version with the evidence in its reason, and release/promotions.jsonl gets a line.</summary>
 public static class Promotion
 {
@@ -36,11 +36,16 @@ public static class Promotion
         if (proposal.Key.Rule is null)
             throw new InvalidOperationException($"no active promotion proposal for h{horizon} in {Workbench.Relative(OperationsJob.AlertStatePath(profileDir))}: " +
                                                 "the shadow has not earned one on matured forecasts (cbi forecast checks the rule each day).");
-        // The evidence names the shadow as "shadow <model>@<version> against released …".
-        var shadow = proposal.Value.Split(' ', 3)[1];
-        var (model, version) = (shadow.Split('@')[0], shadow.Split('@')[1]);
         var path = Release.PathIn(profileDir);
         var before = OperationalModels.ReleaseId(path);
+        // The shadow is the fit that forecast beside this release in operations: its ledger rows name model and version.
+        var shadows = OperationsStore.Read(OperationsStore.PathIn(profileDir))
+            .Where(f => f.Release == before && f.Role == Roles.Shadow && f.Horizon == horizon).Select(f => (f.Model, f.Version)).Distinct().ToList();
+        if (shadows.Count != 1 || proposal.Key.Subject != $"h{horizon} shadow {shadows[0].Model}")
+            throw new InvalidOperationException($"the ledger {Workbench.Relative(OperationsStore.PathIn(profileDir))} holds {shadows.Count} shadow fit(s) of release {before} at h{horizon} " +
+                                                $"({string.Join(", ", shadows.Select(x => $"{x.Model}@{x.Version}"))}); the proposal is about '{proposal.Key.Subject}'.");
+        var (model, version) = shadows[0];
+        var shadow = $"{model}@{version}";
         var cards = Release.Read(path).ToList();
         var i = cards.FindIndex(c => c.Horizon == horizon);
         if (i < 0) throw new InvalidOperationException($"the release has no card for h{horizon}.");

@@ -102,7 +102,7 @@ public class IncomingTests : IDisposable
         Deliver(held[0], held[1] + ",extra");
         var e = Assert.Throws<RawDataException>(() => Incoming.Ingest(raw.Dir, incoming, warehouse, TextWriter.Null));
         Assert.Equal(3, e.Line);
-        Assert.Contains("3 fields, the header has 2", e.Message);
+        Assert.Contains("expected 2 fields as in the header, found 3", e.Message); // the loaders' own CSV reader
 
         var path = Path.Combine(incoming, Dgs10);
         File.WriteAllLines(path, ["date,value", .. held]);

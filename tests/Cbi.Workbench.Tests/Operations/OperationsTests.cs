@@ -216,6 +216,21 @@ public class OperationsTests
         Assert.Contains($"127.0.0.1:{port}", e.Message);
     }
 
+    /// <summary>Copies folders of the committed smoke artifacts (release, models, operations) into a scratch profile folder.</summary>
+    internal static void CopySmoke(string profileDir, params string[] folders)
+    {
+        foreach (var sub in folders)
+        {
+            var from = Path.Combine(Workbench.ArtifactsDir, "smoke", sub);
+            foreach (var f in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(profileDir, sub, Path.GetRelativePath(from, f));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(f, target);
+            }
+        }
+    }
+
     internal static int FreePort()
     {
         var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
@@ -303,13 +318,7 @@ public class RealOperationsTests(WarehouseFixture wh)
         {
             // A scratch profile folder with the committed smoke release and its saved fits, and a scratch warehouse.
             var profileDir = Path.Combine(dir.FullName, "smoke");
-            foreach (var sub in new[] { "release", "models" })
-                foreach (var f in Directory.EnumerateFiles(Path.Combine(Workbench.ArtifactsDir, "smoke", sub), "*", SearchOption.AllDirectories))
-                {
-                    var target = Path.Combine(profileDir, sub, Path.GetRelativePath(Path.Combine(Workbench.ArtifactsDir, "smoke", sub), f));
-                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    File.Copy(f, target);
-                }
+            OperationsTests.CopySmoke(profileDir, "release", "models");
             var warehouse = Path.Combine(dir.FullName, "warehouse.duckdb");
             File.Copy(wh.Path, warehouse);
             var frames = OperationsJob.Frames(OperationsJob.InputsOfRelease(profileDir), warehouse);
@@ -368,13 +377,7 @@ public class PromotionTests : IDisposable
 
     public PromotionTests()
     {
-        foreach (var sub in new[] { "release", "models" })
-            foreach (var f in Directory.EnumerateFiles(Path.Combine(Workbench.ArtifactsDir, "smoke", sub), "*", SearchOption.AllDirectories))
-            {
-                var target = Path.Combine(dir, sub, Path.GetRelativePath(Path.Combine(Workbench.ArtifactsDir, "smoke", sub), f));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(f, target);
-            }
+        OperationsTests.CopySmoke(dir, "release", "models", "operations");
     }
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
@@ -391,8 +394,8 @@ public class PromotionTests : IDisposable
     [Fact]
     public void a_promotion_releases_the_shadows_fit_keeps_the_old_release_and_is_recorded()
     {
-        // The shadow of h5 in the committed smoke replay (its ledger); its fit is in the model store.
-        var (model, version) = OperationsStore.Read(OperationsStore.PathIn(Path.Combine(Workbench.ArtifactsDir, "smoke")))
+        // The shadow of h5 in the committed smoke replay (its ledger, copied); its fit is in the model store.
+        var (model, version) = OperationsStore.Read(OperationsStore.PathIn(dir))
             .Where(f => f.Horizon == 5 && f.Role == Roles.Shadow).Select(f => (f.Model, f.Version)).Distinct().Single();
         var book = new AlertBook();
         book.Update(new DateOnly(2026, 7, 13), [new AlertCheck("promotion-proposed", $"h5 shadow {model}", true,
