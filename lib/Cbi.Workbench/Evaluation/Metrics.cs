@@ -308,6 +308,29 @@ public static class Metrics
     public static TestResult DieboldMariano(IReadOnlyList<double> loss1, IReadOnlyList<double> loss2, int horizon) =>
         ComparisonTests.DieboldMariano(loss1, loss2, horizon);
 
+    /// <summary>Test that a band's coverage equals its nominal level when the outcomes of neighbouring origins overlap:
+    /// the hit sequence x_i ∈ {0, 1} (outcome inside the band) minus the nominal level is tested for zero mean exactly as
+    /// <see cref="DieboldMariano"/> tests a loss differential — long-run variance from autocovariances up to lag h−1
+    /// (rectangular, Bartlett if not positive), Harvey, Leybourne &amp; Newbold (1997) correction, two-sided p from t(n−1).
+    /// With h = 1 it is the t form of Kupiec's (1995) unconditional coverage test; for h &gt; 1 the h-day outcomes of
+    /// consecutive origins share h − 1 days, so n hits carry about n/h independent ones and an iid binomial test would
+    /// overstate the evidence. Negative statistic = coverage below nominal.</summary>
+    /// <param name="inside">Per-origin hits (true = the outcome fell inside the band), in origin order.</param>
+    /// <param name="nominal">Nominal coverage in (0, 1), e.g. 0.8 for P10–P90.</param>
+    /// <param name="horizon">Forecast horizon h in trading days (≥ 1); sets the autocovariance lags.</param>
+    /// <returns>The corrected statistic, its two-sided p-value and n.</returns>
+    /// <exception cref="ArgumentException">Fewer than h + 2 hits, or every hit is the same (all inside or all outside: the hit
+    /// sequence has no variance and the test is undefined).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="nominal"/> outside (0, 1) or <paramref name="horizon"/> &lt; 1.</exception>
+    public static TestResult CoverageTest(IReadOnlyList<bool> inside, double nominal, int horizon)
+    {
+        ArgumentNullException.ThrowIfNull(inside);
+        if (!(nominal > 0 && nominal < 1)) throw new ArgumentOutOfRangeException(nameof(nominal), nominal, "must be in (0, 1).");
+        if (inside.Count > 0 && inside.All(x => x == inside[0]))
+            throw new ArgumentException($"the coverage test is undefined: all {inside.Count} outcomes fell {(inside[0] ? "inside" : "outside")} the band, so the hits have no variance.", nameof(inside));
+        return ComparisonTests.DieboldMariano(inside.Select(x => x ? 1.0 : 0.0).ToArray(), Enumerable.Repeat(nominal, inside.Count).ToArray(), horizon);
+    }
+
     /// <summary>Pesaran–Timmermann (1992) test that forecast directions carry information about realised
     /// directions; one-sided p-value (H1: better than independent signs) from the N(0,1) upper tail (½·erfc(S/√2),
     /// accurate far into the tail). As in

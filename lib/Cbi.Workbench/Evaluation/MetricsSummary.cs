@@ -77,6 +77,16 @@ public static class MetricsSummary
         catch (ArgumentException) { return double.NaN; }
     }
 
+    /// <summary>Two-sided p-value of <see cref="Metrics.CoverageTest"/> (coverage = <paramref name="nominal"/>, overlap-aware), or
+    /// NaN where it means nothing: fewer than <paramref name="minPeriods"/> non-overlapping h-day periods (n/h, the
+    /// Diebold–Mariano floor), or every outcome on one side of the band's edge (all inside or all outside).</summary>
+    internal static double ReliableCoverageP(IReadOnlyList<bool> inside, double nominal, int horizon, double minPeriods = MinDmEffectiveN)
+    {
+        if (inside.Count / (double)horizon < minPeriods) return double.NaN;
+        try { return Metrics.CoverageTest(inside, nominal, horizon).PValue; }
+        catch (ArgumentException) { return double.NaN; }
+    }
+
     /// <summary>One row per model × horizon × split. <paramref name="folds"/> (the folds the rows were produced on,
     /// with row indices into <paramref name="frame"/>, e.g. built on <c>Splits.Development(frame)</c>, which keeps
     /// the frame's row numbers) enable MASE; a row whose (horizon, fold, split) has no fold, or whose origin is not

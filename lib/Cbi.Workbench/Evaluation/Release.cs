@@ -35,8 +35,15 @@ public sealed record ReleaseOptions(double Nominal = 0.8, double CoverageToleran
 /// <param name="Note">Why a candidate is not eligible ("" when it is).</param>
 /// <param name="DmPValue">Two-sided Diebold–Mariano p-value of its quantile score against the random walk's on the same
 /// origins (HAC with h − 1 lags; NaN below the N/h floor, for the random walk itself, or for identical losses).</param>
+/// <param name="BelowP10">Share of outcomes below P10 (nominal 0.1): with <paramref name="AboveP90"/> it says on which side a
+/// band misses — a trend the median missed shows as one side only, too narrow a band as both.</param>
+/// <param name="AboveP90">Share of outcomes above P90 (nominal 0.1).</param>
+/// <param name="CoveragePValue">Two-sided p-value that the P10–P90 coverage equals the nominal level
+/// (<see cref="Metrics.CoverageTest"/>: the h-day outcomes of neighbouring origins overlap, so the variance is HAC with
+/// h − 1 lags); NaN below the N/h floor or when every outcome fell inside (or outside) the band.</param>
 public sealed record ReleaseCandidate(string Model, int N, double QuantileScore, double SkillVsRw, double Coverage80, string Base, double BaseQuantileScore,
-    bool Eligible, bool Calibrated, bool NoSkillFamily, string Note, double DmPValue);
+    bool Eligible, bool Calibrated, bool NoSkillFamily, string Note, double DmPValue, double BelowP10 = double.NaN, double AboveP90 = double.NaN,
+    double CoveragePValue = double.NaN);
 
 /// <summary>The release of one horizon: which model is released and why, with its validation evidence.</summary>
 /// <param name="Horizon">Trading days ahead.</param>
@@ -53,8 +60,13 @@ public sealed record ReleaseCandidate(string Model, int N, double QuantileScore,
 /// <param name="SpaCandidates">Candidates in the SPA test.</param>
 /// <param name="Version">Model-store version of the released fit (set when it is saved).</param>
 /// <param name="Candidates">Every candidate's evidence, best score first.</param>
+/// <param name="BelowP10">The released model's share of validation outcomes below its P10 (nominal 0.1).</param>
+/// <param name="AboveP90">Its share above its P90 (nominal 0.1).</param>
+/// <param name="CoveragePValue">Two-sided p-value that its validation coverage equals the nominal level
+/// (<see cref="ReleaseCandidate.CoveragePValue"/>; NaN below the N/h floor).</param>
 public sealed record ReleaseCard(int Horizon, string Model, bool Skill, string Reason, double SkillVsRw, double Coverage80, double QuantileScore, int Origins,
-    IReadOnlyList<int> Folds, string SpaBest, double SpaPValue, int SpaCandidates, string Version, IReadOnlyList<ReleaseCandidate> Candidates);
+    IReadOnlyList<int> Folds, string SpaBest, double SpaPValue, int SpaCandidates, string Version, IReadOnlyList<ReleaseCandidate> Candidates,
+    double BelowP10 = double.NaN, double AboveP90 = double.NaN, double CoveragePValue = double.NaN);
 
 /// <summary>The release rule: per horizon, every candidate with validation rows (models, the ensemble, calibrated
 /// variants) is ranked by its validation quantile score on the <em>release folds</em> — the validation folds no search was
@@ -100,7 +112,8 @@ public static class Release
                 if (shared.Length == 0) continue;
                 var qs = shared.Average(d => Qs(own[d]));
                 var rq = shared.Average(d => Qs(rw[d]));
-                var cov = shared.Average(d => own[d].Y >= own[d].Q10 && own[d].Y <= own[d].Q90 ? 1.0 : 0);
+                var inside = shared.Order().Select(d => own[d].Y >= own[d].Q10 && own[d].Y <= own[d].Q90).ToArray();
+                var cov = inside.Average(x => x ? 1.0 : 0);
                 var baseName = model.Contains('+') ? model[..model.LastIndexOf('+')] : "";
                 var baseQs = baseName.Length > 0 && byModel.TryGetValue(baseName, out var b) && shared.All(b.ContainsKey) ? shared.Average(d => Qs(b[d])) : double.NaN;
                 var note = shared.Length < o.MinOriginShare * rw.Count ? $"forecast {shared.Length} of {rw.Count} release-fold origins"
@@ -110,7 +123,9 @@ public static class Release
                 var dm = model == reference ? double.NaN
                     : MetricsSummary.ReliableDmPValue(shared.Select(d => Qs(own[d])).ToArray(), shared.Select(d => Qs(rw[d])).ToArray(), h, o.MinPeriods);
                 candidates.Add(new ReleaseCandidate(model, shared.Length, qs, 1 - qs / rq, cov, baseName, baseQs, note.Length == 0,
-                    Math.Abs(cov - o.Nominal) <= o.CoverageTolerance, own.Values.All(r => r.Q50 == 0), note, dm));
+                    Math.Abs(cov - o.Nominal) <= o.CoverageTolerance, own.Values.All(r => r.Q50 == 0), note, dm,
+                    shared.Average(d => own[d].Y < own[d].Q10 ? 1.0 : 0), shared.Average(d => own[d].Y > own[d].Q90 ? 1.0 : 0),
+                    MetricsSummary.ReliableCoverageP(inside, o.Nominal, h, o.MinPeriods)));
             }
             // Ties go to the simpler model: a base model before the ensemble before a calibrated variant.
             static int Complexity(string m) => m.Contains('+') ? 2 : m == "ensemble" ? 1 : 0;
@@ -167,10 +182,21 @@ public static class Release
                     : string.Create(CultureInfo.InvariantCulture, $"the candidates that beat the random walk ({Spa()}) are not calibrated (best {skilled.FirstOrDefault()?.Model}, coverage {skilled.FirstOrDefault()?.Coverage80:0.0%})");
                 reason = $"no skill: {why}; released the best {(familyCalibrated != null ? "calibrated" : "(none is calibrated within the tolerance)")} distribution around the random walk that is no worse than it";
             }
+            if (!chosen.Calibrated) reason += "; " + CoverageDiagnosis(chosen, o.Nominal);
             cards.Add(new ReleaseCard(h, chosen.Model, skill, reason, chosen.SkillVsRw, chosen.Coverage80, chosen.QuantileScore, chosen.N, folds.ToArray(),
-                spa?.SpaBest ?? "", spaP, others.Count, "", candidates));
+                spa?.SpaBest ?? "", spaP, others.Count, "", candidates, chosen.BelowP10, chosen.AboveP90, chosen.CoveragePValue));
         }
         return cards;
+    }
+
+    /// <summary>Where an uncalibrated band misses, in words: its coverage, whether the shortfall is beyond noise (the
+    /// overlap-aware coverage test) and on which side the outcomes fall outside.</summary>
+    static string CoverageDiagnosis(ReleaseCandidate c, double nominal)
+    {
+        var test = double.IsNaN(c.CoveragePValue) ? "untestable: too few non-overlapping periods"
+            : string.Create(CultureInfo.InvariantCulture, $"p = {c.CoveragePValue:G2} against {nominal:0%}, overlap-aware");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"its coverage {c.Coverage80:0.0%} ({test}) misses {c.BelowP10:0.0%} below P10 and {c.AboveP90:0.0%} above P90 (nominal {(1 - nominal) / 2:0%} each)");
     }
 
     /// <summary>The released model of one horizon fitted for the holdout: on every development row whose target is known

@@ -62,6 +62,7 @@ public static class Promotion
             Model = model, Version = version, Skill = false,
             Reason = $"promoted from shadow on {DateTime.UtcNow:yyyy-MM-dd}: {proposal.Value}; reason given: {reason.Trim()}. Validation evidence below is the candidate's; no skill is claimed from operations alone",
             SkillVsRw = candidate.SkillVsRw, Coverage80 = candidate.Coverage80, QuantileScore = candidate.QuantileScore, Origins = candidate.N,
+            BelowP10 = candidate.BelowP10, AboveP90 = candidate.AboveP90, CoveragePValue = candidate.CoveragePValue,
         };
         Release.Save(cards, path);
         var record = new PromotionRecord(DateTime.UtcNow, horizon, $"{old.Model}@{old.Version}", shadow, proposal.Value, reason.Trim(), before, OperationalModels.ReleaseId(path));

@@ -13,9 +13,9 @@ namespace Cbi.Workbench.Reporting;
 /// the same in any culture. Made by <see cref="ResultTableExtensions.AsTable{T}"/>; shown through formatters registered
 /// with the kernel (<c>text/html</c> and an aligned <c>text/plain</c>).
 /// <para>Formats, chosen by the column's name (the workbench's naming convention): a name containing <c>Skill</c> is a
-/// relative improvement shown in percent with a sign (+5.3); a name containing <c>Coverage</c> or <c>Share</c>, or starting with
-/// <c>Below</c>, is a share
-/// shown in percent (78.7); a name ending in <c>P</c> or containing <c>PValue</c> is a p-value (3 decimals, scientific
+/// relative improvement shown in percent with a sign (+5.3); a name ending in <c>P</c> or containing <c>PValue</c> is a p-value
+/// (even <c>CoverageP</c>); else a name containing <c>Coverage</c> or <c>Share</c>, or starting with <c>Below</c> or <c>Above</c>,
+/// is a share shown in percent (78.7); a p-value (3 decimals, scientific
 /// below 0.001, so 1.8e-06 never reads 0); other real numbers 4 significant digits; NaN is shown as "—" (missing
 /// stays visible); dates ISO (yyyy-MM-dd); sequences joined with ", ". Percent columns say so in their header.</para></summary>
 public sealed class ResultTable
@@ -101,9 +101,11 @@ public sealed class ResultTable
         if (type == typeof(int) || type == typeof(long) || type == typeof(short)) return Kind.Integer;
         if (type != typeof(double) && type != typeof(float) && type != typeof(decimal)) return Kind.Text;
         if (name.Contains("Skill", StringComparison.Ordinal)) return Kind.SignedPercent;
-        if (name.Contains("Coverage", StringComparison.Ordinal) || name.Contains("Share", StringComparison.Ordinal) || name.StartsWith("Below", StringComparison.Ordinal))
-            return Kind.Percent;
+        // A p-value about coverage ("CoverageP") is a p-value, not a share.
         if (name.EndsWith('P') || name.Contains("PValue", StringComparison.Ordinal) || name.EndsWith("Pvalue", StringComparison.Ordinal)) return Kind.PValue;
+        if (name.Contains("Coverage", StringComparison.Ordinal) || name.Contains("Share", StringComparison.Ordinal) || name.StartsWith("Below", StringComparison.Ordinal)
+            || name.StartsWith("Above", StringComparison.Ordinal))
+            return Kind.Percent;
         return Kind.Real;
     }
 

@@ -227,6 +227,33 @@ public class ReleaseRuleTests
     }
 
     [Fact]
+    public void an_uncalibrated_release_says_how_far_its_coverage_is_from_nominal_and_on_which_side_it_misses()
+    {
+        // Only the random walk with a band too narrow for N(0, 0.02²) outcomes (±0.0135 covers ≈ 50 %, missing both sides
+        // equally), and the same band shifted down by 0.01 (misses mostly above P90, as a median that lags a rally does).
+        var shifted = Rows("rw", 5, (_, _) => (-0.0235, -0.01, 0.0035)).Select(r => r with { Model = "rw_low" });
+        var card = Release.Choose([.. Rows("rw", 5, (_, _) => (-0.0135, 0, 0.0135)), .. shifted], [5], AllFolds, Quick).Single();
+        Assert.Equal("rw", card.Model);
+        var rows = Rows("rw", 5, (_, _) => (-0.0135, 0, 0.0135));
+        Assert.Equal(rows.Average(r => r.Y < r.Q10 ? 1.0 : 0), card.BelowP10, 12);
+        Assert.Equal(rows.Average(r => r.Y > r.Q90 ? 1.0 : 0), card.AboveP90, 12);
+        Assert.Equal(1 - card.BelowP10 - card.AboveP90, card.Coverage80, 12);
+        Assert.True(card.CoveragePValue < 1e-3, $"coverage {card.Coverage80:P1}, p = {card.CoveragePValue}");
+        Assert.Contains("misses", card.Reason);
+        Assert.Contains("above P90", card.Reason);
+        var low = card.Candidates.Single(c => c.Model == "rw_low");
+        Assert.True(low.AboveP90 > 3 * low.BelowP10, $"below {low.BelowP10:P1}, above {low.AboveP90:P1}");
+    }
+
+    [Fact]
+    public void coverage_is_untestable_where_the_release_folds_hold_fewer_than_ten_periods()
+    {
+        var table = Table().Select(r => r with { Horizon = 126, TargetDate = F.Dates[F.RowOf(r.OriginDate) + 126] }).ToList();
+        var card = Release.Choose(table, [126], AllFolds, Quick).Single();
+        Assert.All(card.Candidates, c => Assert.True(double.IsNaN(c.CoveragePValue)));
+    }
+
+    [Fact]
     public void the_release_is_never_worse_than_the_random_walk()
     {
         foreach (var (rw, garch) in new[] { (0.0135, 0.0256), (0.0256, 0.0275), (0.03, 0.0256), (0.0256, 0.0256) })

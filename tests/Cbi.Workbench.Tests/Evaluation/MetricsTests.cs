@@ -214,6 +214,44 @@ public class MetricsTests
     }
 
     [Fact]
+    public void coverage_test_of_overlapping_hits_matches_hand_calculation()
+    {
+        // Hits (1,1,0,0,1,1,0,0,1,1) against 80 %: mean 0.6, d̄ = −0.2; deviations ±(0.4, −0.6) give γ0 = 0.24 and
+        // γ1 = 0.24/10 = 0.024. h = 2: LRV = γ0 + 2γ1 = 0.288, DM = −0.2/√0.0288 = −1.178511, HLN √((10+1−4+0.2)/10) = √0.72
+        // → exactly −1. h = 1: DM = −0.2/√0.024 = −1.290994, HLN √0.9 → −1.224745. p from MathNet's StudentT.CDF (t(9)).
+        bool[] hits = [true, true, false, false, true, true, false, false, true, true];
+        var two = Metrics.CoverageTest(hits, 0.8, 2);
+        Assert.Equal(-1.0, two.Statistic, 12);
+        Assert.Equal(2 * MathNet.Numerics.Distributions.StudentT.CDF(0, 1, 9, -1.0), two.PValue, 10);
+        var one = Metrics.CoverageTest(hits, 0.8, 1);
+        Assert.Equal(-1.2247448713915890, one.Statistic, 12);
+        Assert.Equal(10, one.N);
+    }
+
+    [Fact]
+    public void overlapping_outcomes_make_the_same_coverage_shortfall_weaker_evidence()
+    {
+        // 200 origins whose hits come in runs of 5 (as 5-day outcomes of neighbouring origins do), 70 % inside: tested as
+        // independent (h = 1) the shortfall from 80 % looks significant; as 5-day outcomes it rests on about 40 periods.
+        var hits = Enumerable.Range(0, 200).Select(i => i / 5 % 10 < 7).ToArray();
+        Assert.Equal(0.7, hits.Average(x => x ? 1.0 : 0), 12);
+        var independent = Metrics.CoverageTest(hits, 0.8, 1);
+        var overlapping = Metrics.CoverageTest(hits, 0.8, 5);
+        Assert.True(independent.PValue < 0.01, $"h = 1: p = {independent.PValue}");
+        Assert.True(overlapping.PValue > 3 * independent.PValue, $"h = 5: p = {overlapping.PValue}, h = 1: p = {independent.PValue}");
+        Assert.True(overlapping.Statistic < 0);
+    }
+
+    [Fact]
+    public void coverage_test_refuses_hits_without_variance_and_a_nominal_outside_zero_to_one()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Metrics.CoverageTest(Enumerable.Repeat(true, 30).ToArray(), 0.8, 1));
+        Assert.Contains("all 30 outcomes fell inside", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Metrics.CoverageTest([true, false, true], 1.2, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Metrics.CoverageTest([true, false, true], 0.8, 0));
+    }
+
+    [Fact]
     public void diebold_mariano_p_values_keep_their_digits_far_into_the_tail()
     {
         // R 4.2.2, forecast 8.20 (print digits 17):
