@@ -166,7 +166,7 @@ public static class Release
                 // Skill survives the data-snooping check but no candidate is calibrated: the proper score decides.
                 (chosen, skill) = (skilled[0], true);
                 reason = string.Create(CultureInfo.InvariantCulture,
-                    $"skill: best candidate by quantile score ({chosen.SkillVsRw:+0.0%;-0.0%}, DM p = {chosen.DmPValue:G3}); {Spa()} < {o.SpaLevel}; no candidate's coverage is within {o.Nominal:0%} ± {o.CoverageTolerance:0%} (this one {chosen.Coverage80:0.0%})") +
+                    $"skill: best candidate by quantile score ({chosen.SkillVsRw:+0.0%;-0.0%}, DM p = {chosen.DmPValue:G3}); {Spa()} < {o.SpaLevel}; no candidate's coverage is within {o.Nominal:0%} ± {o.CoverageTolerance:0%}") +
                     (chosen.NoSkillFamily ? "; skill in the bands only: its median is the random walk's" : "");
             }
             else
@@ -243,6 +243,9 @@ public static class Release
 /// <param name="ValidationSkill">Quantile-score skill vs the random walk on the release folds (fraction; &gt; 0 beats it).</param>
 /// <param name="ValidationSpaP">Hansen's SPA p-value over the candidates, as text: a bootstrap p of 0 is shown as below the
 /// bootstrap's resolution (&lt; 1/B), never as 0.</param>
+/// <param name="ValidationCoverage80">P10–P90 coverage on the release folds (fraction; nominal 0.8).</param>
+/// <param name="ValidationCoverageP">Two-sided p-value that this coverage equals the nominal level (overlap-aware,
+/// <see cref="Metrics.CoverageTest"/>; NaN below 10 non-overlapping periods).</param>
 /// <param name="HoldoutN">Holdout origins scored.</param>
 /// <param name="HoldoutSkill">Quantile-score skill vs the random walk on the holdout (fraction).</param>
 /// <param name="HoldoutSkillLow">Lower end of its 95 % interval (fraction), from the Diebold–Mariano standard error of the
@@ -255,7 +258,8 @@ public static class Release
 /// <param name="HoldoutMaeSkill">P50 MAE skill vs the random walk (fraction).</param>
 /// <param name="Version">The fit that made the holdout forecasts.</param>
 /// <param name="SameFitAsRelease">Whether it is the version saved with the release.</param>
-public sealed record VerdictRow(int Horizon, string Released, string Claim, double ValidationSkill, string ValidationSpaP, int HoldoutN,
+public sealed record VerdictRow(int Horizon, string Released, string Claim, double ValidationSkill, string ValidationSpaP, double ValidationCoverage80,
+    double ValidationCoverageP, int HoldoutN,
     double HoldoutSkill, double HoldoutSkillLow, double HoldoutSkillHigh, double HoldoutDmP, double HoldoutCoverage80, double HoldoutMaeSkill, string Version, bool SameFitAsRelease);
 
 /// <summary>The verdict a reader takes away: per horizon the released model on the holdout, and one sentence that says
@@ -288,7 +292,7 @@ public static class HoldoutVerdict
             }
             var spa = double.IsNaN(c.SpaPValue) ? "—" : c.SpaPValue == 0 ? $"< {(1.0 / replications).ToString("0e-0", inv)}"
                 : c.SpaPValue < 0.001 ? c.SpaPValue.ToString("0.0e+00", inv) : c.SpaPValue.ToString("0.000", inv);
-            return new VerdictRow(c.Horizon, c.Model, c.Skill ? "skill" : "no skill", c.SkillVsRw, spa, s.N, s.QuantileScoreSkill, low, high,
+            return new VerdictRow(c.Horizon, c.Model, c.Skill ? "skill" : "no skill", c.SkillVsRw, spa, c.Coverage80, c.CoveragePValue, s.N, s.QuantileScoreSkill, low, high,
                 s.DmReliable ? s.DmPValue : double.NaN, s.Coverage80, s.MaeSkill, v, v == c.Version);
         }).ToList();
     }
