@@ -27,8 +27,8 @@ public static class Roles
 /// <param name="Q10">P10 of the log return ln(C[target]/C[origin]).</param>
 /// <param name="Q50">Median log return.</param>
 /// <param name="Q90">P90 log return (Q10 ≤ Q50 ≤ Q90).</param>
-/// <param name="Release">Id of the release the forecast came from (<see cref="OperationalModels.ReleaseId"/>: the first 12 hex
-/// digits of SHA-256 of release.json), whatever its role.</param>
+/// <param name="Release">Id of the release the forecast came from (<see cref="OperationalModels.ReleaseId"/>: 12 hex digits
+/// naming the released models, versions and shadows), whatever its role.</param>
 /// <param name="CreatedAt">When the forecast was first made (UTC); a re-run keeps the first.</param>
 public sealed record OperationalForecast(DateOnly OriginDate, int Horizon, DateOnly TargetDate, string Role, string Model, string Version,
     double OriginClose, double Q10, double Q50, double Q90, string Release, DateTime CreatedAt)
@@ -91,11 +91,18 @@ public sealed class OperationalModels : IDisposable
         Release = release;
     }
 
-    /// <summary>The release id of a release file: the first 12 hex digits of SHA-256 of its bytes, so a forecast names the
-    /// exact cards (models, versions, evidence) it was made under.</summary>
+    /// <summary>The release id of a release file: the first 12 hex digits of SHA-256 of what it puts into operation — per
+    /// horizon the released model and version and the shadow candidate it names (one line "h model@version shadow" each,
+    /// by horizon). A promotion or a new fit changes it; re-worded or added evidence on the cards (a reason, a new
+    /// diagnostic) does not, so forecasts already filed stay the release's own and keep being scored.</summary>
     /// <exception cref="FileNotFoundException">no such file.</exception>
-    public static string ReleaseId(string releasePath) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(releasePath)))[..12];
+    /// <exception cref="InvalidDataException">the file is not a release.</exception>
+    public static string ReleaseId(string releasePath)
+    {
+        var operated = string.Join("\n", Evaluation.Release.Read(releasePath).OrderBy(c => c.Horizon)
+            .Select(c => $"{c.Horizon} {c.Model}@{c.Version} {OperationsJob.ShadowOf(c)?.Name ?? "-"}"));
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(operated)))[..12];
+    }
 
     /// <summary>Forecasts of every operated model from each origin date, one batch per model (an origin's forecast depends
     /// only on data at or before it, so the batch equals one call per day).</summary>

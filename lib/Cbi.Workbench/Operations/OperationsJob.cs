@@ -51,8 +51,7 @@ public static class OperationsJob
                 list.Add(new OperatedModel(c.Horizon, Roles.Released, c.Model, c.Version, spec.Inputs, ModelStore.Load(dir)));
                 list.Add(FitAndFile(ModelCatalog.Get("rw"), Roles.Reference, c.Horizon, frames, context, root));
                 if (!shadow) continue;
-                var candidate = c.Candidates.Where(x => x.Eligible && x.Model != c.Model && x.Base != c.Model && x.Model != "rw" && !c.Model.StartsWith(x.Model + "+", StringComparison.Ordinal))
-                    .Select(x => ModelCatalog.All.FirstOrDefault(s => s.Name == x.Model)).FirstOrDefault(s => s is { Expensive: false });
+                var candidate = ShadowOf(c);
                 if (candidate != null) list.Add(FitAndFile(candidate, Roles.Shadow, c.Horizon, frames, context, root));
             }
             return new OperationalModels(list, OperationalModels.ReleaseId(releasePath));
@@ -201,6 +200,12 @@ public static class OperationsJob
             throw new ArgumentException($"{what} is before {Holdout.Start:yyyy-MM-dd}: the released models were fitted on the sessions before it, so a forecast from there would be in sample.");
         return day;
     }
+
+    /// <summary>The shadow candidate of a release card: its best other eligible candidate that is neither a variant of the
+    /// released model nor its base, not the random walk, and cheap to fit (no network); null when there is none.</summary>
+    internal static ModelSpec? ShadowOf(ReleaseCard c) =>
+        c.Candidates.Where(x => x.Eligible && x.Model != c.Model && x.Base != c.Model && x.Model != "rw" && !c.Model.StartsWith(x.Model + "+", StringComparison.Ordinal))
+            .Select(x => ModelCatalog.All.FirstOrDefault(s => s.Name == x.Model)).FirstOrDefault(s => s is { Expensive: false });
 
     /// <summary>&lt;profile dir&gt;/operations/alerts.jsonl: the alerts of live operations (<c>cbi forecast</c>).</summary>
     public static string AlertsPath(string profileDir) => Path.Combine(profileDir, "operations", "alerts.jsonl");

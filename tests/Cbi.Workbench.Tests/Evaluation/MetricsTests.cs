@@ -218,13 +218,17 @@ public class MetricsTests
     {
         // Hits (1,1,0,0,1,1,0,0,1,1) against 80 %: mean 0.6, d̄ = −0.2; deviations ±(0.4, −0.6) give γ0 = 0.24 and
         // γ1 = 0.24/10 = 0.024. h = 2: LRV = γ0 + 2γ1 = 0.288, DM = −0.2/√0.0288 = −1.178511, HLN √((10+1−4+0.2)/10) = √0.72
-        // → exactly −1. h = 1: DM = −0.2/√0.024 = −1.290994, HLN √0.9 → −1.224745. p from MathNet's StudentT.CDF (t(9)).
+        // → exactly −1. h = 1: DM = −0.2/√0.024 = −1.290994, HLN √0.9 → −1.224745.
+        // R 4.2.2, forecast 8.20 (the same test on the same differential, digits 17):
+        //   dm.test(hits, rep(0.8, 10), h = 2, power = 1) → DM −1, p 0.34343639613791355
+        //   dm.test(hits, rep(0.8, 10), h = 1, power = 1) → DM −1.2247448713915892, p 0.25175947606701277
         bool[] hits = [true, true, false, false, true, true, false, false, true, true];
         var two = Metrics.CoverageTest(hits, 0.8, 2);
         Assert.Equal(-1.0, two.Statistic, 12);
-        Assert.Equal(2 * MathNet.Numerics.Distributions.StudentT.CDF(0, 1, 9, -1.0), two.PValue, 10);
+        Assert.Equal(0.34343639613791355, two.PValue, 10);
         var one = Metrics.CoverageTest(hits, 0.8, 1);
-        Assert.Equal(-1.2247448713915890, one.Statistic, 12);
+        Assert.Equal(-1.2247448713915892, one.Statistic, 12);
+        Assert.Equal(0.25175947606701277, one.PValue, 10);
         Assert.Equal(10, one.N);
     }
 
@@ -235,11 +239,15 @@ public class MetricsTests
         // independent (h = 1) the shortfall from 80 % looks significant; as 5-day outcomes it rests on about 40 periods.
         var hits = Enumerable.Range(0, 200).Select(i => i / 5 % 10 < 7).ToArray();
         Assert.Equal(0.7, hits.Average(x => x ? 1.0 : 0), 12);
+        // R 4.2.2, forecast 8.20: runs <- as.numeric((0:199) %/% 5 %% 10 < 7);
+        //   dm.test(runs, rep(0.8, 200), h = 1, power = 1) → DM −3.0783421635988528, p 0.0023751766687223927
+        //   dm.test(runs, rep(0.8, 200), h = 5, power = 1) → DM −1.1246000833416387, p 0.26211319149891921
         var independent = Metrics.CoverageTest(hits, 0.8, 1);
         var overlapping = Metrics.CoverageTest(hits, 0.8, 5);
-        Assert.True(independent.PValue < 0.01, $"h = 1: p = {independent.PValue}");
-        Assert.True(overlapping.PValue > 3 * independent.PValue, $"h = 5: p = {overlapping.PValue}, h = 1: p = {independent.PValue}");
-        Assert.True(overlapping.Statistic < 0);
+        Assert.Equal(-3.0783421635988528, independent.Statistic, 10);
+        Assert.Equal(0.0023751766687223927, independent.PValue, 12);
+        Assert.Equal(-1.1246000833416387, overlapping.Statistic, 10);
+        Assert.Equal(0.26211319149891921, overlapping.PValue, 10);
     }
 
     [Fact]

@@ -383,6 +383,21 @@ public class PromotionTests : IDisposable
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
     [Fact]
+    public void the_release_id_names_what_is_operated_not_the_wording_of_the_evidence()
+    {
+        var path = Release.PathIn(dir);
+        var id = OperationalModels.ReleaseId(path);
+        var cards = Release.Read(path);
+        Release.Save(cards.Select(c => c with { Reason = c.Reason + " (re-worded)", CoveragePValue = double.NaN }).ToList(), path);
+        Assert.Equal(id, OperationalModels.ReleaseId(path));
+        Release.Save(cards.Select(c => c.Horizon == 5 ? c with { Version = "000000000000" } : c).ToList(), path);
+        Assert.NotEqual(id, OperationalModels.ReleaseId(path));
+        // Dropping the h5 shadow (no other eligible candidate) changes what is operated too.
+        Release.Save(cards.Select(c => c.Horizon == 5 ? c with { Candidates = c.Candidates.Where(x => x.Model == c.Model).ToList() } : c).ToList(), path);
+        Assert.NotEqual(id, OperationalModels.ReleaseId(path));
+    }
+
+    [Fact]
     public void a_promotion_without_an_active_proposal_is_refused_and_the_release_is_unchanged()
     {
         var before = OperationalModels.ReleaseId(Release.PathIn(dir));

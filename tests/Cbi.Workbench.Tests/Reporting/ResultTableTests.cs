@@ -91,7 +91,7 @@ public class ResultTableTests
     }
 
     static VerdictRow Verdict(int h, string claim, double skill, double dmP) =>
-        new(h, "m", claim, 0.05, "0.010", 700, skill, double.NaN, double.NaN, dmP, 0.8, 0, "v", true);
+        new(h, "m", claim, 0.05, "0.010", 0.75, 0.04, 700, skill, double.NaN, double.NaN, dmP, 0.8, 0, "v", true);
 
     [Fact]
     public void the_verdict_sentence_says_no_skill_where_there_is_none_and_whether_the_holdout_confirms_a_claim()
@@ -119,5 +119,6 @@ public class ResultTableTests
         Assert.Equal("< 5e-4", rows[0].ValidationSpaP); // a bootstrap p of 0 is below 1/2,000, never "0"
         Assert.True(double.IsNaN(rows[1].HoldoutSkillLow) && double.IsNaN(rows[1].HoldoutDmP));
         Assert.True(rows.All(r => r.SameFitAsRelease));
+        Assert.Equal(0.79, rows[0].ValidationCoverage80); // the card's validation evidence travels with the verdict
     }
 }
