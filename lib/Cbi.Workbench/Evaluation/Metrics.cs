@@ -312,7 +312,9 @@ public static class Metrics
     /// the hit sequence x_i ∈ {0, 1} (outcome inside the band) minus the nominal level is tested for zero mean exactly as
     /// <see cref="DieboldMariano"/> tests a loss differential — long-run variance from autocovariances up to lag h−1
     /// (rectangular, Bartlett if not positive), Harvey, Leybourne &amp; Newbold (1997) correction, two-sided p from t(n−1).
-    /// With h = 1 it is the t form of Kupiec's (1995) unconditional coverage test; for h &gt; 1 the h-day outcomes of
+    /// With h = 1 it is the one-sample t test of the hit rate, asymptotically equivalent to Kupiec's (1995) likelihood-ratio
+    /// test of unconditional coverage (they differ in small samples; the variance here is the sample's, not the null's);
+    /// for h &gt; 1 the h-day outcomes of
     /// consecutive origins share h − 1 days, so n hits carry about n/h independent ones and an iid binomial test would
     /// overstate the evidence. Negative statistic = coverage below nominal.</summary>
     /// <param name="inside">Per-origin hits (true = the outcome fell inside the band), in origin order.</param>
@@ -326,7 +328,9 @@ public static class Metrics
     {
         ArgumentNullException.ThrowIfNull(inside);
         if (!(nominal > 0 && nominal < 1)) throw new ArgumentOutOfRangeException(nameof(nominal), nominal, "must be in (0, 1).");
-        if (inside.Count > 0 && inside.All(x => x == inside[0]))
+        if (inside.Count < horizon + 2)
+            throw new ArgumentException($"the coverage test needs more than h + 1 = {horizon + 1} outcomes, got {inside.Count}.", nameof(inside));
+        if (inside.All(x => x == inside[0]))
             throw new ArgumentException($"the coverage test is undefined: all {inside.Count} outcomes fell {(inside[0] ? "inside" : "outside")} the band, so the hits have no variance.", nameof(inside));
         return ComparisonTests.DieboldMariano(inside.Select(x => x ? 1.0 : 0.0).ToArray(), Enumerable.Repeat(nominal, inside.Count).ToArray(), horizon);
     }

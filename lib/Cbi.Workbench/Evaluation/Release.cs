@@ -40,7 +40,8 @@ public sealed record ReleaseOptions(double Nominal = 0.8, double CoverageToleran
 /// <param name="AboveP90">Share of outcomes above P90 (nominal 0.1).</param>
 /// <param name="CoveragePValue">Two-sided p-value that the P10–P90 coverage equals the nominal level
 /// (<see cref="Metrics.CoverageTest"/>: the h-day outcomes of neighbouring origins overlap, so the variance is HAC with
-/// h − 1 lags); NaN below the N/h floor or when every outcome fell inside (or outside) the band.</param>
+/// h − 1 lags); NaN below the N/h floor, when every outcome fell inside (or outside) the band, or in a release saved before
+/// this field existed.</param>
 public sealed record ReleaseCandidate(string Model, int N, double QuantileScore, double SkillVsRw, double Coverage80, string Base, double BaseQuantileScore,
     bool Eligible, bool Calibrated, bool NoSkillFamily, string Note, double DmPValue, double BelowP10 = double.NaN, double AboveP90 = double.NaN,
     double CoveragePValue = double.NaN);
@@ -63,7 +64,8 @@ public sealed record ReleaseCandidate(string Model, int N, double QuantileScore,
 /// <param name="BelowP10">The released model's share of validation outcomes below its P10 (nominal 0.1).</param>
 /// <param name="AboveP90">Its share above its P90 (nominal 0.1).</param>
 /// <param name="CoveragePValue">Two-sided p-value that its validation coverage equals the nominal level
-/// (<see cref="ReleaseCandidate.CoveragePValue"/>; NaN below the N/h floor).</param>
+/// (<see cref="ReleaseCandidate.CoveragePValue"/>; NaN below the N/h floor, for an all-inside or all-outside band, or in a
+/// release saved before this field existed).</param>
 public sealed record ReleaseCard(int Horizon, string Model, bool Skill, string Reason, double SkillVsRw, double Coverage80, double QuantileScore, int Origins,
     IReadOnlyList<int> Folds, string SpaBest, double SpaPValue, int SpaCandidates, string Version, IReadOnlyList<ReleaseCandidate> Candidates,
     double BelowP10 = double.NaN, double AboveP90 = double.NaN, double CoveragePValue = double.NaN);
@@ -92,9 +94,11 @@ public static class Release
     /// <param name="folds">The release folds (<see cref="ReleaseFolds"/>).</param>
     /// <param name="options">Settings; default <see cref="ReleaseOptions"/>.</param>
     /// <exception cref="ArgumentException">a horizon without random-walk rows on the release folds.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">a nominal coverage outside (0, 1).</exception>
     public static IReadOnlyList<ReleaseCard> Choose(IReadOnlyList<PredictionRow> rows, IEnumerable<int> horizons, IReadOnlyList<int> folds, ReleaseOptions? options = null)
     {
         var o = options ?? new ReleaseOptions();
+        if (!(o.Nominal > 0 && o.Nominal < 1)) throw new ArgumentOutOfRangeException(nameof(options), o.Nominal, "ReleaseOptions.Nominal must be in (0, 1).");
         var reference = ModelCatalog.Reference.Name;
         var cards = new List<ReleaseCard>();
         foreach (var h in horizons)
@@ -108,11 +112,12 @@ public static class Release
             var candidates = new List<ReleaseCandidate>();
             foreach (var (model, own) in byModel.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
-                var shared = own.Keys.Where(rw.ContainsKey).ToArray();
+                // In time order: the HAC variances of the Diebold–Mariano and coverage tests need it.
+                var shared = own.Keys.Where(rw.ContainsKey).Order().ToArray();
                 if (shared.Length == 0) continue;
                 var qs = shared.Average(d => Qs(own[d]));
                 var rq = shared.Average(d => Qs(rw[d]));
-                var inside = shared.Order().Select(d => own[d].Y >= own[d].Q10 && own[d].Y <= own[d].Q90).ToArray();
+                var inside = shared.Select(d => own[d].Y >= own[d].Q10 && own[d].Y <= own[d].Q90).ToArray();
                 var cov = inside.Average(x => x ? 1.0 : 0);
                 var baseName = model.Contains('+') ? model[..model.LastIndexOf('+')] : "";
                 var baseQs = baseName.Length > 0 && byModel.TryGetValue(baseName, out var b) && shared.All(b.ContainsKey) ? shared.Average(d => Qs(b[d])) : double.NaN;
@@ -182,7 +187,7 @@ public static class Release
                     : string.Create(CultureInfo.InvariantCulture, $"the candidates that beat the random walk ({Spa()}) are not calibrated (best {skilled.FirstOrDefault()?.Model}, coverage {skilled.FirstOrDefault()?.Coverage80:0.0%})");
                 reason = $"no skill: {why}; released the best {(familyCalibrated != null ? "calibrated" : "(none is calibrated within the tolerance)")} distribution around the random walk that is no worse than it";
             }
-            if (!chosen.Calibrated) reason += "; " + CoverageDiagnosis(chosen, o.Nominal);
+            if (!chosen.Calibrated) reason += "; " + CoverageDiagnosis(chosen, h, o);
             cards.Add(new ReleaseCard(h, chosen.Model, skill, reason, chosen.SkillVsRw, chosen.Coverage80, chosen.QuantileScore, chosen.N, folds.ToArray(),
                 spa?.SpaBest ?? "", spaP, others.Count, "", candidates, chosen.BelowP10, chosen.AboveP90, chosen.CoveragePValue));
         }
@@ -191,10 +196,12 @@ public static class Release
 
     /// <summary>Where an uncalibrated band misses, in words: its coverage, whether the shortfall is beyond noise (the
     /// overlap-aware coverage test) and on which side the outcomes fall outside.</summary>
-    static string CoverageDiagnosis(ReleaseCandidate c, double nominal)
+    static string CoverageDiagnosis(ReleaseCandidate c, int horizon, ReleaseOptions o)
     {
-        var test = double.IsNaN(c.CoveragePValue) ? "untestable: too few non-overlapping periods"
-            : string.Create(CultureInfo.InvariantCulture, $"p = {c.CoveragePValue:G2} against {nominal:0%}, overlap-aware");
+        var test = c.N / (double)horizon < o.MinPeriods ? "untestable: too few non-overlapping periods"
+            : c.Coverage80 is 0 or 1 ? $"every outcome {(c.Coverage80 == 1 ? "inside" : "outside")} the band"
+            : string.Create(CultureInfo.InvariantCulture, $"p = {c.CoveragePValue:G2} against {o.Nominal:0%}, overlap-aware");
+        var nominal = o.Nominal;
         return string.Create(CultureInfo.InvariantCulture,
             $"its coverage {c.Coverage80:0.0%} ({test}) misses {c.BelowP10:0.0%} below P10 and {c.AboveP90:0.0%} above P90 (nominal {(1 - nominal) / 2:0%} each)");
     }
@@ -245,7 +252,7 @@ public static class Release
 /// bootstrap's resolution (&lt; 1/B), never as 0.</param>
 /// <param name="ValidationCoverage80">P10–P90 coverage on the release folds (fraction; nominal 0.8).</param>
 /// <param name="ValidationCoverageP">Two-sided p-value that this coverage equals the nominal level (overlap-aware,
-/// <see cref="Metrics.CoverageTest"/>; NaN below 10 non-overlapping periods).</param>
+/// <see cref="Metrics.CoverageTest"/>; NaN where the card has none, <see cref="ReleaseCard.CoveragePValue"/>).</param>
 /// <param name="HoldoutN">Holdout origins scored.</param>
 /// <param name="HoldoutSkill">Quantile-score skill vs the random walk on the holdout (fraction).</param>
 /// <param name="HoldoutSkillLow">Lower end of its 95 % interval (fraction), from the Diebold–Mariano standard error of the

@@ -92,15 +92,20 @@ public sealed class OperationalModels : IDisposable
     }
 
     /// <summary>The release id of a release file: the first 12 hex digits of SHA-256 of what it puts into operation — per
-    /// horizon the released model and version and the shadow candidate it names (one line "h model@version shadow" each,
-    /// by horizon). A promotion or a new fit changes it; re-worded or added evidence on the cards (a reason, a new
-    /// diagnostic) does not, so forecasts already filed stay the release's own and keep being scored.</summary>
+    /// horizon the released model and version, and the shadow candidate it names with that candidate's validation score and
+    /// origins (the shadow is fitted when operations start, so its evidence stands in for its fit: re-tuned, it scores
+    /// differently). A promotion, a new fit or a re-tuned shadow changes it; re-worded or added evidence on the cards (a
+    /// reason, a new diagnostic) does not, so forecasts already filed stay the release's own and keep being scored. A
+    /// revision of the development data that leaves every card's scores alone would not change it either: the shadow's
+    /// refit then files beside the old one.</summary>
     /// <exception cref="FileNotFoundException">no such file.</exception>
     /// <exception cref="InvalidDataException">the file is not a release.</exception>
     public static string ReleaseId(string releasePath)
     {
         var operated = string.Join("\n", Evaluation.Release.Read(releasePath).OrderBy(c => c.Horizon)
-            .Select(c => $"{c.Horizon} {c.Model}@{c.Version} {OperationsJob.ShadowOf(c)?.Name ?? "-"}"));
+            .Select(c => (Card: c, Shadow: OperationsJob.ShadowOf(c)?.Name))
+            .Select(x => x.Shadow is null ? $"{x.Card.Horizon} {x.Card.Model}@{x.Card.Version} -"
+                : FormattableString.Invariant($"{x.Card.Horizon} {x.Card.Model}@{x.Card.Version} {x.Shadow} {x.Card.Candidates.First(c => c.Model == x.Shadow).QuantileScore:R} {x.Card.Candidates.First(c => c.Model == x.Shadow).N}")));
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(operated)))[..12];
     }
 

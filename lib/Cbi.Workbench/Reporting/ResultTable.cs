@@ -15,8 +15,7 @@ namespace Cbi.Workbench.Reporting;
 /// <para>Formats, chosen by the column's name (the workbench's naming convention): a name containing <c>Skill</c> is a
 /// relative improvement shown in percent with a sign (+5.3); a name ending in <c>P</c> or containing <c>PValue</c> is a p-value
 /// (even <c>CoverageP</c>); else a name containing <c>Coverage</c> or <c>Share</c>, or starting with <c>Below</c> or <c>Above</c>,
-/// is a share shown in percent (78.7); a p-value (3 decimals, scientific
-/// below 0.001, so 1.8e-06 never reads 0); other real numbers 4 significant digits; NaN is shown as "—" (missing
+/// is a share shown in percent (78.7); p-values get 3 decimals, scientific below 0.001 (so 1.8e-06 never reads 0); other real numbers 4 significant digits; NaN is shown as "—" (missing
 /// stays visible); dates ISO (yyyy-MM-dd); sequences joined with ", ". Percent columns say so in their header.</para></summary>
 public sealed class ResultTable
 {

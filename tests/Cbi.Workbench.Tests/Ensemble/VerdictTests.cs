@@ -239,8 +239,9 @@ public class ReleaseRuleTests
         Assert.Equal(rows.Average(r => r.Y > r.Q90 ? 1.0 : 0), card.AboveP90, 12);
         Assert.Equal(1 - card.BelowP10 - card.AboveP90, card.Coverage80, 12);
         Assert.True(card.CoveragePValue < 1e-3, $"coverage {card.Coverage80:P1}, p = {card.CoveragePValue}");
-        Assert.Contains("misses", card.Reason);
-        Assert.Contains("above P90", card.Reason);
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"misses {card.BelowP10:0.0%} below P10 and {card.AboveP90:0.0%} above P90"), card.Reason);
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"p = {card.CoveragePValue:G2} against 80%"), card.Reason);
         var low = card.Candidates.Single(c => c.Model == "rw_low");
         Assert.True(low.AboveP90 > 3 * low.BelowP10, $"below {low.BelowP10:P1}, above {low.AboveP90:P1}");
     }
@@ -248,9 +249,11 @@ public class ReleaseRuleTests
     [Fact]
     public void coverage_is_untestable_where_the_release_folds_hold_fewer_than_ten_periods()
     {
-        var table = Table().Select(r => r with { Horizon = 126, TargetDate = F.Dates[F.RowOf(r.OriginDate) + 126] }).ToList();
+        // Both random-walk bands too narrow, so the release is uncalibrated and its reason carries the diagnosis.
+        var table = Table(rwHalfWidth: 0.0135, rwGarchHalfWidth: 0.0135).Select(r => r with { Horizon = 126, TargetDate = F.Dates[F.RowOf(r.OriginDate) + 126] }).ToList();
         var card = Release.Choose(table, [126], AllFolds, Quick).Single();
         Assert.All(card.Candidates, c => Assert.True(double.IsNaN(c.CoveragePValue)));
+        Assert.Contains("untestable: too few non-overlapping periods", card.Reason);
     }
 
     [Fact]
