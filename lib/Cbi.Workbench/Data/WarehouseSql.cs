@@ -218,6 +218,18 @@ internal static class WarehouseSql
                                            "(SELECT 1 FROM forecasts f WHERE f.model_version = i.model_version AND f.origin_date = i.origin_date AND f.horizon = i.horizon)";
     internal const string ReadForecasts = "SELECT origin_date, horizon, target_date, model_version, p10, p50, p90, created_at FROM forecasts ORDER BY model_version, horizon, origin_date";
 
+    /// <summary>The rows of the forecasts table a Parquet copy holds: those whose (model_version, origin_date, horizon) key is
+    /// in <paramref name="incoming"/> (this export) or, when <paramref name="previousCopy"/> is given, already in that copy —
+    /// so each profile's copy keeps the rows it exported, with the table's (first-exported) values, and never the rows
+    /// another profile exported to the same warehouse.</summary>
+    internal static string ForecastsOfCopy(string incoming, string? previousCopy)
+    {
+        static string Same(string source) =>
+            $"EXISTS (SELECT 1 FROM {source} k WHERE k.model_version = f.model_version AND k.origin_date = f.origin_date AND k.horizon = f.horizon)";
+        return $"SELECT f.* FROM forecasts f WHERE {Same(incoming)}" + (previousCopy is null ? "" : $" OR {Same($"read_parquet('{Quote(previousCopy)}')")}") +
+               " ORDER BY f.model_version, f.horizon, f.origin_date";
+    }
+
     /// <summary>The (model_version, origin_date, horizon) keys already in the forecasts table for some model versions.</summary>
     internal static string ForecastKeys(IReadOnlyCollection<string> modelVersions) =>
         "SELECT model_version, origin_date, horizon FROM forecasts WHERE model_version IN (" +
@@ -341,7 +353,8 @@ internal static class WarehouseSql
             "DISTINCT ON is DuckDB/PostgreSQL; the BigQuery backend reads the existing keys (forecasts.keys) and streams only new rows");
         yield return new("forecasts.count_fresh", CountRows("fresh"), Portability.Portable);
         yield return new("forecasts.insert", InsertAllFrom("forecasts", "fresh"), Portability.Portable);
-        yield return new("forecasts.copy", CopyToParquet(OrderedRows("forecasts", "model_version, horizon, origin_date"), "/tmp/forecasts.parquet", "parquet"), Portability.DuckDb, LocalFile);
+        yield return new("forecasts.copy", CopyToParquet(ForecastsOfCopy("incoming", "/tmp/forecasts.parquet"), "/tmp/forecasts-new.parquet", "parquet"), Portability.DuckDb, LocalFile);
+        yield return new("forecasts.copy_first", CopyToParquet(ForecastsOfCopy("incoming", null), "/tmp/forecasts.parquet", "parquet"), Portability.DuckDb, LocalFile);
         yield return new("forecasts.exists", TableExists("forecasts"), Portability.DuckDb, DuckDbCatalog);
         yield return new("forecasts.read", ReadForecasts, Portability.Portable);
         yield return new("forecasts.keys", ForecastKeys(["ensemble@1a2b3c", "lgbm@4d5e6f"]), Portability.Portable);

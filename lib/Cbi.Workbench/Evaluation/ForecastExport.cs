@@ -17,9 +17,11 @@ namespace Cbi.Workbench.Evaluation;
 public sealed record ForecastRow(DateOnly OriginDate, int Horizon, DateOnly TargetDate, string ModelVersion, double P10, double P50, double P90, DateTime CreatedAt);
 
 /// <summary>The forecast store: the warehouse table <c>forecasts(origin_date DATE, horizon INTEGER, target_date DATE,
-/// model_version VARCHAR, p10 DOUBLE, p50 DOUBLE, p90 DOUBLE, created_at TIMESTAMP)</c> and its Parquet copy
-/// artifacts/&lt;profile&gt;/forecasts.parquet. Appending is idempotent: a (model_version, origin_date, horizon) already
-/// present is never written again (the first export's values and time stay). The table survives warehouse rebuilds.</summary>
+/// model_version VARCHAR, p10 DOUBLE, p50 DOUBLE, p90 DOUBLE, created_at TIMESTAMP)</c> and a Parquet copy per profile,
+/// artifacts/&lt;profile&gt;/forecasts.parquet, holding the rows that profile exported (a fit's forecasts are the same
+/// whichever profile exports them, so the table is shared and keyed by model version; the copy says what this profile
+/// released and operated). Appending is idempotent: a (model_version, origin_date, horizon) already present is never
+/// written again (the first export's values and time stay). The table survives warehouse rebuilds.</summary>
 public static class ForecastExport
 {
     /// <summary>The warehouse table's columns, in order.</summary>
@@ -54,8 +56,9 @@ public static class ForecastExport
     internal static DateOnly TargetDate(Frame frame, int row, int horizon) =>
         frame.Calendar.Sessions(frame.Dates[row].AddDays(1), frame.Dates[row].AddDays(horizon * 2 + 14))[horizon - 1];
 
-    /// <summary>Appends rows whose (model_version, origin_date, horizon) is new to the warehouse table and the Parquet
-    /// copy; returns how many were new. The warehouse is locked first; the Parquet file is replaced atomically after the
+    /// <summary>Appends rows whose (model_version, origin_date, horizon) is new to the warehouse table, and writes the
+    /// Parquet copy as the table's rows for the keys it already held plus this call's keys; returns how many were new to the
+    /// table. The warehouse is locked first; the Parquet file is replaced atomically after the
     /// table commits.</summary>
     /// <exception cref="ArgumentException">a row with non-finite or unordered prices.</exception>
     /// <exception cref="FileNotFoundException">no warehouse.</exception>
@@ -84,7 +87,7 @@ public static class ForecastExport
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(parquet)!);
-            Exec(con, WarehouseSql.CopyToParquet(WarehouseSql.OrderedRows("forecasts", "model_version, horizon, origin_date"), tmp, "parquet"));
+            Exec(con, WarehouseSql.CopyToParquet(WarehouseSql.ForecastsOfCopy("incoming", File.Exists(parquet) ? parquet : null), tmp, "parquet"));
             tx.Commit();
             File.Move(tmp, parquet, overwrite: true);
         }

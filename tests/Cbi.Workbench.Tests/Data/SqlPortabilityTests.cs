@@ -95,6 +95,7 @@ public class SqlPortabilityTests
             PredictionStore.WriteAbstentions(SmokeAbstentions(), Path.Combine(dir.FullName, "abstentions.parquet"));
             var forecasts = BigQuery.BigQueryClientTests.ForecastRows();
             ForecastExport.Append(forecasts, wh, Path.Combine(dir.FullName, "forecasts.parquet"));
+            ForecastExport.Append(forecasts, wh, Path.Combine(dir.FullName, "forecasts.parquet"));   // the copy it had is read back
             ForecastExport.Read(wh);
             var ledger = Path.Combine(dir.FullName, "operations.parquet");
             var operational = forecasts.Select(f => new Cbi.Workbench.Operations.OperationalForecast(f.OriginDate, f.Horizon, f.TargetDate, "released",

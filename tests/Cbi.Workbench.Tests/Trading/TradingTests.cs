@@ -125,8 +125,35 @@ public class ForecastStoreTests
             Assert.Equal(3, ForecastExport.Read(wh).Count);
             Warehouse.Build(Workbench.RawDir, wh, TextWriter.Null);
             Assert.Equal(3, ForecastExport.Read(wh).Count);
+
+            // A second profile exporting to the same warehouse: each copy holds only the rows its profile exported (the
+            // shared row with the first export's values), the table holds them all.
+            var other = Path.Combine(dir, "other", "forecasts.parquet");
+            var late = rows[1] with { ModelVersion = "m@ghi" };
+            Assert.Equal(1, ForecastExport.Append([rows[0] with { P50 = rows[0].P50 * 1.01 }, late], wh, other));
+            Assert.Equal(4, ForecastExport.Read(wh).Count);
+            Assert.Equal([("m@abc", rows[0].OriginDate), ("m@ghi", rows[1].OriginDate)], KeysIn(other));
+            Assert.Equal(rows[0].P50, PricesIn(other)[0], 12);
+            Assert.Equal([("m@abc", rows[0].OriginDate), ("m@abc", rows[1].OriginDate), ("m@def", rows[0].OriginDate)], KeysIn(pq));
         }
         finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    static List<(string, DateOnly)> KeysIn(string parquet) =>
+        Query(parquet, "model_version, origin_date", r => (r.GetString(0), r.GetFieldValue<DateOnly>(1)));
+
+    static List<double> PricesIn(string parquet) => Query(parquet, "p50", r => r.GetDouble(0));
+
+    static List<T> Query<T>(string parquet, string columns, Func<System.Data.Common.DbDataReader, T> read)
+    {
+        using var con = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:");
+        con.Open();
+        using var cmd = con.CreateCommand();
+        cmd.CommandText = $"SELECT {columns} FROM read_parquet('{parquet}') ORDER BY model_version, horizon, origin_date";
+        using var r = cmd.ExecuteReader();
+        var list = new List<T>();
+        while (r.Read()) list.Add(read(r));
+        return list;
     }
 
     [Fact]
