@@ -243,9 +243,13 @@ internal static class WarehouseSql
         $"INSERT INTO {table} SELECT DISTINCT ON (model, version, horizon, origin_date) * FROM {incoming} i WHERE NOT EXISTS " +
         $"(SELECT 1 FROM {table} x WHERE x.model = i.model AND x.version = i.version AND x.horizon = i.horizon AND x.origin_date = i.origin_date)";
 
-    internal static string ReadOperationalForecasts(string path) =>
-        "SELECT origin_date, horizon, target_date, role, model, version, origin_close, q10, q50, q90, release, created_at " +
+    internal static string ReadOperationalForecasts(string path, string exAnte = "ex_ante") =>
+        $"SELECT origin_date, horizon, target_date, role, model, version, origin_close, q10, q50, q90, release, created_at, {exAnte} " +
         $"FROM read_parquet('{Quote(path)}') ORDER BY horizon, role, model, version, origin_date";
+
+    /// <summary>1 when the Parquet file has a column of that name, else 0.</summary>
+    internal static string ParquetHasColumn(string path, string column) =>
+        $"SELECT count(*) FROM parquet_schema('{Quote(path)}') WHERE name = '{Quote(column)}'";
 
     // ---------------------------------------------------------------- BigQuery backend only
 
@@ -362,6 +366,7 @@ internal static class WarehouseSql
         yield return new("operations.insert_new", InsertNewOperationalForecasts("f", "n"), Portability.DuckDb, "DISTINCT ON is DuckDB/PostgreSQL; the ledger is a local Parquet file merged in DuckDB");
         yield return new("operations.copy", CopyToParquet(OrderedRows("f", "horizon, role, model, version, origin_date"), "/tmp/operations.parquet", "parquet"), Portability.DuckDb, LocalFile);
         yield return new("operations.read", ReadOperationalForecasts("/tmp/operations.parquet"), Portability.DuckDb, LocalFile);
+        yield return new("operations.has_ex_ante", ParquetHasColumn("/tmp/operations.parquet", "ex_ante"), Portability.DuckDb, LocalFile);
         yield return new("predictions.replace_bigquery", BigQueryReplacePredictions("predictions_staging_cbi", "smoke"), Portability.BigQuery,
             "a BigQuery multi-statement transaction; its two statements are predictions.delete_replaced and predictions.insert, which are portable");
         yield return new("cli.sql_lockdown", LockDown, Portability.DuckDb, "DuckDB session settings that keep `cbi sql` from touching files");

@@ -30,8 +30,12 @@ public static class Roles
 /// <param name="Release">Id of the release the forecast came from (<see cref="OperationalModels.ReleaseId"/>: 12 hex digits
 /// naming the released models, versions and shadows), whatever its role.</param>
 /// <param name="CreatedAt">When the forecast was first made (UTC); a re-run keeps the first.</param>
+/// <param name="ExAnte">True when the forecast was made before its outcome could be known: the data it was made from ended
+/// before its target session. False for an ex-post forecast — a replay, or <c>cbi forecast --as-of</c> a past day — made
+/// from data cut at its origin but filed when its outcome was already in the data; a ledger written before this field
+/// existed reads as false.</param>
 public sealed record OperationalForecast(DateOnly OriginDate, int Horizon, DateOnly TargetDate, string Role, string Model, string Version,
-    double OriginClose, double Q10, double Q50, double Q90, string Release, DateTime CreatedAt)
+    double OriginClose, double Q10, double Q50, double Q90, string Release, DateTime CreatedAt, bool ExAnte = false)
 {
     /// <summary>P10 of the price at the target date, US cents per pound: close · exp(Q10).</summary>
     public double P10 => OriginClose * Math.Exp(Q10);
@@ -114,7 +118,7 @@ public sealed class OperationalModels : IDisposable
     /// <param name="frames">The frame of each input kind the models read (the full data: prices and point-in-time features).</param>
     /// <param name="origins">Origin sessions; each must be a row of every frame (a ZL session with a close).</param>
     /// <param name="createdAt">The time stamped on new rows (UTC).</param>
-    /// <returns>The forecasts, and the origins where a model abstained (with its reason) or the session has no close.</returns>
+    /// <returns>The forecasts (ex ante where the frame ends before the target session), and the origins where a model abstained (with its reason) or the session has no close.</returns>
     /// <exception cref="KeyNotFoundException">a model's input kind has no frame.</exception>
     public (IReadOnlyList<OperationalForecast> Forecasts, IReadOnlyList<OperationalAbstention> Abstentions) Forecast(
         IReadOnlyDictionary<ModelInputs, Frame> frames, IReadOnlyList<DateOnly> origins, DateTime createdAt)
@@ -143,8 +147,9 @@ public sealed class OperationalModels : IDisposable
                     missing.Add(new(dates[i], m.Horizon, m.Role, m.Model, $"non-finite quantiles {o.Q10}/{o.Q50}/{o.Q90}"));
                     continue;
                 }
-                list.Add(new OperationalForecast(dates[i], m.Horizon, ForecastExport.TargetDate(frame, rows[i], m.Horizon), m.Role, m.Model, m.Version,
-                    frame.Close[rows[i]], o.Q10, o.Q50, o.Q90, Release, createdAt));
+                var target = ForecastExport.TargetDate(frame, rows[i], m.Horizon);
+                list.Add(new OperationalForecast(dates[i], m.Horizon, target, m.Role, m.Model, m.Version,
+                    frame.Close[rows[i]], o.Q10, o.Q50, o.Q90, Release, createdAt, ExAnte: target > frame.Dates[^1]));
             }
         }
         return (list, missing);

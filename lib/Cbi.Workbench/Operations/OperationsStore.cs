@@ -5,13 +5,14 @@ using DuckDB.NET.Data;
 namespace Cbi.Workbench.Operations;
 
 /// <summary>The operations ledger: artifacts/&lt;profile&gt;/operations/forecasts.parquet, every operational forecast with its
-/// role, version, release, log-return quantiles and the origin close (prices follow from them). Appending is idempotent
+/// role, version, release, log-return quantiles, the origin close (prices follow from them) and whether it was made ex ante
+/// (before its outcome was in the data) or ex post (a replay). Appending is idempotent
 /// on (model, version, horizon, origin_date): a forecast already filed keeps its first values and time. Writers take
 /// turns under a file lock; the file is replaced atomically.</summary>
 public static class OperationsStore
 {
     internal const string Columns = "origin_date DATE, horizon INTEGER, target_date DATE, role VARCHAR, model VARCHAR, version VARCHAR, origin_close DOUBLE, " +
-                           "q10 DOUBLE, q50 DOUBLE, q90 DOUBLE, release VARCHAR, created_at TIMESTAMP";
+                           "q10 DOUBLE, q50 DOUBLE, q90 DOUBLE, release VARCHAR, created_at TIMESTAMP, ex_ante BOOLEAN";
     const string Names = "origin_date, horizon, target_date, role, model, version, origin_close, q10, q50, q90, release, created_at";
 
     /// <summary>&lt;profile dir&gt;/operations/forecasts.parquet.</summary>
@@ -33,12 +34,12 @@ public static class OperationsStore
             using var con = Open();
             WarehouseSql.Exec(con, WarehouseSql.CreateTable("f", Columns));
             WarehouseSql.Exec(con, WarehouseSql.CreateTable("n", Columns));
-            if (File.Exists(path)) WarehouseSql.Exec(con, WarehouseSql.InsertFromParquet("f", Names, path));
+            if (File.Exists(path)) WarehouseSql.Exec(con, WarehouseSql.InsertFromParquet("f", $"{Names}, {ExAnteOf(con, path)}", path));
             using (var app = con.CreateAppender("n"))
                 foreach (var x in forecasts)
                     app.CreateRow().AppendValue((DateOnly?)x.OriginDate).AppendValue(x.Horizon).AppendValue((DateOnly?)x.TargetDate).AppendValue(x.Role)
                         .AppendValue(x.Model).AppendValue(x.Version).AppendValue(x.OriginClose).AppendValue(x.Q10).AppendValue(x.Q50).AppendValue(x.Q90)
-                        .AppendValue(x.Release).AppendValue(x.CreatedAt).EndRow();
+                        .AppendValue(x.Release).AppendValue(x.CreatedAt).AppendValue(x.ExAnte).EndRow();
             var before = Convert.ToInt32(WarehouseSql.Scalar(con, WarehouseSql.CountRows("f")));
             WarehouseSql.Exec(con, WarehouseSql.InsertNewOperationalForecasts("f", "n"));
             added = Convert.ToInt32(WarehouseSql.Scalar(con, WarehouseSql.CountRows("f"))) - before;
@@ -54,10 +55,15 @@ public static class OperationsStore
         path = System.IO.Path.GetFullPath(path);
         if (!File.Exists(path)) return [];
         using var con = Open();
-        return WarehouseSql.Read(con, WarehouseSql.ReadOperationalForecasts(path), r => new OperationalForecast(
+        return WarehouseSql.Read(con, WarehouseSql.ReadOperationalForecasts(path, ExAnteOf(con, path)), r => new OperationalForecast(
             r.GetFieldValue<DateOnly>(0), r.GetInt32(1), r.GetFieldValue<DateOnly>(2), r.GetString(3), r.GetString(4), r.GetString(5),
-            r.GetDouble(6), r.GetDouble(7), r.GetDouble(8), r.GetDouble(9), r.GetString(10), r.GetDateTime(11)));
+            r.GetDouble(6), r.GetDouble(7), r.GetDouble(8), r.GetDouble(9), r.GetString(10), r.GetDateTime(11), r.GetBoolean(12)));
     }
+
+    /// <summary>The ex_ante column of a ledger file, or <c>false</c> for one written before the column existed (nothing then
+    /// said its forecasts were made before their outcomes, so none is claimed to be).</summary>
+    static string ExAnteOf(DuckDBConnection con, string path) =>
+        Convert.ToInt64(WarehouseSql.Scalar(con, WarehouseSql.ParquetHasColumn(path, "ex_ante"))) > 0 ? "ex_ante" : "false AS ex_ante";
 
     static DuckDBConnection Open()
     {

@@ -83,6 +83,34 @@ public class OperationsTests
     }
 
     [Fact]
+    public void a_ledger_written_before_the_ex_ante_column_reads_as_ex_post_and_takes_new_forecasts()
+    {
+        var dir = Directory.CreateTempSubdirectory("cbi-ops-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "forecasts.parquet");
+            var p = Prices();
+            var old = F(Roles.Released, 1, p.Dates[0], p.Dates[1], 100, -0.1, 0, 0.1) with { ExAnte = true };
+            OperationsStore.Append([old], path);
+            // The same file as the ledger's earlier schema wrote it: no ex_ante column.
+            var previous = Path.Combine(dir.FullName, "previous.parquet");
+            using (var con = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:"))
+            {
+                con.Open();
+                using var cmd = con.CreateCommand();
+                cmd.CommandText = $"COPY (SELECT * EXCLUDE (ex_ante) FROM read_parquet('{path}')) TO '{previous}' (FORMAT parquet)";
+                cmd.ExecuteNonQuery();
+            }
+            File.Move(previous, path, overwrite: true);
+            Assert.Equal([old with { ExAnte = false }], OperationsStore.Read(path));
+            var fresh = F(Roles.Released, 1, p.Dates[1], p.Dates[2], 110, -0.1, 0, 0.1) with { ExAnte = true };
+            Assert.Equal(1, OperationsStore.Append([fresh], path));
+            Assert.Equal([(p.Dates[0], false), (p.Dates[1], true)], OperationsStore.Read(path).Select(f => (f.OriginDate, f.ExAnte)).Order().ToList());
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+
+    [Fact]
     public void unusable_quantiles_are_refused_before_anything_is_filed()
     {
         var dir = Directory.CreateTempSubdirectory("cbi-ops-");
@@ -277,7 +305,11 @@ public class RealOperationsTests(WarehouseFixture wh)
         {
             var cut = Cut(prices, d);
             var alone = models.Forecast(new Dictionary<ModelInputs, Frame> { [ModelInputs.Prices] = cut }, [d], DateTime.UnixEpoch).Forecasts;
-            Assert.Equal(batch.Where(f => f.OriginDate == d).OrderBy(f => f.Horizon).ThenBy(f => f.Role), alone.OrderBy(f => f.Horizon).ThenBy(f => f.Role));
+            // Made on the day itself every forecast is ex ante; made a year later from the full data, the same numbers are
+            // ex post: only the flag may differ.
+            Assert.All(alone, f => Assert.True(f.ExAnte));
+            Assert.All(batch.Where(f => f.OriginDate == d), f => Assert.False(f.ExAnte));
+            Assert.Equal(batch.Where(f => f.OriginDate == d).OrderBy(f => f.Horizon).ThenBy(f => f.Role), alone.Select(f => f with { ExAnte = false }).OrderBy(f => f.Horizon).ThenBy(f => f.Role));
         }
     }
 
@@ -337,8 +369,13 @@ public class RealOperationsTests(WarehouseFixture wh)
             Assert.All(cards, c => Assert.Equal(days.Count, r.Forecasts.Count(f => f.Horizon == c.Horizon && f.Role == Roles.Released) +
                                                            r.Abstentions.Count(a => a.Horizon == c.Horizon && a.Role == Roles.Released)));
             Assert.Equal(r.Forecasts.Count, r.NewForecasts);
-            // Every forecast whose target closed by the last day is scored (targets without a close excepted).
+            // Replayed a year later, a forecast is ex ante only where its target lies beyond the data (long horizons from late
+            // origins); the rest were made with their outcome already in the data.
             var prices = frames[ModelInputs.Prices];
+            Assert.All(r.Forecasts, f => Assert.Equal(f.TargetDate > prices.Dates[^1], f.ExAnte));
+            Assert.Contains(r.Forecasts, f => f.ExAnte);
+            Assert.Contains(r.Forecasts, f => !f.ExAnte);
+            // Every forecast whose target closed by the last day is scored (targets without a close excepted).
             Assert.Equal(r.Forecasts.Count(f => f.TargetDate <= days[^1] && prices.RowOf(f.TargetDate) >= 0), r.Matured.Count);
             Assert.Contains(r.Alerts, a => a.Rule == "stale-input" && a.Subject == "CL" && a.State == "fired" && a.AsOf == new DateOnly(2026, 3, 24));
             Assert.Equal(5, r.Correlations.Count);
@@ -359,6 +396,7 @@ public class RealOperationsTests(WarehouseFixture wh)
             var live = OperationsJob.Run(models, frames, next, OperationsRules.Default with { Email = new EmailRule("127.0.0.1", OperationsTests.FreePort(), To: ["desk@localhost"]) },
                 profileDir, warehouse, "test live day", OperationsJob.AlertsPath(profileDir), OperationsJob.AlertStatePath(profileDir), warnings.Add);
             Assert.Equal(models.Models.Count, live.NewForecasts);
+            Assert.All(live.Forecasts.Where(f => f.OriginDate == next[0]), f => Assert.True(f.ExAnte, $"{f.ModelVersion} h {f.Horizon} from the last close"));
             Assert.True(live.Matured.Count > r.Matured.Count, $"{live.Matured.Count} matured live");
             Assert.Contains(warnings, w => w.Contains("WARNING: alert e-mail to 127.0.0.1"));
             Assert.True(File.Exists(OperationsJob.AlertStatePath(profileDir)));
