@@ -12,11 +12,14 @@ namespace Cbi.Workbench.Operations;
 /// <param name="Reason">The person's reason, as given.</param>
 /// <param name="ReleaseBefore">Release id before (its release.json is kept under release/history/).</param>
 /// <param name="ReleaseAfter">Release id after.</param>
-public sealed record PromotionRecord(DateTime TimeUtc, int Horizon, string From, string To, string Evidence, string Reason, string ReleaseBefore, string ReleaseAfter);
+/// <param name="History">The previous release.json as kept, relative to the release folder
+/// (history/&lt;id before&gt;-&lt;time&gt;.json: a release id names what is operated, so two wordings of one release may share it).</param>
+public sealed record PromotionRecord(DateTime TimeUtc, int Horizon, string From, string To, string Evidence, string Reason, string ReleaseBefore, string ReleaseAfter,
+    string History = "");
 
 /// <summary>Performing a promotion — never done by the rules themselves: a person asks for it, only while the live alert
 /// state holds an active <c>promotion-proposed</c> for that horizon (the shadow earned it on matured forecasts), and it is
-/// recorded: the shadow is the fit the operations ledger holds for this release and horizon, the previous release.json is kept under release/history/&lt;id&gt;.json, the card of the horizon names the
+/// recorded: the shadow is the fit the operations ledger holds for this release and horizon, the previous release.json is kept under release/history/&lt;id&gt;-&lt;time&gt;.json, the card of the horizon names the
 /// shadow's model and fitted version with the evidence in its reason, and release/promotions.jsonl gets a line.</summary>
 public static class Promotion
 {
@@ -54,18 +57,21 @@ public static class Promotion
             ?? throw new InvalidOperationException($"{model} is not a candidate on the h{horizon} card; only a candidate with validation evidence can be released.");
         if (!Directory.Exists(Path.Combine(profileDir, "models", model, $"h{horizon}", version)))
             throw new InvalidOperationException($"{model}@{version} is not in {Workbench.Relative(Path.Combine(profileDir, "models"))}.");
-        var history = Path.Combine(Path.GetDirectoryName(path)!, "history", before + ".json");
+        var now = DateTime.UtcNow;
+        var kept = Path.Combine("history", FormattableString.Invariant($"{before}-{now:yyyyMMdd'T'HHmmssfff'Z'}.json"));
+        var history = Path.Combine(Path.GetDirectoryName(path)!, kept);
         Directory.CreateDirectory(Path.GetDirectoryName(history)!);
-        if (!File.Exists(history)) File.Copy(path, history);
+        File.Copy(path, history, overwrite: false);
         cards[i] = old with
         {
             Model = model, Version = version, Skill = false,
-            Reason = $"promoted from shadow on {DateTime.UtcNow:yyyy-MM-dd}: {proposal.Value}; reason given: {reason.Trim()}. Validation evidence below is the candidate's; no skill is claimed from operations alone",
+            Reason = $"promoted from shadow on {now:yyyy-MM-dd}: {proposal.Value}; reason given: {reason.Trim()}. Validation evidence below is the candidate's; no skill is claimed from operations alone",
             SkillVsRw = candidate.SkillVsRw, Coverage80 = candidate.Coverage80, QuantileScore = candidate.QuantileScore, Origins = candidate.N,
             BelowP10 = candidate.BelowP10, AboveP90 = candidate.AboveP90, CoveragePValue = candidate.CoveragePValue,
         };
         Release.Save(cards, path);
-        var record = new PromotionRecord(DateTime.UtcNow, horizon, $"{old.Model}@{old.Version}", shadow, proposal.Value, reason.Trim(), before, OperationalModels.ReleaseId(path));
+        var record = new PromotionRecord(now, horizon, $"{old.Model}@{old.Version}", shadow, proposal.Value, reason.Trim(), before, OperationalModels.ReleaseId(path),
+            kept.Replace('\\', '/'));
         JsonLines.Append(Path.Combine(Path.GetDirectoryName(path)!, "promotions.jsonl"), record);
         Log.Progress($"[operations] h{horizon}: {record.From} replaced by {record.To} (release {before} → {record.ReleaseAfter}); recorded in {Workbench.Relative(Path.Combine(Path.GetDirectoryName(path)!, "promotions.jsonl"))}");
         return record;

@@ -463,8 +463,9 @@ public class PromotionTests : IDisposable
         var released = Release.Read(Path.Combine(Workbench.ArtifactsDir, "smoke", "release", "release.json")).Single(c => c.Horizon == 5);
         Assert.Equal(($"{released.Model}@{released.Version}", $"{model}@{version}", before), (r.From, r.To, r.ReleaseBefore));
         Assert.NotEqual(before, r.ReleaseAfter);
-        Assert.True(File.Exists(Path.Combine(dir, "release", "history", before + ".json")));
+        Assert.StartsWith($"history/{before}-", r.History);
+        Assert.True(File.Exists(Path.Combine(dir, "release", r.History)));
         Assert.Single(File.ReadAllLines(Path.Combine(dir, "release", "promotions.jsonl")));
-        Assert.Equal(released.Model, Release.Read(Path.Combine(dir, "release", "history", before + ".json")).Single(c => c.Horizon == 5).Model);
+        Assert.Equal(released.Model, Release.Read(Path.Combine(dir, "release", r.History)).Single(c => c.Horizon == 5).Model);
     }
 }
