@@ -100,8 +100,9 @@ internal sealed class DuckDbWarehouse(string path) : IWarehouseBackend
     /// <inheritdoc/>
     public void ReplacePredictions(string profile, IReadOnlyCollection<PredictionRow> rows) { Close(); PredictionStore.WriteWarehouse(rows, profile, Path); }
 
-    /// <summary>The Parquet copy of the forecasts table that <see cref="AppendForecasts"/> rewrites; null =
-    /// <see cref="ForecastExport.DefaultParquetPath"/>.</summary>
+    /// <summary>The profile's Parquet copy of its forecasts that <see cref="AppendForecasts"/> rewrites (the rows it exported,
+    /// <see cref="ForecastExport.Append"/>); null = <see cref="ForecastExport.DefaultParquetPath"/>. The BigQuery backend
+    /// keeps no copy.</summary>
     public string? ForecastsParquet { get; init; }
 
     /// <inheritdoc/>

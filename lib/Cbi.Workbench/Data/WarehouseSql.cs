@@ -220,8 +220,9 @@ internal static class WarehouseSql
 
     /// <summary>The rows of the forecasts table a Parquet copy holds: those whose (model_version, origin_date, horizon) key is
     /// in <paramref name="incoming"/> (this export) or, when <paramref name="previousCopy"/> is given, already in that copy —
-    /// so each profile's copy keeps the rows it exported, with the table's (first-exported) values, and never the rows
-    /// another profile exported to the same warehouse.</summary>
+    /// so each profile's copy keeps the rows it exported (put back into the table first, <see cref="ForecastsFromCopy"/>), with
+    /// the table's first-exported values, and not the rows only another profile exported to the same warehouse (a row both
+    /// exported, such as one random-walk fit's, is in both).</summary>
     internal static string ForecastsOfCopy(string incoming, string? previousCopy)
     {
         static string Same(string source) =>
@@ -229,6 +230,12 @@ internal static class WarehouseSql
         return $"SELECT f.* FROM forecasts f WHERE {Same(incoming)}" + (previousCopy is null ? "" : $" OR {Same($"read_parquet('{Quote(previousCopy)}')")}") +
                " ORDER BY f.model_version, f.horizon, f.origin_date";
     }
+
+    /// <summary>Puts back into the forecasts table the rows of a profile's Parquet copy whose key it lacks (a fresh clone's
+    /// new warehouse, or one moved away): the copy is that profile's record, with its first-exported values and times.</summary>
+    internal static string ForecastsFromCopy(string copy) =>
+        $"INSERT INTO forecasts SELECT p.* FROM read_parquet('{Quote(copy)}') p WHERE NOT EXISTS " +
+        "(SELECT 1 FROM forecasts f WHERE f.model_version = p.model_version AND f.origin_date = p.origin_date AND f.horizon = p.horizon)";
 
     /// <summary>The (model_version, origin_date, horizon) keys already in the forecasts table for some model versions.</summary>
     internal static string ForecastKeys(IReadOnlyCollection<string> modelVersions) =>
@@ -358,6 +365,7 @@ internal static class WarehouseSql
         yield return new("forecasts.count_fresh", CountRows("fresh"), Portability.Portable);
         yield return new("forecasts.insert", InsertAllFrom("forecasts", "fresh"), Portability.Portable);
         yield return new("forecasts.copy", CopyToParquet(ForecastsOfCopy("incoming", "/tmp/forecasts.parquet"), "/tmp/forecasts-new.parquet", "parquet"), Portability.DuckDb, LocalFile);
+        yield return new("forecasts.from_copy", ForecastsFromCopy("/tmp/forecasts.parquet"), Portability.DuckDb, LocalFile);
         yield return new("forecasts.copy_first", CopyToParquet(ForecastsOfCopy("incoming", null), "/tmp/forecasts.parquet", "parquet"), Portability.DuckDb, LocalFile);
         yield return new("forecasts.exists", TableExists("forecasts"), Portability.DuckDb, DuckDbCatalog);
         yield return new("forecasts.read", ReadForecasts, Portability.Portable);

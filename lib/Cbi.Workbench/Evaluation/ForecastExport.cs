@@ -57,12 +57,13 @@ public static class ForecastExport
         frame.Calendar.Sessions(frame.Dates[row].AddDays(1), frame.Dates[row].AddDays(horizon * 2 + 14))[horizon - 1];
 
     /// <summary>Appends rows whose (model_version, origin_date, horizon) is new to the warehouse table, and writes the
-    /// Parquet copy as the table's rows for the keys it already held plus this call's keys; returns how many were new to the
-    /// table. The warehouse is locked first; the Parquet file is replaced atomically after the
+    /// Parquet copy as the table's rows for the keys it already held plus this call's keys; returns how many of this call's
+    /// rows were new to the table. Rows of the copy the table lacks (a new warehouse) are put back into it first. The warehouse is locked first; the Parquet file is replaced atomically after the
     /// table commits.</summary>
     /// <exception cref="ArgumentException">a row with non-finite or unordered prices.</exception>
     /// <exception cref="FileNotFoundException">no warehouse.</exception>
     /// <exception cref="IOException">another writer still holds the warehouse after 10 minutes (nothing is written).</exception>
+    /// <exception cref="InvalidDataException">the existing copy cannot be read (nothing is written; the message names it).</exception>
     public static int Append(IReadOnlyCollection<ForecastRow> rows, string? warehousePath = null, string? parquetPath = null)
     {
         Validate(rows);
@@ -75,6 +76,16 @@ public static class ForecastExport
         con.Open();
         Exec(con, WarehouseSql.CreateTableIfMissing("forecasts", Columns));
         using var tx = con.BeginTransaction();
+        var previous = File.Exists(parquet) ? parquet : null;
+        if (previous != null)
+        {
+            try { Exec(con, WarehouseSql.ForecastsFromCopy(previous)); }
+            catch (DuckDBException e)
+            {
+                throw new InvalidDataException($"{Workbench.Relative(previous)} is not a readable forecast copy ({e.Message.Split('\n')[0]}); nothing was written. " +
+                                               "Restore it (git checkout, a backup) or move it aside to start the copy again from this export.", e);
+            }
+        }
         Exec(con, WarehouseSql.CreateTempTable("incoming", Columns));
         using (var app = con.CreateAppender("incoming"))
             foreach (var r in rows)
@@ -87,7 +98,7 @@ public static class ForecastExport
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(parquet)!);
-            Exec(con, WarehouseSql.CopyToParquet(WarehouseSql.ForecastsOfCopy("incoming", File.Exists(parquet) ? parquet : null), tmp, "parquet"));
+            Exec(con, WarehouseSql.CopyToParquet(WarehouseSql.ForecastsOfCopy("incoming", previous), tmp, "parquet"));
             tx.Commit();
             File.Move(tmp, parquet, overwrite: true);
         }

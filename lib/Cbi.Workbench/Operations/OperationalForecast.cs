@@ -30,10 +30,10 @@ public static class Roles
 /// <param name="Release">Id of the release the forecast came from (<see cref="OperationalModels.ReleaseId"/>: 12 hex digits
 /// naming the released models, versions and shadows), whatever its role.</param>
 /// <param name="CreatedAt">When the forecast was first made (UTC); a re-run keeps the first.</param>
-/// <param name="ExAnte">True when the forecast was made before its outcome could be known: the data it was made from ended
-/// before its target session. False for an ex-post forecast — a replay, or <c>cbi forecast --as-of</c> a past day — made
-/// from data cut at its origin but filed when its outcome was already in the data; a ledger written before this field
-/// existed reads as false.</param>
+/// <param name="ExAnte">True for a forecast made as a live one is: its origin was the last ZL session in the data when it was
+/// made, so nothing after the origin was known. False for an ex-post forecast — a replayed day, or <c>cbi forecast --as-of</c>
+/// a past day — made from data cut at its origin (the same numbers, tested) but filed when later sessions, part of its
+/// outcome path, were already in the data. A ledger written before this field existed reads as false.</param>
 public sealed record OperationalForecast(DateOnly OriginDate, int Horizon, DateOnly TargetDate, string Role, string Model, string Version,
     double OriginClose, double Q10, double Q50, double Q90, string Release, DateTime CreatedAt, bool ExAnte = false)
 {
@@ -118,13 +118,16 @@ public sealed class OperationalModels : IDisposable
     /// <param name="frames">The frame of each input kind the models read (the full data: prices and point-in-time features).</param>
     /// <param name="origins">Origin sessions; each must be a row of every frame (a ZL session with a close).</param>
     /// <param name="createdAt">The time stamped on new rows (UTC).</param>
-    /// <returns>The forecasts (ex ante where the frame ends before the target session), and the origins where a model abstained (with its reason) or the session has no close.</returns>
+    /// <returns>The forecasts (ex ante at the price frame's last session, ex post before it; without a price frame none is
+    /// ex ante), and the origins where a model abstained (with its reason) or the session has no close.</returns>
     /// <exception cref="KeyNotFoundException">a model's input kind has no frame.</exception>
     public (IReadOnlyList<OperationalForecast> Forecasts, IReadOnlyList<OperationalAbstention> Abstentions) Forecast(
         IReadOnlyDictionary<ModelInputs, Frame> frames, IReadOnlyList<DateOnly> origins, DateTime createdAt)
     {
         var list = new List<OperationalForecast>();
         var missing = new List<OperationalAbstention>();
+        // The outcome is a ZL close: whether later sessions were known is judged on the price frame, the same for every role.
+        DateOnly? dataEnd = frames.TryGetValue(ModelInputs.Prices, out var pf) ? pf.Dates[^1] : null;
         foreach (var m in Models)
         {
             var frame = frames.TryGetValue(m.Inputs, out var f) ? f : throw new KeyNotFoundException($"no {m.Inputs} frame for {m.Model} (h {m.Horizon}).");
@@ -147,9 +150,8 @@ public sealed class OperationalModels : IDisposable
                     missing.Add(new(dates[i], m.Horizon, m.Role, m.Model, $"non-finite quantiles {o.Q10}/{o.Q50}/{o.Q90}"));
                     continue;
                 }
-                var target = ForecastExport.TargetDate(frame, rows[i], m.Horizon);
-                list.Add(new OperationalForecast(dates[i], m.Horizon, target, m.Role, m.Model, m.Version,
-                    frame.Close[rows[i]], o.Q10, o.Q50, o.Q90, Release, createdAt, ExAnte: target > frame.Dates[^1]));
+                list.Add(new OperationalForecast(dates[i], m.Horizon, ForecastExport.TargetDate(frame, rows[i], m.Horizon), m.Role, m.Model, m.Version,
+                    frame.Close[rows[i]], o.Q10, o.Q50, o.Q90, Release, createdAt, ExAnte: dates[i] == dataEnd));
             }
         }
         return (list, missing);

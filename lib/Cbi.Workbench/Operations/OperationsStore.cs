@@ -6,7 +6,7 @@ namespace Cbi.Workbench.Operations;
 
 /// <summary>The operations ledger: artifacts/&lt;profile&gt;/operations/forecasts.parquet, every operational forecast with its
 /// role, version, release, log-return quantiles, the origin close (prices follow from them) and whether it was made ex ante
-/// (before its outcome was in the data) or ex post (a replay). Appending is idempotent
+/// (from the last session in the data, as live) or ex post (a replayed day). Appending is idempotent
 /// on (model, version, horizon, origin_date): a forecast already filed keeps its first values and time. Writers take
 /// turns under a file lock; the file is replaced atomically.</summary>
 public static class OperationsStore

@@ -134,7 +134,23 @@ public class ForecastStoreTests
             Assert.Equal(4, ForecastExport.Read(wh).Count);
             Assert.Equal([("m@abc", rows[0].OriginDate), ("m@ghi", rows[1].OriginDate)], KeysIn(other));
             Assert.Equal(rows[0].P50, PricesIn(other)[0], 12);
+            Assert.Equal(0, ForecastExport.Append([rows[0]], wh, pq));   // written again after the other profile's export
             Assert.Equal([("m@abc", rows[0].OriginDate), ("m@abc", rows[1].OriginDate), ("m@def", rows[0].OriginDate)], KeysIn(pq));
+
+            // A new warehouse (a fresh clone's): the copy's rows go back into the table and the copy loses none.
+            File.Delete(wh);
+            Warehouse.Build(Workbench.RawDir, wh, TextWriter.Null);
+            Assert.Empty(ForecastExport.Read(wh));
+            Assert.Equal(0, ForecastExport.Append([rows[0]], wh, pq));
+            Assert.Equal(3, KeysIn(pq).Count);
+            Assert.Equal(3, ForecastExport.Read(wh).Count);
+
+            // An unreadable copy stops the export, naming the file, and writes nothing.
+            File.WriteAllText(other, "not parquet");
+            var e = Assert.Throws<InvalidDataException>(() => ForecastExport.Append([late with { ModelVersion = "m@jkl" }], wh, other));
+            Assert.Contains("forecasts.parquet is not a readable forecast copy", e.Message);
+            Assert.Equal(3, ForecastExport.Read(wh).Count);
+            Assert.Equal("not parquet", File.ReadAllText(other));
         }
         finally { Directory.Delete(dir, recursive: true); }
     }
