@@ -165,7 +165,7 @@ internal static class Trainer
                     var chunks = TrainChunks(shape, batch, net);
                     // The whole batch's target count as a tensor: each micro-batch's loss is divided by it without any
                     // implicit Scalar (TorchSharp's implicit scalars and dispose scopes do not mix safely).
-                    var count = chunks > 1 ? m.sum().clamp_min(1) : null;
+                    var count = chunks > 1 ? m.sum().clamp_min(Scalars.One) : null;
                     var rowsPerChunk = (batch + chunks - 1) / chunks;
                     double stepLoss = 0;
                     if (work is not null)

@@ -45,8 +45,8 @@ internal static class Pinball
     {
         using var tau = tensor(new float[] { 0.1f, 0.5f, 0.9f }, device: q.device);
         var e = y.unsqueeze(-1) - q;
-        var l = maximum(tau * e, (tau - 1) * e).sum(-1) * mask;
-        return l.sum() / mask.sum().clamp_min(1);
+        var l = maximum(tau * e, tau.sub(Scalars.One) * e).sum(-1) * mask;
+        return l.sum() / mask.sum().clamp_min(Scalars.One);
     }
 
     /// <summary>The masked pinball sum of a micro-batch over <paramref name="count"/>, the target count of its whole
@@ -56,6 +56,6 @@ internal static class Pinball
     {
         using var tau = tensor(new float[] { 0.1f, 0.5f, 0.9f }, device: q.device);
         var e = y.unsqueeze(-1) - q;
-        return (maximum(tau * e, (tau - 1) * e).sum(-1) * mask).sum() / count;
+        return (maximum(tau * e, tau.sub(Scalars.One) * e).sum(-1) * mask).sum() / count;
     }
 }

@@ -40,7 +40,7 @@ internal sealed class Grn : nn.Module<Tensor, Tensor?, Tensor>
     {
         var z = w2.call(a);
         if (w3 != null && c is not null) z = z + w3.call(c);
-        var eta1 = drop.call(w1.call(nn.functional.elu(z, 1.0)));
+        var eta1 = drop.call(w1.call(z.elu(Scalars.One, Scalars.One, Scalars.One)));   // ELU with α = 1, without an implicit scalar
         return norm.call((skipProj is null ? a : skipProj.call(a)) + glu.call(eta1));
     }
 }
@@ -80,9 +80,10 @@ internal sealed class VariableSelection : nn.Module<Tensor, Tensor?, (Tensor Out
 internal sealed class InterpretableAttention : nn.Module<Tensor, Tensor, Tensor, (Tensor Output, Tensor Weights)>
 {
     readonly Linear q, k, v, o; readonly int heads, dh; readonly Dropout drop;
+    readonly Scalar sqrtDh;   // held by the module: an implicit scalar could be freed mid-call (Scalars)
     internal InterpretableAttention(int d, int heads, double dropout) : base("attention")
     {
-        this.heads = heads; dh = Math.Max(1, d / heads);
+        this.heads = heads; dh = Math.Max(1, d / heads); sqrtDh = Math.Sqrt(dh).ToScalar();
         q = nn.Linear(d, dh * heads); k = nn.Linear(d, dh * heads); v = nn.Linear(d, dh); o = nn.Linear(dh, d);
         drop = nn.Dropout(dropout);
         RegisterComponents();
@@ -94,8 +95,8 @@ internal sealed class InterpretableAttention : nn.Module<Tensor, Tensor, Tensor,
         var qh = q.call(query).view(b, kq, heads, dh).transpose(1, 2);          // [B, h, K, dh]
         var kh = k.call(keys).view(b, t, heads, dh).transpose(1, 2);            // [B, h, T, dh]
         var vv = v.call(keys).unsqueeze(1);                                     // [B, 1, T, dh]
-        var scores = matmul(qh, kh.transpose(-2, -1)) / Math.Sqrt(dh);
-        var a = softmax(scores.masked_fill(mask, float.NegativeInfinity), -1);  // [B, h, K, T]
+        var scores = matmul(qh, kh.transpose(-2, -1)).div(sqrtDh);
+        var a = softmax(scores.masked_fill(mask, Scalars.NegativeInfinity), -1);  // [B, h, K, T]
         var mean = drop.call(matmul(a, vv)).mean([1]);                          // [B, K, dh]
         return (o.call(mean), a.mean([1]));
     }
