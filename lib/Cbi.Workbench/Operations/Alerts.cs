@@ -144,7 +144,7 @@ public static class AlertRules
     }
 
     /// <summary>A promotion proposal for each horizon's shadow candidate (<see cref="ShadowRule"/>), from the matured forecasts
-    /// both made at the same origins.</summary>
+    /// both made at the same origins; the evidence says how many of the pairs were made ex ante (live) and how many replayed.</summary>
     public static IEnumerable<AlertCheck> Promotion(IReadOnlyList<MaturedForecast> matured, ShadowRule rule)
     {
         foreach (var g in matured.Where(m => m.Forecast.Role == Roles.Shadow).GroupBy(m => m.Forecast.Horizon))
@@ -165,7 +165,7 @@ public static class AlertRules
             try { p = Evaluation.Metrics.DieboldMariano(pairs.Select(x => x.Shadow.QuantileScore).ToArray(), pairs.Select(x => x.Released.QuantileScore).ToArray(), h).PValue; }
             catch (ArgumentException) { p = 1; } // identical losses: no difference to test
             yield return new AlertCheck("promotion-proposed", subject, gain >= rule.Margin && p < rule.PValue,
-                FormattableString.Invariant($"shadow {g.First().Forecast.ModelVersion} against released {pairs[0].Released.Forecast.ModelVersion} over {pairs.Count} matured forecasts: quantile score {s:0.00000} vs {r:0.00000} ({gain:+0.0%;−0.0%}), Diebold–Mariano p {p:G3}; proposal needs ≥ {rule.Margin:P0} and p < {rule.PValue}"));
+                FormattableString.Invariant($"shadow {g.First().Forecast.ModelVersion} against released {pairs[0].Released.Forecast.ModelVersion} over {pairs.Count} matured forecasts ({pairs.Count(x => x.Shadow.Forecast.ExAnte && x.Released.Forecast.ExAnte)} of the pairs made ex ante, the rest replayed): quantile score {s:0.00000} vs {r:0.00000} ({gain:+0.0%;−0.0%}), Diebold–Mariano p {p:G3}; proposal needs ≥ {rule.Margin:P0} and p < {rule.PValue}"));
         }
     }
 

@@ -379,6 +379,10 @@ public class RealOperationsTests(WarehouseFixture wh)
             Assert.Contains(r.Alerts, a => a.Rule == "stale-input" && a.Subject == "CL" && a.State == "fired" && a.AsOf == new DateOnly(2026, 3, 24));
             Assert.Equal(5, r.Correlations.Count);
             Assert.Contains(r.LastChecks, c => c.Rule == "promotion-proposed");
+            // A proposal's evidence says whether it rests on live forecasts: a replay's pairs are all replayed.
+            Assert.All(r.LastChecks.Where(c => c.Rule == "promotion-proposed" && !c.Evidence.EndsWith("no test")),
+                c => Assert.Contains("(0 of the pairs made ex ante, the rest replayed)", c.Evidence));
+            Assert.Contains(r.LastChecks, c => c.Rule == "promotion-proposed" && !c.Evidence.EndsWith("no test"));
             Assert.Single(Holdout.History(Path.Combine(profileDir, "holdout-reads.jsonl")));
 
             var again = OperationsJob.Run(models, frames, days, OperationsRules.Default, profileDir, warehouse, "test replay again", alerts, null);
