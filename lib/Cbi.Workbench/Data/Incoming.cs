@@ -110,11 +110,8 @@ public static class Incoming
             Warehouse.Build(Path.Combine(scratch, "raw"), Path.Combine(scratch, "warehouse.duckdb"), log);
             var now = DateTime.UtcNow;
             var fresh = pending.Select(p => new IncomingFile(p, RawManifest.Sha256Of(incomingDir, p), added[p].Rows, added[p].First, added[p].Last, now)).ToList();
-            var list = Path.Combine(incomingDir, AcceptedFile);
-            var text = File.Exists(list) ? File.ReadAllText(list) : Header + "\n";
-            if (!text.EndsWith('\n')) text += "\n";
-            AtomicFile.WriteAllText(list, text + string.Concat(fresh.Select(f =>
-                string.Join('\t', f.Path, f.Sha256, f.Rows.ToString(CultureInfo.InvariantCulture), f.FirstKey, f.LastKey, f.AcceptedUtc.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)) + "\n")));
+            AtomicFile.AppendLines(Path.Combine(incomingDir, AcceptedFile), fresh.Select(f =>
+                string.Join('\t', f.Path, f.Sha256, f.Rows.ToString(CultureInfo.InvariantCulture), f.FirstKey, f.LastKey, f.AcceptedUtc.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture))), Header);
             foreach (var f in fresh) log.WriteLine($"[incoming] accepted {f.Path}: {f.Rows} rows {f.FirstKey} … {f.LastKey}");
             Warehouse.Build(EffectiveRawDir(rawDir, incomingDir), warehousePath, log);
             return fresh;
@@ -141,9 +138,7 @@ public static class Incoming
             if (!File.Exists(target))
                 throw new RawDataException(name, 0, null, $"no vendored file data/raw/{rel} to extend: an incoming file must have the path of the file it continues.");
             var rows = NewRows(target, incoming, name);
-            var text = File.ReadAllText(target);
-            if (text.Length > 0 && !text.EndsWith('\n')) text += "\n";
-            File.WriteAllText(target, text + string.Concat(rows.Select(r => r.Text + "\n")));
+            AtomicFile.AppendLines(target, rows.Select(r => r.Text));
             added[rel] = (rows.Count, rows.Count > 0 ? rows[0].Key : "", rows.Count > 0 ? rows[^1].Key : "");
         }
         RawManifest.Write(outDir);

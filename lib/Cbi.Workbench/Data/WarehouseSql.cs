@@ -182,7 +182,8 @@ internal static class WarehouseSql
     internal static string InsertWithProfile(string table, string source, string profile) =>
         $"INSERT INTO {table} (profile, {PredictionColumnNames}) SELECT '{Quote(profile)}', {PredictionColumnNames} FROM {source}";
 
-    const string PredictionColumnNames = "model, horizon, origin_date, target_date, y, q10, q50, q90, fold, split";
+    /// <summary>The prediction contract's column names, in order (<see cref="Evaluation.PredictionStore.Columns"/>).</summary>
+    internal const string PredictionColumnNames = "model, horizon, origin_date, target_date, y, q10, q50, q90, fold, split";
 
     /// <summary>Whether a table of the open database has a column (1) or not (0).</summary>
     internal static string ColumnExists(string table, string column) =>
@@ -207,15 +208,18 @@ internal static class WarehouseSql
 
     internal static string CountProfileRows(string profile) => $"SELECT count(*) FROM predictions WHERE profile = '{Quote(profile)}'";
     internal static string DeleteProfileRows(string profile) => $"DELETE FROM predictions WHERE profile = '{Quote(profile)}'";
-    internal static string InsertProfileFromParquet(string profile, string path) =>
-        $"INSERT INTO predictions (profile, {PredictionColumnNames}) SELECT '{Quote(profile)}', {PredictionColumnNames} FROM read_parquet('{Quote(path)}')";
+    internal static string InsertProfileFromParquet(string profile, string path) => InsertWithProfile("predictions", $"read_parquet('{Quote(path)}')", profile);
 
     internal static string ReadPredictions(string path, IReadOnlyCollection<string> models) =>
         $"SELECT model, horizon, origin_date, target_date, y, q10, q50, q90, fold, split FROM read_parquet('{Quote(path)}')" +
         (models.Count > 0 ? $" WHERE model IN ({string.Join(", ", models.Select(x => $"'{Quote(x)}'"))})" : "") + " ORDER BY model, horizon, origin_date";
 
-    internal const string FreshForecasts = "CREATE TEMP TABLE fresh AS SELECT DISTINCT ON (model_version, origin_date, horizon) * FROM incoming i WHERE NOT EXISTS " +
-                                           "(SELECT 1 FROM forecasts f WHERE f.model_version = i.model_version AND f.origin_date = i.origin_date AND f.horizon = i.horizon)";
+    internal static readonly string FreshForecasts = "CREATE TEMP TABLE fresh AS SELECT DISTINCT ON (model_version, origin_date, horizon) * FROM incoming i WHERE NOT EXISTS " +
+                                                     $"(SELECT 1 FROM forecasts f WHERE {SameForecast("f", "i")})";
+
+    /// <summary>The forecasts' key, (model_version, origin_date, horizon), equal in two aliased rows.</summary>
+    static string SameForecast(string a, string b) =>
+        $"{a}.model_version = {b}.model_version AND {a}.origin_date = {b}.origin_date AND {a}.horizon = {b}.horizon";
     internal const string ReadForecasts = "SELECT origin_date, horizon, target_date, model_version, p10, p50, p90, created_at FROM forecasts ORDER BY model_version, horizon, origin_date";
 
     /// <summary>The rows of the forecasts table a Parquet copy holds: those whose (model_version, origin_date, horizon) key is
@@ -225,8 +229,7 @@ internal static class WarehouseSql
     /// exported, such as one random-walk fit's, is in both).</summary>
     internal static string ForecastsOfCopy(string incoming, string? previousCopy)
     {
-        static string Same(string source) =>
-            $"EXISTS (SELECT 1 FROM {source} k WHERE k.model_version = f.model_version AND k.origin_date = f.origin_date AND k.horizon = f.horizon)";
+        static string Same(string source) => $"EXISTS (SELECT 1 FROM {source} k WHERE {SameForecast("k", "f")})";
         return $"SELECT f.* FROM forecasts f WHERE {Same(incoming)}" + (previousCopy is null ? "" : $" OR {Same($"read_parquet('{Quote(previousCopy)}')")}") +
                " ORDER BY f.model_version, f.horizon, f.origin_date";
     }
@@ -234,8 +237,7 @@ internal static class WarehouseSql
     /// <summary>Puts back into the forecasts table the rows of a profile's Parquet copy whose key it lacks (a fresh clone's
     /// new warehouse, or one moved away): the copy is that profile's record, with its first-exported values and times.</summary>
     internal static string ForecastsFromCopy(string copy) =>
-        $"INSERT INTO forecasts SELECT p.* FROM read_parquet('{Quote(copy)}') p WHERE NOT EXISTS " +
-        "(SELECT 1 FROM forecasts f WHERE f.model_version = p.model_version AND f.origin_date = p.origin_date AND f.horizon = p.horizon)";
+        $"INSERT INTO forecasts SELECT p.* FROM read_parquet('{Quote(copy)}') p WHERE NOT EXISTS (SELECT 1 FROM forecasts f WHERE {SameForecast("f", "p")})";
 
     /// <summary>The (model_version, origin_date, horizon) keys already in the forecasts table for some model versions.</summary>
     internal static string ForecastKeys(IReadOnlyCollection<string> modelVersions) =>

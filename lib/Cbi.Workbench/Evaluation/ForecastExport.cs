@@ -58,8 +58,8 @@ public static class ForecastExport
 
     /// <summary>Appends rows whose (model_version, origin_date, horizon) is new to the warehouse table, and writes the
     /// Parquet copy as the table's rows for the keys it already held plus this call's keys; returns how many of this call's
-    /// rows were new to the table. Rows of the copy the table lacks (a new warehouse) are put back into it first. The warehouse is locked first; the Parquet file is replaced atomically after the
-    /// table commits.</summary>
+    /// rows were new to the table. Rows of the copy the table lacks (a new warehouse) are put back into it first. The
+    /// warehouse is locked first; the Parquet file is replaced atomically after the table commits.</summary>
     /// <exception cref="ArgumentException">a row with non-finite or unordered prices.</exception>
     /// <exception cref="FileNotFoundException">no warehouse.</exception>
     /// <exception cref="IOException">another writer still holds the warehouse after 10 minutes (nothing is written).</exception>

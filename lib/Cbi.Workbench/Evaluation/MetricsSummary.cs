@@ -70,20 +70,21 @@ public static class MetricsSummary
     /// <see cref="Metrics.DieboldMariano"/>), or NaN where it means nothing: fewer than <paramref name="minPeriods"/>
     /// (default <see cref="MinDmEffectiveN"/>) non-overlapping h-day periods (n/h), or a constant loss differential
     /// (identical forecasts).</summary>
-    internal static double ReliableDmPValue(IReadOnlyList<double> loss1, IReadOnlyList<double> loss2, int horizon, double minPeriods = MinDmEffectiveN)
-    {
-        if (loss1.Count / (double)horizon < minPeriods) return double.NaN;
-        try { return Metrics.DieboldMariano(loss1, loss2, horizon).PValue; }
-        catch (ArgumentException) { return double.NaN; }
-    }
+    internal static double ReliableDmPValue(IReadOnlyList<double> loss1, IReadOnlyList<double> loss2, int horizon, double minPeriods = MinDmEffectiveN) =>
+        Reliable(loss1.Count, horizon, minPeriods, () => Metrics.DieboldMariano(loss1, loss2, horizon));
 
     /// <summary>Two-sided p-value of <see cref="Metrics.CoverageTest"/> (coverage = <paramref name="nominal"/>, overlap-aware), or
     /// NaN where it means nothing: fewer than <paramref name="minPeriods"/> non-overlapping h-day periods (n/h, the
     /// Diebold–Mariano floor), or every outcome on one side of the band's edge (all inside or all outside).</summary>
-    internal static double ReliableCoverageP(IReadOnlyList<bool> inside, double nominal, int horizon, double minPeriods = MinDmEffectiveN)
+    internal static double ReliableCoverageP(IReadOnlyList<bool> inside, double nominal, int horizon, double minPeriods = MinDmEffectiveN) =>
+        Reliable(inside.Count, horizon, minPeriods, () => Metrics.CoverageTest(inside, nominal, horizon));
+
+    /// <summary>A HAC test's p-value, NaN below <paramref name="minPeriods"/> non-overlapping periods (n/h) or where the test
+    /// refuses its input (no variance).</summary>
+    static double Reliable(int n, int horizon, double minPeriods, Func<TestResult> test)
     {
-        if (inside.Count / (double)horizon < minPeriods) return double.NaN;
-        try { return Metrics.CoverageTest(inside, nominal, horizon).PValue; }
+        if (n / (double)horizon < minPeriods) return double.NaN;
+        try { return test().PValue; }
         catch (ArgumentException) { return double.NaN; }
     }
 

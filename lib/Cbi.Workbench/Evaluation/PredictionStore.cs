@@ -28,7 +28,7 @@ public static class PredictionStore
     /// table, <see cref="ProfileOf"/>), then <see cref="Columns"/>. Key: (profile, model, horizon, split, origin_date).</summary>
     internal const string WarehouseColumns = "profile VARCHAR, " + Columns;
 
-    const string ColumnNames = "model, horizon, origin_date, target_date, y, q10, q50, q90, fold, split";
+    const string ColumnNames = WarehouseSql.PredictionColumnNames;
 
     /// <summary>artifacts/&lt;active profile&gt;/predictions.parquet.</summary>
     public static string DefaultParquetPath => Path.Combine(Workbench.ProfileDir, "predictions.parquet");

@@ -201,9 +201,8 @@ public static class Release
         var test = c.N / (double)horizon < o.MinPeriods ? "untestable: too few non-overlapping periods"
             : c.Coverage80 is 0 or 1 ? $"every outcome {(c.Coverage80 == 1 ? "inside" : "outside")} the band"
             : string.Create(CultureInfo.InvariantCulture, $"p = {c.CoveragePValue:G2} against {o.Nominal:0%}, overlap-aware");
-        var nominal = o.Nominal;
         return string.Create(CultureInfo.InvariantCulture,
-            $"its coverage {c.Coverage80:0.0%} ({test}) misses {c.BelowP10:0.0%} below P10 and {c.AboveP90:0.0%} above P90 (nominal {(1 - nominal) / 2:0%} each)");
+            $"its coverage {c.Coverage80:0.0%} ({test}) misses {c.BelowP10:0.0%} below P10 and {c.AboveP90:0.0%} above P90 (nominal {(1 - o.Nominal) / 2:0%} each)");
     }
 
     /// <summary>The released model of one horizon fitted for the holdout: on every development row whose target is known

@@ -25,6 +25,17 @@ internal static class AtomicFile
 
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, tmp => File.WriteAllBytes(tmp, bytes));
 
+    /// <summary>Appends lines to a text file by rewriting it atomically: a crash leaves the previous file, never a torn
+    /// line; a last line without its newline gets one first; an absent or empty file starts with <paramref name="header"/>
+    /// when one is given.</summary>
+    public static void AppendLines(string path, IEnumerable<string> lines, string? header = null)
+    {
+        var text = File.Exists(path) ? File.ReadAllText(path) : "";
+        if (text.Length == 0 && header != null) text = header + "\n";
+        if (text.Length > 0 && !text.EndsWith('\n')) text += "\n";
+        WriteAllText(path, text + string.Concat(lines.Select(l => l + "\n")));
+    }
+
     /// <summary>A temporary sibling of <paramref name="full"/> named after this process
     /// (<c>name.&lt;pid&gt;-&lt;random&gt;.tmp</c>), after removing the temporaries that killed writers left behind.</summary>
     internal static string TempPath(string full)

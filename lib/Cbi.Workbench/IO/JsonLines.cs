@@ -29,10 +29,6 @@ internal static class JsonLines
     internal static void Append<T>(string path, T record) => AppendAll(path, [record]);
 
     /// <summary>Appends records, one line each, by one atomic rewrite (as <see cref="Append{T}"/>).</summary>
-    internal static void AppendAll<T>(string path, IEnumerable<T> records)
-    {
-        var text = File.Exists(path) ? File.ReadAllText(path) : "";
-        if (text.Length > 0 && !text.EndsWith('\n')) text += "\n";
-        AtomicFile.WriteAllText(path, text + string.Concat(records.Select(r => JsonSerializer.Serialize(r) + "\n")));
-    }
+    internal static void AppendAll<T>(string path, IEnumerable<T> records) =>
+        AtomicFile.AppendLines(path, records.Select(r => JsonSerializer.Serialize(r)));
 }

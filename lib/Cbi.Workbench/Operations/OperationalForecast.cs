@@ -106,10 +106,12 @@ public sealed class OperationalModels : IDisposable
     /// <exception cref="InvalidDataException">the file is not a release.</exception>
     public static string ReleaseId(string releasePath)
     {
-        var operated = string.Join("\n", Evaluation.Release.Read(releasePath).OrderBy(c => c.Horizon)
-            .Select(c => (Card: c, Shadow: OperationsJob.ShadowOf(c)?.Name))
-            .Select(x => x.Shadow is null ? $"{x.Card.Horizon} {x.Card.Model}@{x.Card.Version} -"
-                : FormattableString.Invariant($"{x.Card.Horizon} {x.Card.Model}@{x.Card.Version} {x.Shadow} {x.Card.Candidates.First(c => c.Model == x.Shadow).QuantileScore:R} {x.Card.Candidates.First(c => c.Model == x.Shadow).N}")));
+        var operated = string.Join("\n", Evaluation.Release.Read(releasePath).OrderBy(c => c.Horizon).Select(c =>
+        {
+            var shadow = OperationsJob.ShadowOf(c) is { } spec ? c.Candidates.First(x => x.Model == spec.Name) : null;
+            return FormattableString.Invariant($"{c.Horizon} {c.Model}@{c.Version} ") +
+                   (shadow is null ? "-" : FormattableString.Invariant($"{shadow.Model} {shadow.QuantileScore:R} {shadow.N}"));
+        }));
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(operated)))[..12];
     }
 

@@ -58,8 +58,9 @@ public static class Promotion
         if (!Directory.Exists(Path.Combine(profileDir, "models", model, $"h{horizon}", version)))
             throw new InvalidOperationException($"{model}@{version} is not in {Workbench.Relative(Path.Combine(profileDir, "models"))}.");
         var now = DateTime.UtcNow;
-        var kept = Path.Combine("history", FormattableString.Invariant($"{before}-{now:yyyyMMdd'T'HHmmssfff'Z'}.json"));
-        var history = Path.Combine(Path.GetDirectoryName(path)!, kept);
+        var releaseDir = Path.GetDirectoryName(path)!;
+        var kept = FormattableString.Invariant($"history/{before}-{now:yyyyMMdd'T'HHmmssfff'Z'}.json");
+        var history = Path.Combine(releaseDir, kept);
         Directory.CreateDirectory(Path.GetDirectoryName(history)!);
         File.Copy(path, history, overwrite: false);
         cards[i] = old with
@@ -70,10 +71,10 @@ public static class Promotion
             BelowP10 = candidate.BelowP10, AboveP90 = candidate.AboveP90, CoveragePValue = candidate.CoveragePValue,
         };
         Release.Save(cards, path);
-        var record = new PromotionRecord(now, horizon, $"{old.Model}@{old.Version}", shadow, proposal.Value, reason.Trim(), before, OperationalModels.ReleaseId(path),
-            kept.Replace('\\', '/'));
-        JsonLines.Append(Path.Combine(Path.GetDirectoryName(path)!, "promotions.jsonl"), record);
-        Log.Progress($"[operations] h{horizon}: {record.From} replaced by {record.To} (release {before} → {record.ReleaseAfter}); recorded in {Workbench.Relative(Path.Combine(Path.GetDirectoryName(path)!, "promotions.jsonl"))}");
+        var record = new PromotionRecord(now, horizon, $"{old.Model}@{old.Version}", shadow, proposal.Value, reason.Trim(), before, OperationalModels.ReleaseId(path), kept);
+        var log = Path.Combine(releaseDir, "promotions.jsonl");
+        JsonLines.Append(log, record);
+        Log.Progress($"[operations] h{horizon}: {record.From} replaced by {record.To} (release {before} → {record.ReleaseAfter}); recorded in {Workbench.Relative(log)}");
         return record;
     }
 }
